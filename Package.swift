@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "flakelock",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "flakelock", targets: ["flakelock"]),
+        .library(name: "FlakeLockCore", targets: ["FlakeLockCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System libraries. Only NativeTransport imports them, with `internal import`.
+        .systemLibrary(
+            name: "CLibGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(
+            name: "CLibCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CLibArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]),
+
+        .target(
+            name: "FlakeLockBasics",
+            dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "NixCompat",
+            dependencies: ["FlakeLockBasics", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "NixSyntax", dependencies: ["FlakeLockBasics"]),
+        .target(name: "FlakeModel", dependencies: ["NixCompat", "FlakeLockBasics"]),
+        .target(
+            name: "Fetchers",
+            dependencies: [
+                "FlakeModel", "NixCompat", "FlakeLockBasics",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "NativeTransport",
+            dependencies: ["Fetchers", "NixCompat", "FlakeLockBasics", "CLibGit2", "CLibCurl", "CLibArchive"]),
+        .target(
+            name: "FlakeLockCore",
+            dependencies: [
+                "Fetchers", "FlakeModel", "NixSyntax", "NixCompat", "FlakeLockBasics",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "FlakeLockCommands",
+            dependencies: [
+                "FlakeLockCore", "NativeTransport", "Fetchers", "FlakeModel", "NixSyntax", "NixCompat",
+                "FlakeLockBasics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(name: "flakelock", dependencies: ["FlakeLockCommands"]),
+
+        .target(
+            name: "FlakeLockTestSupport",
+            dependencies: ["FlakeLockBasics", "NixCompat"]),
+
+        .testTarget(name: "NixCompatTests", dependencies: ["NixCompat", "FlakeLockTestSupport"]),
+        .testTarget(name: "NixSyntaxTests", dependencies: ["NixSyntax", "FlakeLockTestSupport"]),
+        .testTarget(name: "FlakeModelTests", dependencies: ["FlakeModel", "FlakeLockTestSupport"]),
+        .testTarget(name: "FetchersTests", dependencies: ["Fetchers", "FlakeLockTestSupport"]),
+        .testTarget(name: "NativeTransportTests", dependencies: ["NativeTransport", "Fetchers", "FlakeLockTestSupport"]),
+        .testTarget(name: "FlakeLockCoreTests", dependencies: ["FlakeLockCore", "FlakeLockTestSupport"]),
+        .testTarget(
+            name: "FlakeLockCommandsTests",
+            dependencies: ["FlakeLockCommands", "flakelock", "FlakeLockTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,144 @@
+import FlakeLockBasics
+import NixCompat
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Errors from reading a tree on disk. Wording follows Nix.
+public enum TreeHashError: UserFacingError, Equatable {
+    case cannotStat(path: String, errno: Int32)
+    case cannotOpen(path: String, errno: Int32)
+    case cannotRead(path: String, errno: Int32)
+    case unsupportedType(path: String)
+    case changedWhileReading(path: String)
+
+    public var description: String {
+        switch self {
+        case .cannotStat(let p, let e): "getting status of '\(p)': \(String(cString: strerror(e)))"
+        case .cannotOpen(let p, let e): "opening '\(p)': \(String(cString: strerror(e)))"
+        case .cannotRead(let p, let e): "reading '\(p)': \(String(cString: strerror(e)))"
+        case .unsupportedType(let p): "file '\(p)' has an unsupported type"
+        case .changedWhileReading(let p): "file '\(p)' changed while it was being read"
+        }
+    }
+}
+
+/// A file-system path as a NAR tree node. Symlinks are not followed; the executable bit is
+/// the owner-execute bit; sockets, FIFOs and devices are refused (Nix refuses them too).
+///
+/// All calls block: use it from ``BlockingExecutor``, never from an async context directly.
+public struct DiskTreeNode: NARTreeNode {
+    public let path: String
+    /// Largest `st_mtime` seen so far, shared by all nodes of one walk (`path:` inputs'
+    /// `lastModified`).
+    let stats: WalkStats
+
+    final class WalkStats {
+        var maxMtime: Int64 = 0
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    }
+
+    public init(path: String) {
+        self.path = path
+        self.stats = WalkStats()
+    }
+
+    init(path: String, stats: WalkStats) {
+        self.path = path
+        self.stats = stats
+    }
+
+    private func lstatOrThrow() throws -> stat {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { throw TreeHashError.cannotStat(path: path, errno: errno) }
+        stats.maxMtime = max(stats.maxMtime, Int64(st.st_mtim.tv_sec))
+        return st
+    }
+
+    public func kind() throws -> NARNodeKind {
+        let st = try lstatOrThrow()
+        switch st.st_mode & S_IFMT {
+        case S_IFREG:
+            return .regular(executable: st.st_mode & S_IXUSR != 0, size: UInt64(st.st_size))
+        case S_IFLNK:
+            var buf = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
+            while true {
+                let n = readlink(path, &buf, buf.count)
+                guard n >= 0 else { throw TreeHashError.cannotRead(path: path, errno: errno) }
+                if n < buf.count { return .symlink(target: Array(buf[0..<n])) }
+                buf = [UInt8](repeating: 0, count: buf.count * 2)
+            }
+        case S_IFDIR:
+            return .directory
+        default:
+            throw TreeHashError.unsupportedType(path: path)
+        }
+    }
+
+    public func children() throws -> [(name: [UInt8], node: DiskTreeNode)] {
+        guard let dir = opendir(path) else { throw TreeHashError.cannotOpen(path: path, errno: errno) }
+        defer { closedir(dir) }
+        var out: [(name: [UInt8], node: DiskTreeNode)] = []
+        while let ent = readdir(dir) {
+            let name: [UInt8] = withUnsafeBytes(of: ent.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 })
+            }
+            if name == [0x2e] || name == [0x2e, 0x2e] { continue }
+            let child = path.hasSuffix("/") ? path + String(decoding: name, as: UTF8.self) : path + "/" + String(decoding: name, as: UTF8.self)
+            out.append((name, DiskTreeNode(path: child, stats: stats)))
+        }
+        return out
+    }
+
+    public func readContents(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw TreeHashError.cannotOpen(path: path, errno: errno) }
+        defer { close(fd) }
+        #if os(Linux)
+            _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        #endif
+        try stats.buffer.withUnsafeMutableBytes { buf in
+            while true {
+                let n = read(fd, buf.baseAddress, buf.count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw TreeHashError.cannotRead(path: path, errno: errno)
+                }
+                if n == 0 { break }
+                try consume(UnsafeRawBufferPointer(rebasing: buf[0..<n]))
+            }
+        }
+    }
+}
+
+/// Hashes trees on disk as `nix hash path` does (NAR, SHA-256).
+public enum TreeHasher {
+    public struct Result: Sendable, Equatable {
+        public var narHash: NixHash
+        public var narSize: UInt64
+        /// The largest modification time (whole seconds) of any entry, the top included.
+        public var lastModified: Int64
+    }
+
+    /// Hashes the tree at `path` synchronously (blocking).
+    public static func hashPathBlocking(_ path: String) throws -> Result {
+        let root = DiskTreeNode(path: path)
+        var w = NARWriter(sink: SHA256Sink())
+        do {
+            try w.write(tree: root)
+        } catch let e as NARError {
+            if case .sizeMismatch = e { throw TreeHashError.changedWhileReading(path: path) }
+            throw e
+        }
+        let sink = try w.finish()
+        return Result(narHash: sink.finalize(), narSize: sink.count, lastModified: root.stats.maxMtime)
+    }
+
+    /// Hashes the tree at `path` on the blocking pool.
+    public static func hashPath(_ path: String, executor: BlockingExecutor = .shared) async throws -> Result {
+        try await executor.run { try hashPathBlocking(path) }
+    }
+}

@@ -1,0 +1,8 @@
+import FlakeLockCommands
+
+@main
+enum Entrypoint {
+    static func main() async {
+        await FlakeLockCommand.main()
+    }
+}
