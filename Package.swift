@@ -57,6 +57,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "flakelock", dependencies: ["FlakeLockCommands"]),
+        // Reference figures for the benchmark scripts (Scripts/bench-*.sh); not shipped.
+        .executableTarget(
+            name: "flakelock-bench",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
         .target(
             name: "FlakeLockTestSupport",

@@ -123,18 +123,10 @@ public enum TreeHasher {
         public var lastModified: Int64
     }
 
-    /// Hashes the tree at `path` synchronously (blocking).
+    /// Hashes the tree at `path` synchronously (blocking; it uses one extra thread to read
+    /// ahead while this one hashes).
     public static func hashPathBlocking(_ path: String) throws -> Result {
-        let root = DiskTreeNode(path: path)
-        var w = NARWriter(sink: SHA256Sink())
-        do {
-            try w.write(tree: root)
-        } catch let e as NARError {
-            if case .sizeMismatch = e { throw TreeHashError.changedWhileReading(path: path) }
-            throw e
-        }
-        let sink = try w.finish()
-        return Result(narHash: sink.finalize(), narSize: sink.count, lastModified: root.stats.maxMtime)
+        try DiskTreeWalker.hash(path: path)
     }
 
     /// Hashes the tree at `path` on the blocking pool.

@@ -37,7 +37,7 @@ extension FlakeLockCommand {
 
         func run() async throws {
             for path in paths {
-                let absolute = GlobalOptions.absolutePath(path)
+                let absolute = path  // as given, like nix: errors name the path the user typed
                 let result = try await TreeHasher.hashPath(absolute)
                 let hash = result.narHash.encoded(format.encoding)
                 if json {

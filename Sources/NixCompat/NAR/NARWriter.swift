@@ -34,7 +34,7 @@ public struct NARWriter<Sink: NARSink>: ~Copyable {
     public init(sink: consuming Sink) {
         self.sink = sink
         staging.reserveCapacity(Self.stagingCapacity)
-        putString("nix-archive-1")
+        putToken(NARTokens.magic)
     }
 
     /// Total archive bytes written so far (the NAR size once finished).
@@ -54,7 +54,7 @@ public struct NARWriter<Sink: NARSink>: ~Copyable {
     /// ``writeContents(_:)`` any number of times, then ``endRegular()``.
     public mutating func beginRegular(executable: Bool, size: UInt64) throws {
         try beginNode()
-        putStrings(executable ? Self.regularExecHeader : Self.regularHeader)
+        putToken(executable ? NARTokens.regularExec : NARTokens.regular)
         putU64(size)
         pendingContents = (size, 0)
     }
@@ -74,29 +74,29 @@ public struct NARWriter<Sink: NARSink>: ~Copyable {
         guard p.written == p.size else { throw NARError.sizeMismatch(expected: p.size, actual: p.written) }
         pendingContents = nil
         putPadding(p.size)
-        putString(")")
+        putToken(NARTokens.close)
     }
 
     /// Writes a symlink node; the target is stored verbatim (it may dangle or be absolute).
     public mutating func writeSymlink(target: some Collection<UInt8>) throws {
         try beginNode()
-        putStrings(["(", "type", "symlink", "target"])
-        putBytes(Array(target))
-        putString(")")
+        putToken(NARTokens.symlink)
+        putBytes(target)
+        putToken(NARTokens.close)
     }
 
     /// Starts a directory node; add entries with ``beginEntry(name:)``…``endEntry()`` in
     /// strictly ascending byte order of name, then call ``endDirectory()``.
     public mutating func beginDirectory() throws {
         try beginNode()
-        putStrings(["(", "type", "directory"])
+        putToken(NARTokens.directory)
         stack.append(.directory(lastName: nil))
     }
 
     public mutating func endDirectory() throws {
         guard case .directory = stack.last else { throw NARError.misuse("endDirectory without beginDirectory") }
         stack.removeLast()
-        putString(")")
+        putToken(NARTokens.close)
     }
 
     /// Starts an entry of the current directory. Exactly one node must follow before ``endEntry()``.
@@ -109,15 +109,15 @@ public struct NARWriter<Sink: NARSink>: ~Copyable {
         }
         stack[stack.count - 1] = .directory(lastName: name)
         stack.append(.entry(hasNode: false))
-        putStrings(["entry", "(", "name"])
+        putToken(NARTokens.entryOpen)
         putBytes(name)
-        putString("node")
+        putToken(NARTokens.node)
     }
 
     public mutating func endEntry() throws {
         guard case .entry(let has) = stack.last, has else { throw NARError.misuse("endEntry without a node") }
         stack.removeLast()
-        putString(")")
+        putToken(NARTokens.close)
     }
 
     /// Checks that the archive is complete, flushes, and returns the sink.
@@ -134,8 +134,6 @@ public struct NARWriter<Sink: NARSink>: ~Copyable {
 
     // MARK: Internals
 
-    private static var regularHeader: [String] { ["(", "type", "regular", "contents"] }
-    private static var regularExecHeader: [String] { ["(", "type", "regular", "executable", "", "contents"] }
 
     private mutating func beginNode() throws {
         if pendingContents != nil { throw NARError.misuse("node inside a regular file") }
@@ -162,18 +160,16 @@ public struct NARWriter<Sink: NARSink>: ~Copyable {
         if pad > 0 { narZeroPadding.withUnsafeBytes { putRaw(UnsafeRawBufferPointer(rebasing: $0[0..<pad])) } }
     }
 
-    private mutating func putBytes(_ b: [UInt8]) {
+    private mutating func putBytes(_ b: some Collection<UInt8>) {
         putU64(UInt64(b.count))
-        b.withUnsafeBytes { putRaw($0) }
+        if b.withContiguousStorageIfAvailable({ putRaw(UnsafeRawBufferPointer($0)) }) == nil {
+            Array(b).withUnsafeBytes { putRaw($0) }
+        }
         putPadding(UInt64(b.count))
     }
 
-    private mutating func putString(_ s: String) {
-        putBytes(Array(s.utf8))
-    }
-
-    private mutating func putStrings(_ ss: [String]) {
-        for s in ss { putString(s) }
+    private mutating func putToken(_ t: [UInt8]) {
+        t.withUnsafeBytes { putRaw($0) }
     }
 
     private mutating func putRaw(_ bytes: UnsafeRawBufferPointer) {
@@ -219,3 +215,25 @@ public enum NARError: Error, Equatable, CustomStringConvertible {
     }
 }
 private let narZeroPadding = [UInt8](repeating: 0, count: 8)
+
+/// The fixed parts of the format, encoded once (`str(…)` of each token, concatenated).
+private enum NARTokens {
+    static func encode(_ tokens: [String]) -> [UInt8] {
+        var out: [UInt8] = []
+        for t in tokens {
+            let b = Array(t.utf8)
+            withUnsafeBytes(of: UInt64(b.count).littleEndian) { out.append(contentsOf: $0) }
+            out.append(contentsOf: b)
+            while out.count % 8 != 0 { out.append(0) }
+        }
+        return out
+    }
+    static let magic = encode(["nix-archive-1"])
+    static let regular = encode(["(", "type", "regular", "contents"])
+    static let regularExec = encode(["(", "type", "regular", "executable", "", "contents"])
+    static let symlink = encode(["(", "type", "symlink", "target"])
+    static let directory = encode(["(", "type", "directory"])
+    static let entryOpen = encode(["entry", "(", "name"])
+    static let node = encode(["node"])
+    static let close = encode([")"])
+}
