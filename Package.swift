@@ -67,8 +67,8 @@ let package = Package(
             dependencies: ["FlakeLockBasics", "NixCompat"]),
 
         .testTarget(name: "NixCompatTests", dependencies: ["NixCompat", "FlakeLockTestSupport"]),
-        .testTarget(name: "NixSyntaxTests", dependencies: ["NixSyntax", "FlakeLockTestSupport"]),
-        .testTarget(name: "FlakeModelTests", dependencies: ["FlakeModel", "FlakeLockTestSupport"]),
+        .testTarget(name: "NixSyntaxTests", dependencies: ["NixSyntax", "FlakeLockTestSupport"], exclude: ["Vectors"]),
+        .testTarget(name: "FlakeModelTests", dependencies: ["FlakeModel", "FlakeLockTestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "FetchersTests", dependencies: ["Fetchers", "FlakeLockTestSupport"]),
         .testTarget(name: "NativeTransportTests", dependencies: ["NativeTransport", "Fetchers", "FlakeLockTestSupport"]),
         .testTarget(name: "FlakeLockCoreTests", dependencies: ["FlakeLockCore", "FlakeLockTestSupport"]),

@@ -14,4 +14,8 @@ static inline CURLcode flk_curl_easy_setopt_write_cb(CURL *h, CURLoption o, flk_
 static inline CURLcode flk_curl_easy_setopt_xferinfo_cb(CURL *h, flk_curl_xferinfo_cb v) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, v); }
 static inline CURLcode flk_curl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode flk_curl_easy_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode flk_curl_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+static inline CURLcode flk_curl_easy_setopt_errorbuffer(CURL *h, char *buf) { return curl_easy_setopt(h, CURLOPT_ERRORBUFFER, buf); }
+static inline const char *flk_curl_version_string(void) { return curl_version_info(CURLVERSION_NOW)->version; }
+static inline CURLcode flk_curl_global_init_default(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
 #endif

@@ -2,12 +2,12 @@ import Foundation
 
 /// A fixed pool of threads for blocking work (C library calls, file-system walks), so that
 /// Swift's cooperative pool is never blocked. Work is bridged with a checked continuation.
+///
+/// The threads hold only the pool's shared queue, not the executor: when the last reference
+/// to an executor goes away, its threads finish the queued work and exit.
 public final class BlockingExecutor: @unchecked Sendable {
-    // @unchecked: all mutable state is guarded by `condition`.
-    private let condition = NSCondition()
-    private var queue: [() -> Void] = []
-    private var threads: [Thread] = []
-    private var shuttingDown = false
+    // @unchecked: all mutable state lives in `Queue`, guarded by its condition.
+    private let queue = Queue()
 
     /// The process-wide pool. Its size follows the number of cores, at least 4, since most
     /// blocking work here waits on the network rather than the CPU.
@@ -16,33 +16,16 @@ public final class BlockingExecutor: @unchecked Sendable {
     public init(threads count: Int) {
         precondition(count > 0)
         for i in 0..<count {
-            let t = Thread { [unowned self] in self.workerLoop() }
+            let q = queue
+            let t = Thread { q.workerLoop() }
             t.name = "flakelock-blocking-\(i)"
             t.stackSize = 8 << 20
-            threads.append(t)
             t.start()
         }
     }
 
-    private func workerLoop() {
-        while true {
-            condition.lock()
-            while queue.isEmpty && !shuttingDown { condition.wait() }
-            if queue.isEmpty && shuttingDown {
-                condition.unlock()
-                return
-            }
-            let job = queue.removeFirst()
-            condition.unlock()
-            job()
-        }
-    }
-
-    private func enqueue(_ job: @escaping () -> Void) {
-        condition.lock()
-        queue.append(job)
-        condition.signal()
-        condition.unlock()
+    deinit {
+        queue.shutDown()
     }
 
     /// Runs `body` on one of the pool's threads and returns its result.
@@ -53,7 +36,49 @@ public final class BlockingExecutor: @unchecked Sendable {
     public func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try Task.checkCancellation()
         return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, any Error>) in
-            enqueue { cont.resume(with: Result { try body() }) }
+            queue.enqueue { cont.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// The job queue the threads share.
+    private final class Queue: @unchecked Sendable {
+        // @unchecked: every field is guarded by `condition`.
+        private let condition = NSCondition()
+        private var jobs: [() -> Void] = []
+        private var head = 0
+        private var shuttingDown = false
+
+        func enqueue(_ job: @escaping () -> Void) {
+            condition.lock()
+            jobs.append(job)
+            condition.signal()
+            condition.unlock()
+        }
+
+        func shutDown() {
+            condition.lock()
+            shuttingDown = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        func workerLoop() {
+            while true {
+                condition.lock()
+                while head == jobs.count && !shuttingDown { condition.wait() }
+                if head == jobs.count {
+                    condition.unlock()
+                    return
+                }
+                let job = jobs[head]
+                head += 1
+                if head > 256 && head * 2 > jobs.count {
+                    jobs.removeFirst(head)
+                    head = 0
+                }
+                condition.unlock()
+                job()
+            }
         }
     }
 }

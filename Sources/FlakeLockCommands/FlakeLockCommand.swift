@@ -15,7 +15,7 @@ public struct FlakeLockCommand: AsyncParsableCommand {
             without Nix installed.
             """,
         version: version,
-        subcommands: [Hash.self]
+        subcommands: [Lock.self, Update.self, Metadata.self, Prefetch.self, Hash.self, Audit.self, Diff.self, Why.self]
     )
 
     public init() {}
@@ -24,7 +24,7 @@ public struct FlakeLockCommand: AsyncParsableCommand {
     /// NAR hash mismatch.
     public static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(PairArgument.preprocess(Array(CommandLine.arguments.dropFirst())))
             if var async = command as? any AsyncParsableCommand {
                 try await async.run()
             } else {

@@ -1,1 +1,119 @@
-// NativeTransport
+import FlakeLockBasics
+import Fetchers
+import Foundation
+internal import CLibCurl
+internal import CLibGit2
+
+/// Process-wide setup of the C libraries, and the settings read from the environment.
+///
+/// Call ``initialize(_:)`` once at startup, before any concurrency (libcurl's
+/// `curl_global_init` and libgit2's global options are not thread-safe).
+///
+///     let settings = NativeTransportSettings.from(environment: ProcessInfo.processInfo.environment)
+///     try NativeTransport.initialize(settings)
+///     let http = CurlHTTPTransport(configuration: settings.http)
+public enum NativeTransport {
+    nonisolated(unsafe) private static var initialized = false
+    private static let lock = NSLock()
+
+    /// Initialises libcurl and libgit2 and applies the process-global libgit2 options
+    /// (system config search path, CA locations). Later calls do nothing.
+    /// - Throws: ``NativeTransportError`` if a library fails to initialise.
+    public static func initialize(_ settings: NativeTransportSettings = NativeTransportSettings()) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if initialized { return }
+        let c = flk_curl_global_init_default()
+        guard c == CURLE_OK else { throw NativeTransportError.initialization("curl_global_init failed (\(c.rawValue))") }
+        let g = git_libgit2_init()
+        guard g >= 0 else { throw NativeTransportError.initialization("git_libgit2_init failed (\(g))") }
+        if settings.git.noSystemConfig {
+            _ = flk_git_opts_set_search_path(Int32(GIT_CONFIG_LEVEL_SYSTEM.rawValue), "")
+            _ = flk_git_opts_set_search_path(Int32(GIT_CONFIG_LEVEL_PROGRAMDATA.rawValue), "")
+        }
+        if let ca = settings.git.caFile {
+            _ = flk_git_opts_set_ssl_cert_locations(ca, nil)
+        } else if FileManager.default.fileExists(atPath: "/etc/ssl/certs/ca-certificates.crt") {
+            _ = flk_git_opts_set_ssl_cert_locations("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs")
+        }
+        initialized = true
+    }
+
+    /// The libcurl version (`7.88.1`).
+    public static var curlVersion: String { String(cString: flk_curl_version_string()) }
+
+    /// The libgit2 version (`1.5.1`).
+    public static var libgit2Version: String {
+        var major: Int32 = 0, minor: Int32 = 0, rev: Int32 = 0
+        git_libgit2_version(&major, &minor, &rev)
+        return "\(major).\(minor).\(rev)"
+    }
+}
+
+/// Initialisation failures.
+public enum NativeTransportError: UserFacingError, Equatable {
+    case initialization(String)
+    public var description: String {
+        switch self {
+        case .initialization(let m): "cannot initialise the native transport: \(m)"
+        }
+    }
+}
+
+/// All transport settings, read from the environment at the edge (the CLI).
+public struct NativeTransportSettings: Sendable {
+    public var http: HTTPConfiguration
+    public var git: GitSettings
+
+    public init(http: HTTPConfiguration = HTTPConfiguration(), git: GitSettings = GitSettings()) {
+        self.http = http
+        self.git = git
+    }
+
+    /// Reads `NIX_SSL_CERT_FILE`/`SSL_CERT_FILE`/`CURL_CA_BUNDLE`, `GIT_SSL_CAINFO`,
+    /// `http_proxy`/`https_proxy`/`HTTPS_PROXY`/`no_proxy`, `GIT_CONFIG_NOSYSTEM`,
+    /// `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>` and `GIT_SSH_COMMAND`.
+    public static func from(environment env: [String: String]) -> NativeTransportSettings {
+        let proxy = ProxySettings.from(environment: env)
+        let ca = ["NIX_SSL_CERT_FILE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"].lazy.compactMap { env[$0] }.first { !$0.isEmpty }
+        var http = HTTPConfiguration()
+        http.caFile = ca
+        http.proxy = proxy
+        var config: [GitConfigEntry] = []
+        if let n = env["GIT_CONFIG_COUNT"].flatMap({ Int($0) }), n > 0 {
+            for i in 0..<n {
+                if let k = env["GIT_CONFIG_KEY_\(i)"] { config.append(GitConfigEntry(key: k, value: env["GIT_CONFIG_VALUE_\(i)"] ?? "")) }
+            }
+        }
+        let noSystem = env["GIT_CONFIG_NOSYSTEM"].map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
+        var cliEnv: [String: String] = [:]
+        for (k, v) in env where k.hasPrefix("GIT_") || k == "HOME" || k == "PATH" || k.hasPrefix("XDG_") || k.hasSuffix("_proxy") || k.hasSuffix("_PROXY") || k == "SSH_AUTH_SOCK" {
+            cliEnv[k] = v
+        }
+        let git = GitSettings(
+            config: config, noSystemConfig: noSystem, sshCommand: env["GIT_SSH_COMMAND"], proxy: proxy,
+            caFile: env["GIT_SSL_CAINFO"] ?? ca, cliEnvironment: cliEnv)
+        return NativeTransportSettings(http: http, git: git)
+    }
+}
+
+/// A flag set from a task-cancellation handler and polled by C callbacks on a blocking thread.
+final class CancellationFlag: @unchecked Sendable {
+    // @unchecked: `value` is guarded by `lock`.
+    private let lock = NSLock()
+    private var value = false
+    func cancel() { lock.withLock { value = true } }
+    var isCancelled: Bool { lock.withLock { value } }
+}
+
+/// Runs `body` on `executor`, setting the flag it receives when the calling task is cancelled.
+func runCancellable<T: Sendable>(
+    on executor: BlockingExecutor, _ body: @escaping @Sendable (CancellationFlag) throws -> T
+) async throws -> T {
+    let flag = CancellationFlag()
+    return try await withTaskCancellationHandler {
+        try await executor.run { try body(flag) }
+    } onCancel: {
+        flag.cancel()
+    }
+}

@@ -1,0 +1,77 @@
+
+import FlakeLockBasics
+import FlakeModel
+import Foundation
+import NixCompat
+
+/// A persistent cache of fetch results under `<cache dir>/v1/`, one small JSON file per key.
+///
+/// What is cached is keyed by something immutable (a forge or Git revision, a locked input's
+/// attributes) or carries its own validator (a tarball URL's ETag), so entries never go
+/// stale; source trees themselves are not kept, only their NAR hash, times, and the few
+/// small files the locker reads (`flake.nix`, `flake.lock`).
+public struct FetchCache: Sendable {
+    public let directory: String
+
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// One cached result.
+    public struct Entry: Sendable, Equatable {
+        public var narHash: NixHash
+        /// Extra facts by name (`lastModified`, `topMtime`, `etag`, `lockedURL`, `rev`, …).
+        public var facts: [String: String]
+        /// Captured files by path; `capturedPaths` lists every path that was asked for, so an
+        /// absent key means "the file does not exist", not "not captured".
+        public var files: [String: [UInt8]]
+        public var capturedPaths: Set<String>
+
+        public init(narHash: NixHash, facts: [String: String] = [:], files: [String: [UInt8]] = [:], capturedPaths: Set<String> = []) {
+            self.narHash = narHash
+            self.facts = facts
+            self.files = files
+            self.capturedPaths = capturedPaths
+        }
+
+        /// Whether this entry can answer for `paths`.
+        public func covers(_ paths: [String]) -> Bool { paths.allSatisfy(capturedPaths.contains) }
+    }
+
+    func file(for key: String) -> String {
+        let digest = NixHash.sha256(of: Array(key.utf8)).digest
+        return directory + "/v1/" + NixBase32.encode(digest.prefix(20)) + ".json"
+    }
+
+    /// The entry for `key`, or nil (a missing or unreadable entry is simply a miss).
+    public func lookup(_ key: String) -> Entry? {
+        guard let data = FileManager.default.contents(atPath: file(for: key)),
+            let value = try? JSONValue.parse(Array(data)), let obj = value.objectValue,
+            obj["key"]?.stringValue == key,
+            let hashText = obj["narHash"]?.stringValue, let hash = try? NixHash.parseSRI(hashText)
+        else { return nil }
+        var facts: [String: String] = [:]
+        for (k, v) in obj["facts"]?.objectValue ?? JSONObject() { if let s = v.stringValue { facts[k] = s } }
+        var files: [String: [UInt8]] = [:]
+        for (k, v) in obj["files"]?.objectValue ?? JSONObject() {
+            if let s = v.stringValue, let b = Base64.decode(s) { files[k] = b }
+        }
+        let captured = Set((obj["captured"]?.arrayValue ?? []).compactMap(\.stringValue))
+        return Entry(narHash: hash, facts: facts, files: files, capturedPaths: captured)
+    }
+
+    /// Stores `entry` under `key` atomically. Failures to write the cache are not errors.
+    public func store(_ key: String, _ entry: Entry) {
+        let obj = JSONValue.object(
+            JSONObject([
+                ("key", .string(key)),
+                ("narHash", .string(entry.narHash.sri)),
+                ("facts", .object(JSONObject(entry.facts.map { ($0.key, JSONValue.string($0.value)) }))),
+                ("files", .object(JSONObject(entry.files.map { ($0.key, JSONValue.string(Base64.encode($0.value))) }))),
+                ("captured", .array(entry.capturedPaths.sorted().map { .string($0) })),
+            ]))
+        let path = file(for: key)
+        try? FileManager.default.createDirectory(atPath: directory + "/v1", withIntermediateDirectories: true)
+        try? AtomicFile.write(Array(obj.compactText.utf8), to: path)
+    }
+}

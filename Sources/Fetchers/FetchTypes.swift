@@ -1,0 +1,125 @@
+import FlakeLockBasics
+import FlakeModel
+import NixCompat
+
+/// Everything the fetchers need to know about the world, passed in as a value (read from
+/// the environment and nix.conf by the CLI, never inside library code).
+public struct FetchSettings: Sendable {
+    /// Which Nix the fetchers behave like.
+    public var profile: CompatProfile
+    /// `$XDG_CACHE_HOME/flakelock` (or `~/.cache/flakelock`): git clones and the fetch cache.
+    public var cacheDirectory: String
+    /// Tokens by host or host/path prefix (`access-tokens`).
+    public var accessTokens: [String: String]
+    /// Whether a cached answer for something mutable (a branch head, a tarball URL) may be
+    /// used without asking the server (`tarball-ttl`; `lock`/`update` use 0).
+    public var tarballTTL: Int
+    /// Use only what is cached; anything that needs the network is an error.
+    public var offline: Bool
+    /// `allow-dirty` / `warn-dirty`.
+    public var allowDirty: Bool
+    public var warnDirty: Bool
+    /// Store directory for store paths shown to users (`/nix/store`).
+    public var storeDirectory: String
+
+    public init(
+        profile: CompatProfile, cacheDirectory: String, accessTokens: [String: String] = [:], tarballTTL: Int = 0,
+        offline: Bool = false, allowDirty: Bool = true, warnDirty: Bool = true,
+        storeDirectory: String = StorePath.defaultStoreDirectory
+    ) {
+        self.profile = profile
+        self.cacheDirectory = cacheDirectory
+        self.accessTokens = accessTokens
+        self.tarballTTL = tarballTTL
+        self.offline = offline
+        self.allowDirty = allowDirty
+        self.warnDirty = warnDirty
+        self.storeDirectory = storeDirectory
+    }
+}
+
+/// Where user-visible warnings from fetching go (`warning: Git tree '…' is dirty`).
+public protocol FetchReporter: Sendable {
+    func warning(_ message: String)
+}
+
+/// A reporter that drops everything (tests, library use).
+public struct SilentFetchReporter: FetchReporter {
+    public init() {}
+    public func warning(_ message: String) {}
+}
+
+/// A fetched source tree: the locked input, its NAR hash, and the files the caller asked for.
+public struct FetchedSource: Sendable {
+    /// The input after fetching (`rev`, `narHash`, `lastModified`, … added as the scheme
+    /// and profile say), without `dir`.
+    public var locked: Input
+    public var narHash: NixHash
+    /// Contents of requested files by path relative to the tree root (`flake.nix`,
+    /// `sub/flake.lock`); a missing file has no key.
+    public var files: [String: [UInt8]]
+    /// The tree's directory on disk, when it has one (path inputs and local Git work trees).
+    public var localPath: String?
+    /// Store path Nix would give this tree (for `metadata`'s `path`).
+    public var storePath: StorePath
+
+    public init(locked: Input, narHash: NixHash, files: [String: [UInt8]], localPath: String?, storePath: StorePath) {
+        self.locked = locked
+        self.narHash = narHash
+        self.files = files
+        self.localPath = localPath
+        self.storePath = storePath
+    }
+}
+
+/// Fetch failures that are not a transport's own. Wording follows Nix.
+public enum FetchError: UserFacingError, Equatable {
+    case unsupportedInput(String)
+    case narHashMismatch(url: String, storePath: String, expected: String, got: String)
+    case attributeMismatch(name: String, url: String, expected: String)
+    case offline(what: String)
+    case forgeAPI(url: String, message: String)
+    case dirtyTree(path: String)
+    case relativePathWithoutParent(url: String)
+    case relativePathOutsideParent(path: String, parent: String)
+    case linkToNonTarball(url: String)
+    case noCommits(url: String)
+    case unexpectedResponse(String)
+    case cannotResolveRef(ref: String, url: String)
+
+    public var exitStatus: Int32 {
+        if case .narHashMismatch = self { return 102 }
+        return 1
+    }
+
+    public var description: String {
+        switch self {
+        case .unsupportedInput(let json): "cannot fetch unsupported input '\(json)'"
+        case .narHashMismatch(let url, let sp, let e, let g):
+            "NAR hash mismatch in input '\(url)' (\(sp)), expected '\(e)', got '\(g)'"
+        case .attributeMismatch(let n, let url, let e): "'\(n)' attribute mismatch in input '\(url)', expected \(e)"
+        case .offline(let what): "cannot fetch \(what) because flakelock is running in offline mode and it is not in the cache"
+        case .forgeAPI(let url, let m): "\(m) (requested '\(url)')"
+        case .dirtyTree(let p): "Git tree '\(p)' is dirty"
+        case .relativePathWithoutParent(let url): "cannot fetch input '\(url)' because it uses a relative path"
+        case .relativePathOutsideParent(let p, let parent): "relative path '\(p)' points outside of its parent's store path '\(parent)'"
+        case .linkToNonTarball(let url): "tarball 'Link' headers that redirect to non-tarball URLs are not supported: '\(url)'"
+        case .noCommits(let url): "No commits returned by GitLab API -- does the git ref really exist? (requested '\(url)')"
+        case .unexpectedResponse(let m): m
+        case .cannotResolveRef(let ref, let url): "could not find ref '\(ref)' in '\(url)'"
+        }
+    }
+}
+
+/// The transports the fetchers use, injected.
+public struct Transports: Sendable {
+    public var http: any HTTPTransport
+    public var archives: any ArchiveHasher
+    public var git: any GitTransport
+
+    public init(http: any HTTPTransport, archives: any ArchiveHasher, git: any GitTransport) {
+        self.http = http
+        self.archives = archives
+        self.git = git
+    }
+}

@@ -1,0 +1,215 @@
+import FlakeLockBasics
+import FlakeModel
+import NixCompat
+
+/// `github`, `gitlab` and `sourcehut` (spec §6.2): resolve the ref to a revision with the
+/// forge's API, download the archive of that revision and hash it while it streams in.
+/// The three forges share this logic and differ only in their endpoints and token headers
+/// (``ForgeEndpoints``).
+struct ForgeFetcher: Sendable {
+    let settings: FetchSettings
+    let transports: Transports
+    let cache: FetchCache
+    let reporter: any FetchReporter
+
+    func fetch(_ input: Input, _ spec: ForgeInput, capture: [String]) async throws -> FetchedSource {
+        let endpoints = ForgeEndpoints(spec: spec, profile: settings.profile, tokens: tokens(for: spec))
+        if spec.forge == .gitlab, let t = endpoints.token {
+            // Nix prints the part before ':' — the whole token when there is no ':'. A secret
+            // never reaches our output, so that case names no token text.
+            if let colon = t.firstIndex(of: ":") {
+                let kind = t[..<colon]
+                if kind != "PAT" && kind != "OAuth2" { reporter.warning("Unrecognized GitLab token type \(kind)") }
+            } else {
+                reporter.warning("Unrecognized GitLab token type (the token has no 'PAT:' or 'OAuth2:' prefix)")
+            }
+        }
+        let rev: String
+        if let given = spec.rev {
+            rev = given.hex
+        } else {
+            rev = try await resolveRev(spec, endpoints: endpoints)
+        }
+        let tree = try await tree(rev: rev, spec: spec, endpoints: endpoints, capture: capture)
+        var attrs = input.attrs
+        attrs["ref"] = nil
+        attrs["rev"] = .string(rev)
+        attrs["lastModified"] = .int(UInt64(max(0, tree.lastModified)))
+        attrs["narHash"] = .string(tree.narHash.sri)
+        let locked = try Input.fromAttrs(attrs, profile: settings.profile)
+        try SchemeChecks.checkNarHash(given: input, got: tree.narHash, lockedInput: locked, profile: settings.profile, storeDirectory: settings.storeDirectory)
+        return FetchedSource(
+            locked: locked, narHash: tree.narHash, files: tree.files, localPath: nil,
+            storePath: StorePath.fixedOutputSource(narHash: tree.narHash, storeDirectory: settings.storeDirectory))
+    }
+
+    private func tokens(for spec: ForgeInput) -> String? {
+        AccessTokens(tokens: settings.accessTokens, matchPathPrefixes: settings.profile.accessTokensMatchPaths)
+            .token(host: spec.host ?? spec.forge.defaultHost, owner: spec.owner, repo: spec.repo)
+    }
+
+    /// The commit a ref points at, asked of the forge's API.
+    func resolveRev(_ spec: ForgeInput, endpoints: ForgeEndpoints) async throws -> String {
+        let ref = spec.ref ?? "HEAD"
+        if settings.offline { throw FetchError.offline(what: "'\(ref)' of \(spec.forge.rawValue):\(spec.owner)/\(spec.repo)") }
+        switch spec.forge {
+        case .github:
+            let url = endpoints.commitURL(ref: ref)
+            let json = try await getJSON(url, endpoints: endpoints)
+            guard let sha = json.objectValue?["sha"]?.stringValue, let rev = GitObjectID(sha) else {
+                throw FetchError.unexpectedResponse("Unexpected response received from GitHub: \(json.compactText)")
+            }
+            return rev.hex
+        case .gitlab:
+            let url = endpoints.commitURL(ref: ref)
+            let json = try await getJSON(url, endpoints: endpoints)
+            guard let array = json.arrayValue else {
+                throw FetchError.unexpectedResponse("Unexpected response received from GitLab: \(json.compactText)")
+            }
+            guard let first = array.first else { throw FetchError.noCommits(url: url) }
+            guard let id = first.objectValue?["id"]?.stringValue, let rev = GitObjectID(id) else {
+                throw FetchError.unexpectedResponse("Unexpected response received from GitLab: \(json.compactText)")
+            }
+            return rev.hex
+        case .sourcehut:
+            var refName = ref
+            if ref == "HEAD" {
+                let (_, body) = try await transports.http.data(endpoints.request(endpoints.sourcehutHeadURL))
+                let text = String(decoding: body, as: UTF8.self)
+                guard let line = text.split(separator: "\n").first, line.hasPrefix("ref: ") else {
+                    throw FetchError.cannotResolveRef(ref: ref, url: endpoints.sourcehutHeadURL)
+                }
+                refName = String(line.dropFirst("ref: ".count)).trimmingCharacters(in: .whitespaces)
+            }
+            let (_, body) = try await transports.http.data(endpoints.request(endpoints.sourcehutRefsURL))
+            for line in String(decoding: body, as: UTF8.self).split(separator: "\n") {
+                let parts = line.split(separator: "\t", maxSplits: 1)
+                guard parts.count == 2 else { continue }
+                let name = String(parts[1])
+                let matches =
+                    ref == "HEAD" ? name == refName : (name == "refs/heads/\(ref)" || name == "refs/tags/\(ref)")
+                if matches, let rev = GitObjectID(String(parts[0])) { return rev.hex }
+            }
+            throw FetchError.cannotResolveRef(ref: ref, url: endpoints.sourcehutRefsURL)
+        }
+    }
+
+    private func getJSON(_ url: String, endpoints: ForgeEndpoints) async throws -> JSONValue {
+        let (_, body) = try await transports.http.data(endpoints.request(url))
+        do {
+            return try JSONValue.parse(body)
+        } catch {
+            throw FetchError.unexpectedResponse("unable to parse the answer of '\(url)': \(error)")
+        }
+    }
+
+    struct Tree {
+        var narHash: NixHash
+        var lastModified: Int64
+        var files: [String: [UInt8]]
+    }
+
+    /// The hashed tree of `rev`: from the persistent cache (a revision's content never
+    /// changes; like Nix, keyed by the revision alone, so the same commit on two forges is
+    /// downloaded once), else downloaded and hashed while streaming.
+    func tree(rev: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String]) async throws -> Tree {
+        let topLevel = SchemeChecks.archiveTopLevel(settings.profile)
+        let key = "forge-rev:\(rev):\(topLevel)"
+        if let hit = cache.lookup(key), hit.covers(capture), let t = lastModified(from: hit.facts) {
+            return Tree(narHash: hit.narHash, lastModified: t, files: hit.files.filter { capture.contains($0.key) })
+        }
+        if settings.offline { throw FetchError.offline(what: "revision \(rev) of \(spec.forge.rawValue):\(spec.owner)/\(spec.repo)") }
+        let url = endpoints.archiveURL(rev: rev)
+        let options = ArchiveOptions(topLevel: topLevel, captureFiles: capture, sourceDescription: url)
+        let result = try await transports.archives.download(endpoints.request(url), mode: .archive(options))
+        guard let archive = result.archive else {
+            throw FetchError.unexpectedResponse("unexpected answer while downloading '\(url)'")
+        }
+        var facts = ["maxMtime": String(archive.maxMtime)]
+        if let top = archive.topLevelMtime { facts["topMtime"] = String(top) }
+        cache.store(key, FetchCache.Entry(narHash: archive.narHash, facts: facts, files: archive.capturedFiles, capturedPaths: Set(capture)))
+        return Tree(narHash: archive.narHash, lastModified: lastModified(from: facts) ?? 0, files: archive.capturedFiles)
+    }
+
+    private func lastModified(from facts: [String: String]) -> Int64? {
+        switch settings.profile.forgeLastModified {
+        case .topDirectory: facts["topMtime"].flatMap { Int64($0) } ?? facts["maxMtime"].flatMap { Int64($0) }
+        case .maxEntry: facts["maxMtime"].flatMap { Int64($0) }
+        }
+    }
+}
+
+/// The URLs and headers of one forge request, per forge, host and Nix version.
+struct ForgeEndpoints {
+    let spec: ForgeInput
+    let profile: CompatProfile
+    let token: String?
+
+    init(spec: ForgeInput, profile: CompatProfile, tokens: String?) {
+        self.spec = spec
+        self.profile = profile
+        self.token = tokens
+    }
+
+    var host: String { spec.host ?? spec.forge.defaultHost }
+    var isDefaultHost: Bool { spec.host == nil || spec.host == spec.forge.defaultHost }
+
+    /// The API base of GitHub: 2.8 always `https://api.<host>`; current `https://api.github.com`
+    /// for github.com and `https://<host>/api/v3` (Enterprise) for other hosts.
+    var githubAPI: String {
+        switch profile.githubEndpoints {
+        case .nix28: "https://api.\(host)"
+        case .current: host == "github.com" ? "https://api.github.com" : "https://\(host)/api/v3"
+        }
+    }
+
+    var gitlabProject: String { "https://\(host)/api/v4/projects/\(spec.owner)%2F\(spec.repo)" }
+
+    func commitURL(ref: String) -> String {
+        switch spec.forge {
+        case .github: "\(githubAPI)/repos/\(spec.owner)/\(spec.repo)/commits/\(ref)"
+        case .gitlab: "\(gitlabProject)/repository/commits?ref_name=\(ref)"
+        case .sourcehut: "https://\(host)/\(spec.owner)/\(spec.repo)/HEAD"
+        }
+    }
+
+    var sourcehutHeadURL: String { "https://\(host)/\(spec.owner)/\(spec.repo)/HEAD" }
+    var sourcehutRefsURL: String { "https://\(host)/\(spec.owner)/\(spec.repo)/info/refs" }
+
+    func archiveURL(rev: String) -> String {
+        switch spec.forge {
+        case .github:
+            if profile.githubEndpoints == .current && host == "github.com" && token == nil {
+                return "https://github.com/\(spec.owner)/\(spec.repo)/archive/\(rev).tar.gz"
+            }
+            return "\(githubAPI)/repos/\(spec.owner)/\(spec.repo)/tarball/\(rev)"
+        case .gitlab: return "\(gitlabProject)/repository/archive.tar.gz?sha=\(rev)"
+        case .sourcehut: return "https://\(host)/\(spec.owner)/\(spec.repo)/archive/\(rev).tar.gz"
+        }
+    }
+
+    /// A request with the forge's token header, marked sensitive so that no transport logs it
+    /// or sends it to another host after a redirect.
+    func request(_ url: String) -> HTTPRequest {
+        HTTPRequest(url: url, headers: tokenHeaders())
+    }
+
+    func tokenHeaders() -> [HTTPHeader] {
+        guard let token else { return [] }
+        switch spec.forge {
+        case .github: return [HTTPHeader("Authorization", "token \(token)", sensitive: true)]
+        case .sourcehut: return [HTTPHeader("Authorization", "Bearer \(token)", sensitive: true)]
+        case .gitlab:
+            if let colon = token.firstIndex(of: ":") {
+                let kind = String(token[..<colon])
+                let value = String(token[token.index(after: colon)...])
+                switch kind {
+                case "PAT": return [HTTPHeader("Private-token", value, sensitive: true)]
+                case "OAuth2": return [HTTPHeader("Authorization", "Bearer \(value)", sensitive: true)]
+                default: return [HTTPHeader(kind, value, sensitive: true)]
+                }
+            }
+            return [HTTPHeader(token, token, sensitive: true)]
+        }
+    }
+}

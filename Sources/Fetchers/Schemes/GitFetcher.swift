@@ -1,0 +1,204 @@
+import FlakeLockBasics
+import FlakeModel
+import Foundation
+import NixCompat
+
+/// `git` inputs (spec §6.3): local work trees are read in place (clean: the commit at HEAD;
+/// dirty: the tracked files as they are on disk), everything else is fetched into a bare
+/// cache repository under `<cache>/git/` and hashed from Git objects without a checkout.
+/// Which `ref` is recorded, whether export-ignore/export-subst apply and whether annotated
+/// tags are peeled follow the profile.
+struct GitFetcher: Sendable {
+    let settings: FetchSettings
+    let transports: Transports
+    let reporter: any FetchReporter
+
+    var profile: CompatProfile { settings.profile }
+    var git: any GitTransport { transports.git }
+
+    /// The URL without its query and fragment, as Nix contacts it (`url.base`), and the
+    /// local directory for `file:` URLs.
+    struct Location {
+        var actualURL: String
+        var localPath: String?
+        var isWorkTree: Bool
+    }
+
+    func locate(_ url: String) -> Location {
+        var base = url
+        if let q = base.firstIndex(where: { $0 == "?" || $0 == "#" }) { base = String(base[..<q]) }
+        guard base.hasPrefix("file://") || base.hasPrefix("/") else {
+            return Location(actualURL: base, localPath: nil, isWorkTree: false)
+        }
+        var path = base.hasPrefix("file://") ? String(base.dropFirst("file://".count)) : base
+        path = path.removingPercentEncoding ?? path
+        let isWorkTree = FileManager.default.fileExists(atPath: path + "/.git")
+        return Location(actualURL: isWorkTree ? path : base, localPath: path, isWorkTree: isWorkTree)
+    }
+
+    func cacheRepository(for url: String) -> String {
+        settings.cacheDirectory + "/git/" + NixBase32.encode(NixHash.sha256(of: Array(url.utf8)).digest)
+    }
+
+    func fetch(_ input: Input, _ spec: GitInput, capture: [String]) async throws -> FetchedSource {
+        let loc = locate(spec.url)
+        var attrs = input.attrs
+        let givenRef = input.common.ref
+        let givenRev = input.common.rev?.hex
+
+        if loc.isWorkTree, let path = loc.localPath, givenRef == nil, givenRev == nil {
+            let status = try await git.workTreeStatus(at: path, ignoreSubmodules: spec.submodules != true)
+            if status.isDirty || status.headCommit == nil {
+                return try await fetchDirty(input, path: path, status: status, capture: capture)
+            }
+            if let head = status.headCommit {
+                if let ref = recordedLocalRef(status) { attrs["ref"] = .string(ref) }
+                return try await fetchCommit(
+                    input, attrs: attrs, spec: spec, repository: path, url: loc.actualURL,
+                    object: head, capture: capture)
+            }
+        }
+
+        let repository: String
+        let ref: String
+        if loc.isWorkTree, let path = loc.localPath {
+            repository = path
+            if let givenRef {
+                ref = givenRef
+            } else {
+                let status = try await git.workTreeStatus(at: path, ignoreSubmodules: true)
+                ref = recordedLocalRef(status) ?? "HEAD"
+            }
+        } else {
+            repository = cacheRepository(for: loc.actualURL)
+            if let givenRef {
+                ref = givenRef
+            } else if profile.gitDefaultRefIsRemoteHead {
+                ref = try await remoteHead(loc.actualURL)
+            } else {
+                ref = "master"
+            }
+            try await update(repository: repository, url: loc.actualURL, ref: ref, rev: givenRev, spec: spec)
+        }
+        if attrs["ref"] == nil { attrs["ref"] = .string(ref) }
+
+        let object: GitObjectID
+        if let givenRev, let id = GitObjectID(givenRev) {
+            guard try await git.contains(id, in: repository) else {
+                throw GitTransportError.revisionNotInRef(rev: givenRev, ref: ref, url: loc.actualURL)
+            }
+            object = id
+        } else {
+            let resolved = try await git.resolve(ref: localRefName(ref), in: repository)
+            object = profile.annotatedTagsPeeled ? resolved.commit : resolved.object
+        }
+        return try await fetchCommit(
+            input, attrs: attrs, spec: spec, repository: repository, url: loc.actualURL, object: object, capture: capture)
+    }
+
+    /// The `ref` recorded for a clean local work tree without one: 2.8 the abbreviated branch
+    /// (`main`, `HEAD` when detached); current the full symbolic target (none when detached).
+    func recordedLocalRef(_ status: GitWorkTreeStatus) -> String? {
+        if profile.gitLocalRefIsFull { return status.headRef }
+        guard let full = status.headRef else { return "HEAD" }
+        for prefix in ["refs/heads/", "refs/tags/", "refs/remotes/", "refs/"] where full.hasPrefix(prefix) {
+            return String(full.dropFirst(prefix.count))
+        }
+        return full
+    }
+
+    /// Where a ref lives in the bare cache: `refs/…` as is, `HEAD`, else a branch.
+    func localRefName(_ ref: String) -> String {
+        if ref.hasPrefix("refs/") || ref == "HEAD" || GitObjectID(ref) != nil { return ref }
+        return "refs/heads/\(ref)"
+    }
+
+    func remoteHead(_ url: String) async throws -> String {
+        if settings.offline { return "master" }
+        if let target = try? await git.lsRemoteSymref(url) { return target }
+        reporter.warning("could not read HEAD ref from repo at '\(url)', using 'master'")
+        return "master"
+    }
+
+    /// Fetches into the bare cache when the answer may have moved (no `rev`), the `rev` is
+    /// missing, or all refs are wanted.
+    func update(repository: String, url: String, ref: String, rev: String?, spec: GitInput) async throws {
+        try await git.ensureBareRepository(at: repository)
+        if let rev, let id = GitObjectID(rev), spec.allRefs != true, try await git.contains(id, in: repository) {
+            return
+        }
+        if settings.offline {
+            if rev == nil, (try? await git.resolve(ref: localRefName(ref), in: repository)) != nil { return }
+            throw FetchError.offline(what: "Git repository '\(url)'")
+        }
+        let local = localRefName(ref)
+        let refspec: String
+        if spec.allRefs == true {
+            refspec = "refs/*:refs/*"
+        } else if GitObjectID(ref) != nil {
+            refspec = ref
+        } else {
+            refspec = "\(local):\(local)"
+        }
+        try await git.fetch(url, into: repository, refspecs: [refspec], shallow: spec.shallow == true)
+    }
+
+    func fetchCommit(
+        _ input: Input, attrs: Attrs, spec: GitInput, repository: String, url: String, object: GitObjectID,
+        capture: [String]
+    ) async throws -> FetchedSource {
+        var attrs = attrs
+        let commit = try await git.resolve(ref: object.hex, in: repository).commit
+        let shallow = spec.shallow == true
+        let info = try await git.commitInfo(commit, in: repository, countRevisions: !shallow)
+        if info.isShallowRepository && !shallow { throw GitTransportError.shallowRepository(url: url) }
+        let subst = profile.gitExportIgnoreAndSubst
+        let submodules =
+            spec.submodules == true
+            ? GitSubmoduleOptions(superprojectURL: url, cacheRepository: { [self] in cacheRepository(for: $0) }) : nil
+        let options = GitTreeOptions(exportIgnore: subst || spec.exportIgnore == true, exportSubst: subst, submodules: submodules)
+        let tree = try await git.hashTree(of: commit, in: repository, options: options)
+        var files: [String: [UInt8]] = [:]
+        for path in capture {
+            if let bytes = try await git.readFile(path, at: commit, in: repository) { files[path] = bytes }
+        }
+        attrs["rev"] = .string(object.hex)
+        if !shallow, let count = info.revCount { attrs["revCount"] = .int(UInt64(count)) }
+        attrs["lastModified"] = .int(UInt64(max(0, info.committerTime)))
+        attrs["narHash"] = .string(tree.narHash.sri)
+        let locked = try Input.fromAttrs(attrs, profile: profile)
+        try SchemeChecks.checkNarHash(
+            given: input, got: tree.narHash, lockedInput: locked, profile: profile, storeDirectory: settings.storeDirectory)
+        return FetchedSource(
+            locked: locked, narHash: tree.narHash, files: files, localPath: nil,
+            storePath: StorePath.fixedOutputSource(
+                narHash: tree.narHash, name: spec.name ?? "source", storeDirectory: settings.storeDirectory))
+    }
+
+    /// A dirty work tree: the tracked files with their current contents. 2.8 locks it
+    /// without `rev`; current marks it with `dirtyRev` (and the locker refuses to write it).
+    func fetchDirty(_ input: Input, path: String, status: GitWorkTreeStatus, capture: [String]) async throws -> FetchedSource {
+        if !settings.allowDirty { throw FetchError.dirtyTree(path: path) }
+        if settings.warnDirty { reporter.warning("Git tree '\(path)' is dirty") }
+        var attrs = input.attrs
+        let tree = try await git.hashWorkTree(at: path)
+        var lastModified: Int64 = 0
+        if let head = status.headCommit {
+            lastModified = try await git.commitInfo(head, in: path, countRevisions: false).committerTime
+            if !profile.dirtyGitTreesLocked {
+                attrs["dirtyRev"] = .string(head.hex + "-dirty")
+                attrs["dirtyShortRev"] = .string(head.short + "-dirty")
+            }
+        }
+        attrs["lastModified"] = .int(UInt64(max(0, lastModified)))
+        attrs["narHash"] = .string(tree.narHash.sri)
+        var files: [String: [UInt8]] = [:]
+        for p in capture {
+            if let data = FileManager.default.contents(atPath: path + "/" + p) { files[p] = Array(data) }
+        }
+        let locked = try Input.fromAttrs(attrs, profile: profile)
+        return FetchedSource(
+            locked: locked, narHash: tree.narHash, files: files, localPath: path,
+            storePath: StorePath.fixedOutputSource(narHash: tree.narHash, storeDirectory: settings.storeDirectory))
+    }
+}

@@ -1,0 +1,118 @@
+import FlakeLockBasics
+import FlakeModel
+import NixCompat
+
+/// The fetchers' front door: resolves a flake reference through the registries, dispatches
+/// to its scheme, and remembers results for the duration of one operation (spec §5.10:
+/// Nix caches fetches by original reference within a lock operation). Concurrent requests
+/// for the same key share one fetch (a map from key to `Task`), so the locker can prefetch
+/// speculatively and await results in Nix's serial order.
+public actor SourceFetcher {
+    public let settings: FetchSettings
+    let transports: Transports
+    private var registries: Registries
+    let reporter: any FetchReporter
+    let cache: FetchCache
+    let limiter: AsyncLimiter
+    private var inFlight: [String: Task<FetchResult, any Error>] = [:]
+
+    /// What a fetch produced, with the references at each stage (spec §2.5).
+    public struct FetchResult: Sendable {
+        public var original: FlakeRef
+        public var resolved: FlakeRef
+        /// The locked input plus the resolved subdir.
+        public var locked: FlakeRef
+        public var source: FetchedSource
+
+        /// `<subdir>/flake.nix` of the tree, if it exists.
+        public var flakeNix: [UInt8]? { source.files[Self.path("flake.nix", in: resolved.subdir)] }
+        /// `<subdir>/flake.lock` of the tree, if it exists.
+        public var flakeLock: [UInt8]? { source.files[Self.path("flake.lock", in: resolved.subdir)] }
+
+        static func path(_ file: String, in subdir: String) -> String {
+            subdir.isEmpty ? file : PathSyntax.canonicalizeRelative(subdir + "/" + file)
+        }
+    }
+
+    /// - Parameters:
+    ///   - maxConcurrent: bound on fetches running at once (`http-connections`,
+    ///     `--max-concurrent-downloads`).
+    public init(
+        settings: FetchSettings, transports: Transports, registries: Registries, reporter: any FetchReporter,
+        maxConcurrent: Int = 25
+    ) {
+        self.settings = settings
+        self.transports = transports
+        self.registries = registries
+        self.reporter = reporter
+        self.cache = FetchCache(directory: settings.cacheDirectory)
+        self.limiter = AsyncLimiter(limit: maxConcurrent > 0 ? maxConcurrent : 1_000)
+    }
+
+    /// Resolves and fetches `ref`.
+    /// - Parameters:
+    ///   - registryScope: the registries an indirect reference may use; nil forbids lookups
+    ///     (`'<ref>' is an indirect flake reference, but registry lookups are not allowed`).
+    ///   - parentDirectory: where a relative `path:` resolves (the declaring flake's directory).
+    ///   - wantFlakeFiles: capture `<subdir>/flake.nix` and `<subdir>/flake.lock`.
+    public func fetch(
+        _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
+        wantFlakeFiles: Bool = true
+    ) async throws -> FetchResult {
+        let key = "\(ref.toAttrs().description)|\(String(describing: registryScope))|\(parentDirectory ?? "")|\(wantFlakeFiles)"
+        if let task = inFlight[key] { return try await task.value }
+        if case .indirect = ref.input.spec, let load = registries.globalLoader {
+            registries.globalLoader = nil
+            registries.global = await load()
+        }
+        let task = Task { [settings, transports, registries, reporter, cache, limiter] in
+            try await limiter.withSlot {
+                try await Self.fetchUncached(
+                    ref, registryScope: registryScope, parentDirectory: parentDirectory, wantFlakeFiles: wantFlakeFiles,
+                    settings: settings, transports: transports, registries: registries, reporter: reporter, cache: cache)
+            }
+        }
+        inFlight[key] = task
+        return try await task.value
+    }
+
+    static func fetchUncached(
+        _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String?, wantFlakeFiles: Bool,
+        settings: FetchSettings, transports: Transports, registries: Registries, reporter: any FetchReporter,
+        cache: FetchCache
+    ) async throws -> FetchResult {
+        let profile = settings.profile
+        var resolved = ref
+        if case .indirect = ref.input.spec {
+            guard let registryScope else {
+                throw FetchError.unexpectedResponse(
+                    "'\((try? ref.toURLString(profile: profile)) ?? ref.description)' is an indirect flake reference, but registry lookups are not allowed")
+            }
+            resolved = try registries.resolve(ref, scope: registryScope, profile: profile)
+        }
+        let capture =
+            wantFlakeFiles
+            ? [FetchResult.path("flake.nix", in: resolved.subdir), FetchResult.path("flake.lock", in: resolved.subdir)] : []
+        let input = resolved.input
+        let source: FetchedSource
+        switch input.spec {
+        case .forge(let spec):
+            source = try await ForgeFetcher(settings: settings, transports: transports, cache: cache, reporter: reporter)
+                .fetch(input, spec, capture: capture)
+        case .git(let spec):
+            source = try await GitFetcher(settings: settings, transports: transports, reporter: reporter)
+                .fetch(input, spec, capture: capture)
+        case .tarball(let spec):
+            source = try await TarballFetcher(settings: settings, transports: transports, cache: cache)
+                .fetch(input, spec, capture: capture)
+        case .path(let spec):
+            source = try await PathFetcher(settings: settings)
+                .fetch(input, spec, parentDirectory: parentDirectory, capture: capture)
+        case .indirect, .hg, .unsupported:
+            throw FetchError.unsupportedInput(input.description)
+        }
+        return FetchResult(
+            original: ref, resolved: resolved, locked: FlakeRef(input: source.locked, subdir: resolved.subdir),
+            source: source)
+    }
+}

@@ -1,0 +1,334 @@
+import FlakeLockBasics
+import NixCompat
+
+/// A Git object id: 40 lowercase hex digits (SHA-1), checked once at construction.
+public struct GitObjectID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let hex: String
+
+    /// Fails unless `hex` is 40 hex digits (upper case is normalised to lower case).
+    public init?(_ hex: String) {
+        let h = hex.lowercased()
+        guard h.utf8.count == 40, h.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            return nil
+        }
+        self.hex = h
+    }
+
+    public var description: String { hex }
+    public var short: String { String(hex.prefix(7)) }
+    public static func < (a: GitObjectID, b: GitObjectID) -> Bool { a.hex < b.hex }
+}
+
+/// Git configuration given explicitly (never read from the environment inside library code).
+public struct GitSettings: Sendable, Hashable {
+    /// `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>` pairs, in order
+    /// (e.g. `protocol.file.allow=always`, `url.<base>.insteadOf=<prefix>`).
+    public var config: [GitConfigEntry]
+    /// `GIT_CONFIG_NOSYSTEM`: ignore `/etc/gitconfig`.
+    public var noSystemConfig: Bool
+    /// `GIT_SSH_COMMAND` for `ssh://` fetches (run through the git CLI).
+    public var sshCommand: String?
+    /// The `git` executable used for `ssh://` (and as a fallback).
+    public var gitExecutable: String
+    /// Fetch every remote scheme through the git CLI instead of libgit2.
+    public var useCLIForRemotes: Bool
+    /// Proxies for `http(s)://` remotes (libgit2 does not read `http_proxy` itself).
+    public var proxy: ProxySettings
+    /// CA bundle for `https://` remotes (`GIT_SSL_CAINFO`, `NIX_SSL_CERT_FILE`, …).
+    public var caFile: String?
+    /// Extra environment for git CLI children (`GIT_PROXY_COMMAND`, `HOME`, …), as given.
+    public var cliEnvironment: [String: String]
+
+    public init(
+        config: [GitConfigEntry] = [], noSystemConfig: Bool = false, sshCommand: String? = nil,
+        gitExecutable: String = "git", useCLIForRemotes: Bool = false, proxy: ProxySettings = ProxySettings(),
+        caFile: String? = nil, cliEnvironment: [String: String] = [:]
+    ) {
+        self.config = config
+        self.noSystemConfig = noSystemConfig
+        self.sshCommand = sshCommand
+        self.gitExecutable = gitExecutable
+        self.useCLIForRemotes = useCLIForRemotes
+        self.proxy = proxy
+        self.caFile = caFile
+        self.cliEnvironment = cliEnvironment
+    }
+
+    /// The last value for `key` (section and variable names compared case-insensitively).
+    public func value(_ key: String) -> String? {
+        config.last { GitConfigEntry.sameKey($0.key, key) }?.value
+    }
+}
+
+/// One `key=value` configuration pair.
+public struct GitConfigEntry: Sendable, Hashable {
+    public var key: String
+    public var value: String
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
+
+    /// Git keys are `section[.subsection].name`; section and name are case-insensitive,
+    /// the subsection is not.
+    static func sameKey(_ a: String, _ b: String) -> Bool {
+        func split(_ k: String) -> (String, String, String) {
+            guard let first = k.firstIndex(of: "."), let last = k.lastIndex(of: ".") else { return (k.lowercased(), "", "") }
+            let sub = first == last ? "" : String(k[k.index(after: first)..<last])
+            return (k[..<first].lowercased(), sub, k[k.index(after: last)...].lowercased())
+        }
+        return split(a) == split(b)
+    }
+}
+
+/// HTTP(S) proxy settings, as read from `http_proxy`, `https_proxy`/`HTTPS_PROXY`, `no_proxy`.
+public struct ProxySettings: Sendable, Hashable {
+    public var httpProxy: String?
+    public var httpsProxy: String?
+    /// Comma-separated host suffixes, or `*`.
+    public var noProxy: String?
+
+    public init(httpProxy: String? = nil, httpsProxy: String? = nil, noProxy: String? = nil) {
+        self.httpProxy = httpProxy
+        self.httpsProxy = httpsProxy
+        self.noProxy = noProxy
+    }
+
+    /// Reads the conventional variables (lower case first, as curl does; `HTTPS_PROXY` too).
+    public static func from(environment env: [String: String]) -> ProxySettings {
+        func v(_ names: String...) -> String? { names.lazy.compactMap { env[$0] }.first { !$0.isEmpty } }
+        return ProxySettings(
+            httpProxy: v("http_proxy"), httpsProxy: v("https_proxy", "HTTPS_PROXY"), noProxy: v("no_proxy", "NO_PROXY"))
+    }
+
+    /// The proxy for `url`, or nil for a direct connection.
+    public func proxy(for url: String) -> String? {
+        let lower = url.lowercased()
+        let p: String?
+        if lower.hasPrefix("https://") { p = httpsProxy } else if lower.hasPrefix("http://") { p = httpProxy } else { return nil }
+        guard let p else { return nil }
+        if let host = URLParts(url)?.host, isExempt(host) { return nil }
+        return p
+    }
+
+    func isExempt(_ host: String) -> Bool {
+        guard let noProxy else { return false }
+        for raw in noProxy.split(separator: ",") {
+            let e = String(raw.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()).lowercased()
+            if e == "*" { return true }
+            let suffix = e.hasPrefix(".") ? String(e.dropFirst()) : e
+            if suffix.isEmpty { continue }
+            if host == suffix || host.hasSuffix("." + suffix) { return true }
+        }
+        return false
+    }
+}
+
+/// A minimal `scheme://[user@]host[:port]/path` splitter for origin comparisons.
+public struct URLParts: Sendable, Hashable {
+    public var scheme: String
+    public var host: String
+    public var port: Int?
+    public var path: String
+
+    public init?(_ url: String) {
+        guard let r = url.range(of: "://") else { return nil }
+        scheme = url[..<r.lowerBound].lowercased()
+        let rest = url[r.upperBound...]
+        let authEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        var authority = rest[..<authEnd]
+        path = String(rest[authEnd...])
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            host = String(authority[authority.index(after: authority.startIndex)..<close]).lowercased()
+            let after = authority[authority.index(after: close)...]
+            port = after.hasPrefix(":") ? Int(after.dropFirst()) : nil
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon].lowercased()
+            port = Int(authority[authority.index(after: colon)...])
+        } else {
+            host = authority.lowercased()
+            port = nil
+        }
+    }
+
+    /// Scheme, host and effective port.
+    public var origin: String {
+        let p = port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : 0)
+        return "\(scheme)://\(host):\(p)"
+    }
+}
+
+/// A ref resolved in a repository.
+public struct GitResolvedRef: Sendable, Hashable {
+    /// The object the ref names: the commit, or the tag object for an annotated tag (Nix 2.8
+    /// locks this id for annotated tags).
+    public var object: GitObjectID
+    /// The commit the ref peels to.
+    public var commit: GitObjectID
+    public var isAnnotatedTag: Bool { object != commit }
+
+    public init(object: GitObjectID, commit: GitObjectID) {
+        self.object = object
+        self.commit = commit
+    }
+}
+
+/// Facts about a commit.
+public struct GitCommitInfo: Sendable, Hashable {
+    public var commit: GitObjectID
+    public var tree: GitObjectID
+    /// Committer time (`git log -1 --format=%ct`), Nix's `lastModified`.
+    public var committerTime: Int64
+    /// `git rev-list --count` (nil when not requested).
+    public var revCount: Int?
+    public var isShallowRepository: Bool
+
+    public init(commit: GitObjectID, tree: GitObjectID, committerTime: Int64, revCount: Int?, isShallowRepository: Bool) {
+        self.commit = commit
+        self.tree = tree
+        self.committerTime = committerTime
+        self.revCount = revCount
+        self.isShallowRepository = isShallowRepository
+    }
+}
+
+/// How to fetch submodules when hashing a tree with `submodules = true`.
+public struct GitSubmoduleOptions: Sendable {
+    /// The URL the superproject was fetched from; relative submodule URLs resolve against it.
+    public var superprojectURL: String
+    /// The bare cache repository for a submodule URL (e.g. `<cache>/<nix32 sha256 of url>`).
+    public var cacheRepository: @Sendable (_ url: String) -> String
+
+    public init(superprojectURL: String, cacheRepository: @escaping @Sendable (_ url: String) -> String) {
+        self.superprojectURL = superprojectURL
+        self.cacheRepository = cacheRepository
+    }
+}
+
+/// Options for hashing a commit's tree.
+public struct GitTreeOptions: Sendable {
+    /// Drop paths with the `export-ignore` attribute (as `git archive`; Nix 2.8).
+    public var exportIgnore: Bool
+    /// Expand `$Format:…$` in files with `export-subst` (as `git archive`; Nix 2.8).
+    public var exportSubst: Bool
+    /// Mount submodules at their gitlinks (recursively) instead of empty directories.
+    public var submodules: GitSubmoduleOptions?
+
+    public init(exportIgnore: Bool = false, exportSubst: Bool = false, submodules: GitSubmoduleOptions? = nil) {
+        self.exportIgnore = exportIgnore
+        self.exportSubst = exportSubst
+        self.submodules = submodules
+    }
+}
+
+/// The NAR hash of a tree.
+public struct GitTreeHashResult: Sendable, Hashable {
+    public var narHash: NixHash
+    public var narSize: UInt64
+    public init(narHash: NixHash, narSize: UInt64) {
+        self.narHash = narHash
+        self.narSize = narSize
+    }
+}
+
+/// The state of a non-bare working tree (`git+file` of a checkout).
+public struct GitWorkTreeStatus: Sendable, Hashable {
+    /// HEAD's symbolic target (`refs/heads/main`), nil when detached.
+    public var headRef: String?
+    /// HEAD's commit, nil when there are no commits yet.
+    public var headCommit: GitObjectID?
+    /// Tracked files differ from HEAD (`git diff HEAD --quiet` fails), or there is no commit.
+    public var isDirty: Bool
+    public var isShallow: Bool
+
+    public init(headRef: String?, headCommit: GitObjectID?, isDirty: Bool, isShallow: Bool) {
+        self.headRef = headRef
+        self.headCommit = headCommit
+        self.isDirty = isDirty
+        self.isShallow = isShallow
+    }
+}
+
+/// Git access for the `git` scheme: bare cache repositories, fetches, commit facts and
+/// NAR hashes computed from objects (no checkout).
+///
+/// Implementation: `LibGit2Transport` (NativeTransport).
+///
+///     try await git.fetch(url, into: cache, refspecs: ["refs/heads/main:refs/heads/main"])
+///     let ref = try await git.resolve(ref: "refs/heads/main", in: cache)
+///     let info = try await git.commitInfo(ref.commit, in: cache, countRevisions: true)
+///     let hash = try await git.hashTree(of: ref.commit, in: cache, options: GitTreeOptions(exportIgnore: true, exportSubst: true))
+public protocol GitTransport: Sendable {
+    /// Creates a bare repository at `path` unless one exists.
+    func ensureBareRepository(at path: String) async throws
+
+    /// Fetches `refspecs` (`refs/heads/x:refs/heads/x`, `refs/*:refs/*`, `HEAD`, a bare rev) from
+    /// `url` into the repository at `repository`, force-updating local refs. `shallow` fetches depth 1.
+    /// - Throws: ``GitTransportError``.
+    func fetch(_ url: String, into repository: String, refspecs: [String], shallow: Bool) async throws
+
+    /// The target of the remote's `HEAD` (`refs/heads/main`), nil if it is not symbolic.
+    func lsRemoteSymref(_ url: String) async throws -> String?
+
+    /// Resolves a ref (`refs/heads/x`, `refs/tags/v1`, `HEAD`, a full or short rev) in a repository.
+    /// - Throws: ``GitTransportError/refNotFound(ref:repository:)``.
+    func resolve(ref: String, in repository: String) async throws -> GitResolvedRef
+
+    /// Whether the repository has the commit (or object) `rev`.
+    func contains(_ rev: GitObjectID, in repository: String) async throws -> Bool
+
+    /// Whether `ancestor` is reachable from `descendant` (or equal to it).
+    func isAncestor(_ ancestor: GitObjectID, of descendant: GitObjectID, in repository: String) async throws -> Bool
+
+    /// Commit facts. `countRevisions` computes `revCount` (walks history).
+    func commitInfo(_ rev: GitObjectID, in repository: String, countRevisions: Bool) async throws -> GitCommitInfo
+
+    /// The NAR hash of the tree of commit `rev`, computed from Git objects.
+    func hashTree(of rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws -> GitTreeHashResult
+
+    /// The contents of `path` (`/`-separated, relative to the root) at commit `rev`; nil if absent
+    /// or not a regular file.
+    func readFile(_ path: String, at rev: GitObjectID, in repository: String) async throws -> [UInt8]?
+
+    /// HEAD, dirtiness and shallowness of a non-bare checkout. `ignoreSubmodules` is
+    /// `git diff --ignore-submodules` (Nix uses it unless `submodules = true`).
+    func workTreeStatus(at path: String, ignoreSubmodules: Bool) async throws -> GitWorkTreeStatus
+
+    /// The NAR hash of the files listed in the index (`git ls-files`), with their working-tree
+    /// contents (dirty trees). `lastModified` of a dirty tree is HEAD's commit time (``commitInfo``).
+    func hashWorkTree(at path: String) async throws -> GitTreeHashResult
+}
+
+/// Git failures, with Nix's wording where Nix has one.
+public enum GitTransportError: UserFacingError, Equatable {
+    case revisionNotInRef(rev: String, ref: String, url: String)
+    case refNotFound(ref: String, repository: String)
+    case objectNotFound(rev: String, repository: String)
+    case shallowRepository(url: String)
+    case notARepository(path: String)
+    case protocolNotAllowed(scheme: String, url: String)
+    case fetchFailed(url: String, message: String)
+    case commandFailed(command: String, status: Int32, stderr: String)
+    case unsupportedFormat(placeholder: String, path: String)
+    case submodule(path: String, message: String)
+    /// A libgit2 failure: the operation, libgit2's error class and message.
+    case library(operation: String, code: Int32, message: String)
+
+    public var description: String {
+        switch self {
+        case .revisionNotInRef(let rev, let ref, let url):
+            "Cannot find Git revision '\(rev)' in ref '\(ref)' of repository '\(url)'! Please make sure that the rev exists on the ref you've specified or add allRefs = true; to fetchGit."
+        case .refNotFound(let ref, let repo): "couldn't find ref '\(ref)' in Git repository '\(repo)'"
+        case .objectNotFound(let rev, let repo): "revision '\(rev)' does not exist in Git repository '\(repo)'"
+        case .shallowRepository(let url): "'\(url)' is a shallow Git repository, but a non-shallow repository is needed"
+        case .notARepository(let p): "'\(p)' is not a Git repository"
+        case .protocolNotAllowed(let s, let url): "fetching '\(url)': transport '\(s)' not allowed"
+        case .fetchFailed(let url, let m): "failed to fetch Git repository '\(url)': \(m)"
+        case .commandFailed(let c, let s, let e): "program '\(c)' failed with exit code \(s): \(e)"
+        case .unsupportedFormat(let p, let path): "export-subst placeholder '\(p)' in '\(path)' is not supported"
+        case .submodule(let p, let m): "submodule '\(p)': \(m)"
+        case .library(let op, let code, let m): "\(op): \(m) (libgit2 error \(code))"
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import FlakeLockBasics
+import FlakeLockCore
+import FlakeModel
+import Foundation
+
+extension FlakeLockCommand {
+    /// `flakelock diff OLD NEW [--flake DIR] [--format text|markdown|json]`
+    struct Diff: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Explain the changes between two versions of flake.lock.",
+            discussion: """
+                OLD and NEW are each a file, or a Git revision of the flake's flake.lock \
+                (HEAD~1, main, or REV:path/flake.lock with a path from the repository root), \
+                read with the git CLI in the flake's directory. For every input path added, \
+                removed or changed it shows the old and new revision and date (UTC) and, for \
+                GitHub, GitLab and SourceHut, a link to the commits in between. \
+                --format markdown writes a pull-request body.
+                """)
+
+        @Argument(help: "The old lock file: a path or a Git revision.")
+        var old: String
+
+        @Argument(help: "The new lock file: a path or a Git revision.")
+        var new: String
+
+        @Option(help: ArgumentHelp("The flake directory whose Git repository revisions refer to (default: the current directory).", valueName: "dir"))
+        var flake: String?
+
+        @Option(help: "Output format: text, markdown or json.")
+        var format: ReportFormat = .text
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let profile = global.compat.profile
+            let dir = GlobalOptions.absolutePath(flake ?? ".")
+            let oldLock = try LockFileRevision.read(old, flakeDirectory: dir, profile: profile)
+            let newLock = try LockFileRevision.read(new, flakeDirectory: dir, profile: profile)
+            let report = LockChangeReport(old: oldLock, new: newLock, profile: profile)
+            switch format {
+            case .text: Diagnostics.writeStdout(report.text())
+            case .markdown: Diagnostics.writeStdout(report.markdown())
+            case .json: Diagnostics.writeStdout(report.json().prettyText + "\n")
+            }
+        }
+    }
+}
+
+/// Reads a flake.lock named by a file path or a Git revision.
+enum LockFileRevision {
+    struct GitShowFailed: UserFacingError {
+        var spec: String
+        var directory: String
+        var output: String
+        var description: String {
+            "cannot read '\(spec)' with 'git show' in '\(directory)': \(output.trimmingCharacters(in: .whitespacesAndNewlines))"
+        }
+    }
+
+    /// `argument` as a file if one exists, else `git show REV:./flake.lock` (or
+    /// `git show REV:PATH` when the argument has a colon) in `flakeDirectory`.
+    static func read(_ argument: String, flakeDirectory: String, profile: CompatProfile) throws -> LockFile {
+        var isDir: ObjCBool = false
+        let asPath = argument.hasPrefix("/") ? argument : GlobalOptions.absolutePath(argument)
+        if FileManager.default.fileExists(atPath: asPath, isDirectory: &isDir), !isDir.boolValue,
+            let data = FileManager.default.contents(atPath: asPath)
+        {
+            return try LockFile.parse(Array(data), path: asPath, profile: profile, allowUnlocked: true)
+        }
+        let spec = argument.contains(":") ? argument : argument + ":./flake.lock"
+        let bytes = try gitShow(spec, in: flakeDirectory)
+        return try LockFile.parse(bytes, path: spec, profile: profile, allowUnlocked: true)
+    }
+
+    /// The bytes `git show <spec>` prints.
+    static func gitShow(_ spec: String, in directory: String) throws -> [UInt8] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git", "-C", directory, "show", spec, "--"]
+        let out = Pipe()
+        let err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        do { try p.run() } catch {
+            throw GitShowFailed(spec: spec, directory: directory, output: "cannot run git: \(error)")
+        }
+        // Read stderr on another thread so that neither pipe fills up and blocks git.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw GitShowFailed(spec: spec, directory: directory, output: String(decoding: errData, as: UTF8.self))
+        }
+        return Array(data)
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import FlakeLockBasics
+import FlakeLockCore
+import FlakeModel
+import Foundation
+
+extension FlakeLockCommand {
+    /// `flakelock metadata [FLAKE] [--json]`, like `nix flake metadata`.
+    struct Metadata: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the flake's metadata and its locked inputs, like 'nix flake metadata'.",
+            discussion: """
+                Like Nix, this locks the flake first (writing flake.lock if it changed, unless \
+                --no-write-lock-file), then prints the resolved, locked and original references \
+                and the tree of inputs.
+                """)
+
+        @Argument(help: "The flake (default: the current directory).")
+        var flake: String?
+
+        @Flag(help: "Print the metadata as JSON.")
+        var json = false
+
+        @OptionGroup var lock: LockOptions
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let ctx = try await CommandContext.make(compat: global.compat, lock: lock)
+            let flags = try ctx.lockFlags(lock)
+            let ref = try ctx.parseFlakeArgument(flake)
+            let session = FlakeLockSession(profile: ctx.profile, fetcher: ctx.fetcher, reporter: ctx.reporter, probe: ctx.probe)
+            let result = try await session.lock(ref, flags: flags)
+            let lockFile = try LockFile.parse(Array(result.lockText.utf8), path: result.lockFilePath ?? "flake.lock", profile: ctx.profile)
+            let top = result.top
+            let locked = top.locked
+            var lastModifiedText: String?
+            if let lm = locked.input.common.lastModified { lastModifiedText = Self.localTime(Int64(lm)) }
+            let dirty = locked.input.attrs.string("dirtyRev")
+            let meta = FlakeMetadata(
+                original: top.original, resolved: top.resolved, locked: locked, description: result.description,
+                path: top.source.storePath.description, lastModifiedText: lastModifiedText, fingerprint: nil,
+                dirtyRevision: dirty, lockFile: lockFile)
+            if json {
+                let value = try MetadataRenderer.json(meta, profile: ctx.profile, finalInLocked: ctx.profile.dropsFinalAttribute)
+                Diagnostics.writeStdout(value.compactText + "\n")
+            } else {
+                Diagnostics.writeStdout(try MetadataRenderer.text(meta, profile: ctx.profile))
+            }
+        }
+
+        /// `%Y-%m-%d %H:%M:%S` in the local time zone (`TZ`), as Nix prints `Last modified`.
+        static func localTime(_ seconds: Int64) -> String {
+            var t = time_t(seconds)
+            var tm = tm()
+            localtime_r(&t, &tm)
+            var buf = [CChar](repeating: 0, count: 64)
+            let n = strftime(&buf, buf.count, "%Y-%m-%d %H:%M:%S", &tm)
+            return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+    }
+
+    /// `flakelock prefetch REF [--json]`, like `nix flake prefetch`.
+    struct Prefetch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch a flake reference and print its locked reference and NAR hash, like 'nix flake prefetch'.")
+
+        @Argument(help: "The flake reference to fetch.")
+        var ref: String
+
+        @Flag(help: "Print {\"hash\", \"locked\", \"original\", \"storePath\"} as JSON.")
+        var json = false
+
+        @Flag(name: .customLong("offline"), help: "Use only cached results.")
+        var offline = false
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let ctx = try await CommandContext.make(compat: global.compat, lock: nil, offline: offline)
+            let flakeRef = try ctx.parseFlakeArgument(ref)
+            let r = try await ctx.fetcher.fetch(flakeRef, registryScope: .all, wantFlakeFiles: false)
+            let lockedURL = try r.locked.toURLString(profile: ctx.profile)
+            if json {
+                let obj = JSONValue.object(
+                    JSONObject([
+                        ("hash", .string(r.source.narHash.sri)),
+                        ("locked", r.locked.toAttrs().json),
+                        ("original", r.original.toAttrs().json),
+                        ("storePath", .string(r.source.storePath.description)),
+                    ]))
+                Diagnostics.writeStdout(obj.compactText + "\n")
+            } else {
+                Diagnostics.writeStdout(
+                    "Downloaded '\(lockedURL)' to '\(r.source.storePath)' (hash '\(r.source.narHash.sri)').\n")
+            }
+        }
+    }
+}

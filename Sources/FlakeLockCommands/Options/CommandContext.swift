@@ -1,0 +1,154 @@
+import FlakeLockBasics
+import FlakeLockCore
+import FlakeModel
+import Fetchers
+import Foundation
+import NativeTransport
+
+/// Everything a command needs, built once from the environment, nix.conf and the options.
+/// This is the only place that reads the process environment.
+struct CommandContext {
+    let profile: CompatProfile
+    let environment: [String: String]
+    let settings: NixSettings
+    let fetchSettings: FetchSettings
+    let fetcher: SourceFetcher
+    let reporter: StderrReporter
+    let probe: LocalFileSystemProbe
+    let currentDirectory: String
+
+    /// - Parameter cacheDirectory: use this fetch cache instead of `$XDG_CACHE_HOME/flakelock`
+    ///   (`audit --verify` fetches everything again into a fresh one).
+    static func make(
+        compat: CompatOption, lock: LockOptions?, offline: Bool = false, cacheDirectory: String? = nil
+    ) async throws -> CommandContext {
+        let env = ProcessInfo.processInfo.environment
+        let profile = compat.profile
+        let options = (lock?.options ?? []).map { ($0.first, $0.second) }
+        let settings = try NixSettings.load(environment: env, options: options) { path in
+            FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        }
+        let cacheBase = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/tmp") + "/.cache")
+        let fetchSettings = FetchSettings(
+            profile: profile, cacheDirectory: cacheDirectory ?? (cacheBase + "/flakelock"), accessTokens: settings.accessTokens,
+            tarballTTL: 0, offline: offline || (lock?.offline ?? false), allowDirty: settings.allowDirty,
+            warnDirty: settings.warnDirty)
+
+        var transportSettings = NativeTransportSettings.from(environment: env)
+        if settings.connectTimeout > 0 { transportSettings.http.connectTimeout = settings.connectTimeout }
+        transportSettings.http.stallTimeout = settings.stalledDownloadTimeout
+        transportSettings.http.attempts = max(1, settings.downloadAttempts)
+        try NativeTransport.initialize(transportSettings)
+        let http = CurlHTTPTransport(configuration: transportSettings.http)
+        let parallel = lock?.maxConcurrentDownloads ?? (settings.httpConnections > 0 ? settings.httpConnections : 25)
+        let transports = Transports(
+            http: http, archives: LibArchiveHasher(http: http, maxConcurrentDownloads: max(1, min(parallel, 16))),
+            git: makeGitTransport(transportSettings.git))
+
+        let reporter = StderrReporter()
+        let registries = try await loadRegistries(
+            env: env, settings: settings, profile: profile, http: http, lock: lock, reporter: reporter)
+        let fetcher = SourceFetcher(
+            settings: fetchSettings, transports: transports, registries: registries, reporter: reporter,
+            maxConcurrent: parallel)
+        return CommandContext(
+            profile: profile, environment: env, settings: settings, fetchSettings: fetchSettings, fetcher: fetcher,
+            reporter: reporter, probe: LocalFileSystemProbe(), currentDirectory: FileManager.default.currentDirectoryPath)
+    }
+
+    /// User (`$XDG_CONFIG_HOME/nix/registry.json`), system (`$NIX_CONF_DIR/registry.json`)
+    /// and global (the `flake-registry` setting: a path or a URL; empty disables it)
+    /// registries, and the flag registry from `--override-flake`.
+    static func loadRegistries(
+        env: [String: String], settings: NixSettings, profile: CompatProfile, http: any HTTPTransport,
+        lock: LockOptions?, reporter: StderrReporter
+    ) async throws -> Registries {
+        func read(_ path: String) -> Registry {
+            guard let data = FileManager.default.contents(atPath: path) else { return Registry() }
+            let (r, warning) = Registry.parse(Array(data), path: path, profile: profile)
+            if let warning { reporter.warning(warning) }
+            return r
+        }
+        let configHome = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/") + "/.config")
+        var registries = Registries()
+        registries.user = read(configHome + "/nix/registry.json")
+        registries.system = read((env["NIX_CONF_DIR"] ?? "/etc/nix") + "/registry.json")
+        let global = settings.values["flake-registry"] ?? profile.globalRegistryDefault
+        if global.hasPrefix("/") {
+            registries.global = read(global)
+        } else if global.hasPrefix("file://") {
+            registries.global = read(String(global.dropFirst("file://".count)))
+        } else if !global.isEmpty {
+            // Downloaded only if an indirect reference needs it.
+            registries.globalLoader = { [reporter] in
+                do {
+                    let (_, body) = try await http.data(HTTPRequest(url: global))
+                    let (r, warning) = Registry.parse(body, path: global, profile: profile)
+                    if let warning { reporter.warning(warning) }
+                    return r
+                } catch {
+                    reporter.warning("cannot fetch flake registry '\(global)': \(error)")
+                    return Registry()
+                }
+            }
+        }
+        for pair in lock?.overrideFlakes ?? [] {
+            let from = try FlakeRef.parse(pair.first, profile: profile)
+            let to = try FlakeRef.parse(
+                pair.second, profile: profile,
+                base: .directory(FileManager.default.currentDirectoryPath, probe: LocalFileSystemProbe()))
+            registries.flag.entries.append(Registry.Entry(from: from.input, to: to))
+        }
+        return registries
+    }
+
+    /// Parses the FLAKE argument (default `.`) as Nix parses installables: relative paths
+    /// against the current directory, with the upward searches for `flake.nix` and `.git`.
+    func parseFlakeArgument(_ arg: String?) throws -> FlakeRef {
+        try FlakeRef.parse(arg ?? ".", profile: profile, base: .directory(currentDirectory, probe: probe))
+    }
+
+    /// Turns the options into Nix's lock flags.
+    func lockFlags(_ o: LockOptions) throws -> LockFlags {
+        var f = LockFlags()
+        f.recreateLockFile = o.recreateLockFile
+        f.updateLockFile = !o.noUpdateLockFile
+        f.writeLockFile = !o.noWriteLockFile
+        f.useRegistries = !o.noRegistries && settings.useRegistries
+        f.commitLockFile = o.commitLockFile
+        f.allowDirtyLocks = o.allowDirtyLocks
+        f.referenceLockFilePath = o.referenceLockFile
+        f.outputLockFilePath = o.outputLockFile
+        f.topDirectory = currentDirectory
+        for text in o.updateInputs {
+            let path = try InputPath(parsing: text)
+            f.inputUpdates.insert(path)
+            f.inputUpdateArguments.append((path, text))
+        }
+        for pair in o.overrideInputs {
+            let path = try InputPath(parsing: pair.first)
+            let ref = try FlakeRef.parse(pair.second, profile: profile, base: .directory(currentDirectory, probe: probe))
+            f.inputOverrides.append((path, ref))
+            f.inputOverrideArguments.append((path, pair.second))
+        }
+        if !o.overrideInputs.isEmpty { f.writeLockFile = false }
+        return f
+    }
+}
+
+/// Writes warnings to stderr as Nix does (`warning: …`).
+struct StderrReporter: LockReporter, FetchReporter {
+    func warning(_ message: String) {
+        Diagnostics.warning(message)
+    }
+}
+
+extension CompatOption {
+    var profile: CompatProfile {
+        switch self {
+        case .nix: .nix
+        case .nix28: .nix28
+        case .lix: .lix
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import FlakeLockBasics
+import FlakeModel
+import NixSyntax
+
+/// One input as the locker sees it (Nix's `FlakeInput`): a reference or a follows path, the
+/// flake flag, and overrides for the input's own inputs.
+struct FlakeInputSpec: Sendable {
+    var ref: FlakeRef?
+    /// Absolute from the root (already prefixed with the declaring flake's lock-root path).
+    var follows: InputPath?
+    var isFlake: Bool = true
+    /// Overrides for this input's inputs, by name.
+    var overrides: [String: FlakeInputSpec] = [:]
+    /// For relative `path:` references (current Nix): the input path of the flake that
+    /// declared it.
+    var parentPath: InputPath?
+    /// Where it was declared, for messages.
+    var span: SourceSpan?
+
+    /// The overrides in byte-wise name order.
+    var sortedOverrides: [(String, FlakeInputSpec)] {
+        overrides.sorted { $0.key.byteWiseLess(than: $1.key) }.map { ($0.key, $0.value) }
+    }
+}
+
+/// Turns the raw declarations of a `flake.nix` into input specs, applying the profile's
+/// rules (spec §3.2, §5.4): defaults to `flake:<name>`, `url` + `follows`, path values,
+/// follows paths made absolute.
+struct FlakeInputParser {
+    let profile: CompatProfile
+    /// The input path of the flake being read (`[]` for the top-level flake): follows
+    /// paths are relative to it.
+    let lockRootPath: InputPath
+    /// Directory of the flake.nix, for path-form references in 2.8 (relative to the
+    /// parent's source) — nil keeps relative paths (current Nix).
+    let baseDirectory: String?
+    let probe: (any FileSystemProbe)?
+
+    func parse(_ decls: [InputDecl], depth: Int = 0) throws -> [String: FlakeInputSpec] {
+        var out: [String: FlakeInputSpec] = [:]
+        for d in decls { out[d.name] = try parse(d, depth: depth) }
+        return out
+    }
+
+    func parse(_ d: InputDecl, depth: Int) throws -> FlakeInputSpec {
+        var spec = FlakeInputSpec(span: d.span)
+        spec.isFlake = d.flake ?? true
+        var follows: InputPath?
+        if let f = d.follows {
+            do {
+                let components = try FollowsPath.components(of: f)
+                follows = InputPath(lockRootPath.components + components)
+            } catch {
+                throw LockError.message(profile.urlWithFollowsIsError ? error.currentNixDescription : error.description)
+            }
+        }
+        var ref: FlakeRef?
+        if d.attribute("type") != nil {
+            var attrs = Attrs()
+            for a in d.attributes { attrs[a.name] = Self.attrValue(a.value) }
+            if case .string(let u) = d.url { attrs["url"] = .string(u) }
+            do {
+                ref = try FlakeRef.fromAttrs(attrs, profile: profile)
+            } catch {
+                throw LockError.located(error.description, d.span)
+            }
+        } else if let url = d.url {
+            if let extra = d.attributes.first {
+                throw LockError.message("unexpected flake input attribute '\(extra.name)', at \(extra.span)")
+            }
+            ref = try parseURL(url, isFlake: spec.isFlake, span: d.urlSpan ?? d.span)
+        } else if let extra = d.attributes.first, follows == nil {
+            throw LockError.message("unexpected flake input attribute '\(extra.name)', at \(extra.span)")
+        }
+        if ref != nil && follows != nil {
+            if profile.urlWithFollowsIsError {
+                throw LockError.message("flake input has both a flake reference and a follows attribute, at \(d.span)")
+            }
+            ref = nil  // 2.8–2.29: follows wins
+        }
+        if ref == nil && follows == nil && (depth == 0 || !profile.deepOverrides) {
+            // A top-level input without a reference is `flake:<name>` (current Nix assigns it
+            // when locking, to the same effect). 2.8–2.29 do this for nested overrides too,
+            // which is what breaks deep overrides there (spec §3.2, §9 row 17).
+            ref = try indirect(d.name, span: d.span)
+        }
+        spec.ref = ref
+        spec.follows = follows
+        if let relPath = ref, relPath.input.isRelativePath(profile: profile) {
+            spec.parentPath = lockRootPath
+        }
+        for child in d.inputs {
+            spec.overrides[child.name] = try parse(child, depth: depth + 1)
+        }
+        return spec
+    }
+
+    func indirect(_ name: String, span: SourceSpan) throws -> FlakeRef {
+        do {
+            return try FlakeRef.fromAttrs(["type": .string("indirect"), "id": .string(name)], profile: profile)
+        } catch {
+            throw LockError.located(error.description, span)
+        }
+    }
+
+    func parseURL(_ url: URLValue, isFlake: Bool, span: SourceSpan) throws -> FlakeRef {
+        let text: String
+        switch url {
+        case .string(let s):
+            text = s
+        case .path(let p):
+            // Current Nix: a path value inside the flake's tree becomes `path:<relative>`.
+            guard profile.relativePathInputs else {
+                throw LockError.located("expected a string but got a path", span)
+            }
+            var rel = p
+            if rel.hasPrefix("./") { rel.removeFirst(2) }
+            text = "path:" + (rel.isEmpty ? "." : rel)
+        }
+        let base: FlakeRefPathBase
+        if profile.relativePathInputs {
+            base = .preserveRelative
+        } else if let baseDirectory, let probe {
+            base = .directory(baseDirectory, probe: probe)
+        } else {
+            base = .none
+        }
+        do {
+            return try FlakeRef.parse(text, profile: profile, base: base, isFlake: isFlake, allowMissing: true)
+        } catch {
+            throw LockError.located(error.description, span)
+        }
+    }
+
+    static func attrValue(_ v: NixSyntax.AttrValue) -> FlakeModel.AttrValue {
+        switch v {
+        case .string(let s): .string(s)
+        case .int(let i): .int(i)
+        case .bool(let b): .bool(b)
+        }
+    }
+}
+
+/// Locking failures that are not a fetcher's or a parser's own. Messages follow Nix.
+enum LockError: UserFacingError {
+    case message(String)
+    case located(String, SourceSpan)
+
+    var description: String {
+        switch self {
+        case .message(let m): m
+        case .located(let m, _): m
+        }
+    }
+}

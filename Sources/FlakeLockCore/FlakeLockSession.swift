@@ -1,0 +1,174 @@
+import FlakeLockBasics
+import FlakeModel
+import Fetchers
+import Foundation
+import NixCompat
+
+/// The public facade of the locker: lock a flake as Nix would (spec §5.2).
+///
+/// ```swift
+/// let session = FlakeLockSession(profile: .nix, fetcher: fetcher, reporter: reporter, probe: probe)
+/// let result = try await session.lock(topRef, flags: LockFlags())
+/// ```
+public struct FlakeLockSession: Sendable {
+    public let profile: CompatProfile
+    public let fetcher: SourceFetcher
+    public let reporter: any LockReporter
+    public let probe: (any FileSystemProbe & Sendable)?
+
+    public init(profile: CompatProfile, fetcher: SourceFetcher, reporter: any LockReporter, probe: (any FileSystemProbe & Sendable)?) {
+        self.profile = profile
+        self.fetcher = fetcher
+        self.reporter = reporter
+        self.probe = probe
+    }
+
+    /// What a lock operation produced.
+    public struct Result: Sendable {
+        /// The top-level flake as fetched (for metadata).
+        public var top: SourceFetcher.FetchResult
+        public var description: String?
+        /// The new lock file, as JSON text (what was or would be written).
+        public var lockText: String
+        /// The old lock file in the same canonical form (empty graph when there was none).
+        public var oldLockText: String
+        /// Whether the new lock differs from the old one.
+        public var changed: Bool
+        /// Whether it was written.
+        public var written: Bool
+        /// Whether the lock file did not exist before it was written.
+        public var created: Bool = false
+        /// The diff text (§8.3) from the old lock to the new one.
+        public var diff: String
+        /// Where the lock file is (or would be).
+        public var lockFilePath: String?
+    }
+
+    /// Locks the flake `topRef`.
+    public func lock(_ topRef: FlakeRef, flags: LockFlags) async throws -> Result {
+        let loader = FlakeLoader(fetcher: fetcher, profile: profile, probe: probe)
+        let topURL = (try? topRef.toURLString(profile: profile)) ?? topRef.description
+        let top = try await loader.load(topRef, registryScope: flags.useRegistries ? .all : nil, lockRootPath: [])
+
+        let lockPath = top.flakeDirectory.map { $0 + "/flake.lock" }
+        let oldLock: LockFile
+        do {
+            if let ref = flags.referenceLockFilePath {
+                let data = FileManager.default.contents(atPath: ref).map(Array.init)
+                oldLock = try data.map { try LockFile.parse($0, path: ref, profile: profile) } ?? LockFile()
+            } else if let bytes = top.lockFileBytes {
+                oldLock = try LockFile.parse(bytes, path: lockPath ?? "flake.lock", profile: profile)
+            } else {
+                oldLock = LockFile()
+            }
+        }
+        for w in oldLock.warnings { reporter.warning(w) }
+
+        let newRoot = LockNode()
+        let resolver = LockResolver(profile: profile, loader: loader, fetcher: fetcher, flags: flags, reporter: reporter)
+        do {
+            try await resolver.computeLocks(
+                top.sortedInputs, node: newRoot, prefix: [], oldNode: flags.recreateLockFile ? nil : oldLock.root,
+                followsPrefix: [], sourceDirectory: top.flakeDirectory, trustLock: false)
+        } catch {
+            throw ErrorWithContext(error, context: "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'")
+        }
+        let newLock = LockFile(root: newRoot)
+
+        for (path, text) in flags.inputOverrideArguments where !resolver.overridesUsed.contains(path) {
+            reporter.warning("the flag '--override-input \(path) \(text)' does not match any input")
+        }
+        for (path, _) in flags.inputUpdateArguments where !resolver.updatesUsed.contains(path) {
+            if profile.updateTakesInputNames {
+                reporter.warning("'\(path)' does not match any input of this flake")
+            } else {
+                reporter.warning("the flag '--update-input \(path)' does not match any input")
+            }
+        }
+        try FollowsCheck.check(newLock, profile: profile)
+
+        let changed = !newLock.isEquivalent(to: oldLock) || flags.outputLockFilePath != nil
+        let diff = try LockFile.diff(from: oldLock, to: newLock, profile: profile)
+        var result = Result(
+            top: top.fetch, description: top.file.description, lockText: newLock.text, oldLockText: oldLock.text,
+            changed: changed, written: false,
+            diff: diff, lockFilePath: flags.outputLockFilePath ?? lockPath)
+        guard changed else { return result }
+
+        let trimmedDiff = diff.hasSuffix("\n") ? String(diff.dropLast()) : diff
+        if !flags.writeLockFile {
+            if flags.dryRun { return result }
+            reporter.warning("not writing modified lock file of flake '\(topURL)':\n\(trimmedDiff)")
+            return result
+        }
+        guard let target = result.lockFilePath, top.sourcePath != nil, isWritableTop(topRef) else {
+            throw LockError.message("cannot write modified lock file of flake '\(topURL)' (use '--no-write-lock-file' to ignore)")
+        }
+        if let unlocked = newLock.firstUnlockedInput(profile: profile), !flags.allowDirtyLocks {
+            let url = (try? unlocked.toURLString(profile: profile)) ?? unlocked.description
+            switch profile.lockedness {
+            case .revOrNarHash:
+                reporter.warning("will not write lock file of flake '\(topURL)' because it has a mutable input")
+                return result
+            case .perScheme:
+                if flags.failOnUnlocked {
+                    throw LockError.message(
+                        "Not writing lock file of flake '\(topURL)' because it has an unlocked input ('\(url)'). Use '--allow-dirty-locks' to allow this anyway.")
+                }
+                reporter.warning("not writing lock file of flake '\(topURL)' because it has an unlocked input ('\(url)')")
+                return result
+            }
+        }
+        if !flags.updateLockFile {
+            throw LockError.message("flake '\(topURL)' requires lock file changes but they're not allowed due to '--no-update-lock-file'")
+        }
+
+        let existed = FileManager.default.fileExists(atPath: target)
+        let q = profile.lockFilePathQuote
+        if existed {
+            reporter.warning(trimmedDiff.isEmpty ? "updating lock file \(q)\(target)\(q)" : "updating lock file \(q)\(target)\(q):\n\(trimmedDiff)")
+        } else {
+            switch profile.creatingLockFileMessage {
+            case .withoutDiff: reporter.warning("creating lock file \(q)\(target)\(q)")
+            case .withDiff: reporter.warning("creating lock file \(q)\(target)\(q): \n\(trimmedDiff)")
+            }
+        }
+        try AtomicFile.write(Array(result.lockText.utf8), to: target)
+        result.written = true
+        result.created = !existed
+        return result
+    }
+
+    /// Only a local top-level flake can have its lock written: `path:`, or `git+file`
+    /// without `ref`/`rev` (spec §5.2 step 8).
+    func isWritableTop(_ ref: FlakeRef) -> Bool {
+        switch ref.input.spec {
+        case .path: return true
+        case .git(let g): return g.url.hasPrefix("file:") && ref.input.common.ref == nil && ref.input.common.rev == nil
+        default: return false
+        }
+    }
+}
+
+/// The check of spec §5.2 step 7: every non-empty follows path names an existing input.
+enum FollowsCheck {
+    static func check(_ lock: LockFile, profile: CompatProfile) throws {
+        let flat = lock.flattened()
+        if profile.followsCheckResolvesFollows {
+            for (path, edge) in flat {
+                guard case .follows(let target) = edge, !target.isEmpty else { continue }
+                if try lock.findInput(target) == nil {
+                    throw LockError.message("input '\(path)' follows a non-existent input '\(target)'")
+                }
+            }
+        } else {
+            let known = Set(flat.map(\.path))
+            for (path, edge) in flat {
+                guard case .follows(let target) = edge, !target.isEmpty else { continue }
+                if !known.contains(target) {
+                    throw LockError.message("input '\(path)' follows a non-existent input '\(target)'")
+                }
+            }
+        }
+    }
+}

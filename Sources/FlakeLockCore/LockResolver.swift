@@ -1,0 +1,305 @@
+import FlakeLockBasics
+import FlakeModel
+import Fetchers
+
+/// Nix's `computeLocks` (spec §5.3, with the later changes of §5.4 selected by the
+/// profile): walks the inputs depth-first in sorted order, keeping old lock entries whose
+/// `original` still matches and re-locking the rest.
+///
+/// The walk is serial and decides everything (node keys, messages, the first error) in
+/// Nix's order; fetching is parallel underneath: before processing a node's inputs, the
+/// fetches it will probably need are started at once on the ``SourceFetcher``, whose
+/// per-key tasks the walk then awaits. A speculative fetch that the walk never uses is
+/// simply dropped, its error unreported.
+final class LockResolver {
+    let profile: CompatProfile
+    let loader: FlakeLoader
+    let fetcher: SourceFetcher
+    let flags: LockFlags
+    let reporter: any LockReporter
+
+    /// Overrides by input path (CLI ones first, then those declared in flake.nix files).
+    private var overrides: [InputPath: FlakeInputSpec] = [:]
+    private let cliOverridePaths: Set<InputPath>
+    private(set) var overridesUsed: Set<InputPath> = []
+    private(set) var updatesUsed: Set<InputPath> = []
+    /// Original references of the flakes on the current recursion path.
+    private var parents: [FlakeRef] = []
+
+    init(profile: CompatProfile, loader: FlakeLoader, fetcher: SourceFetcher, flags: LockFlags, reporter: any LockReporter) {
+        self.profile = profile
+        self.loader = loader
+        self.fetcher = fetcher
+        self.flags = flags
+        self.reporter = reporter
+        for (path, ref) in flags.inputOverrides {
+            overrides[path] = FlakeInputSpec(ref: ref)
+        }
+        cliOverridePaths = Set(flags.inputOverrides.map(\.0))
+    }
+
+    /// Where an indirect input may be looked up: nowhere with `--no-registries`; current
+    /// Nix uses only the flag and global registries for inputs, except CLI overrides.
+    func registryScope(cliOverride: Bool) -> CompatProfile.RegistryScope? {
+        guard flags.useRegistries else { return nil }
+        return cliOverride ? .all : profile.registriesForInputs
+    }
+
+    private func registerOverride(_ path: InputPath, _ spec: FlakeInputSpec) {
+        if profile.overridesKeepFirst {
+            if overrides[path] == nil { overrides[path] = spec }
+        } else {
+            overrides[path] = spec
+        }
+    }
+
+    /// Registers the nested overrides declared by `specs` (step (a)). Current Nix registers
+    /// to any depth, skipping specs that have neither a reference nor follows.
+    private func registerOverrides(_ specs: [(String, FlakeInputSpec)], prefix: InputPath) {
+        for (id, spec) in specs {
+            for (childID, child) in spec.sortedOverrides {
+                registerDeep(prefix.appending(id).appending(childID), child)
+            }
+        }
+    }
+
+    private func registerDeep(_ path: InputPath, _ spec: FlakeInputSpec) {
+        if spec.ref != nil || spec.follows != nil || !profile.deepOverrides {
+            registerOverride(path, spec)
+        }
+        guard profile.deepOverrides else { return }
+        for (id, child) in spec.sortedOverrides { registerDeep(path.appending(id), child) }
+    }
+
+    /// Computes the inputs of `node` from `specs`.
+    /// - Parameters:
+    ///   - prefix: the input path of `node`.
+    ///   - oldNode: the node's entry in the old lock (or in the input's own lock file).
+    ///   - followsPrefix: what follows paths copied from `oldNode`'s lock file are relative to.
+    ///   - sourceDirectory: the directory of the flake whose inputs these are, on disk.
+    ///   - trustLock: follows edges of kept entries need no override backing.
+    func computeLocks(
+        _ specs: [(String, FlakeInputSpec)], node: LockNode, prefix: InputPath, oldNode: LockNode?,
+        followsPrefix: InputPath, sourceDirectory: String?, trustLock: Bool
+    ) async throws {
+        registerOverrides(specs, prefix: prefix)
+        if profile.warnsOverrideForNonexistentInput {
+            warnAboutDanglingOverrides(specs, prefix: prefix)
+        }
+        prefetch(specs, prefix: prefix, oldNode: oldNode, sourceDirectory: sourceDirectory)
+
+        for (id, declared) in specs {
+            let path = prefix.appending(id)
+            var spec = declared
+            let isCLIOverride = cliOverridePaths.contains(path)
+            let override = overrides[path]
+            if var ov = override {
+                overridesUsed.insert(path)
+                ov.isFlake = declared.isFlake
+                spec = ov
+            }
+            if let follows = spec.follows {
+                node.inputs[id] = .follows(follows)
+                continue
+            }
+            if spec.ref == nil {
+                // Current Nix: an override with neither reference nor follows leaves the
+                // declaration in place; a bare top-level input is `flake:<id>`.
+                spec.ref = declared.ref ?? (try? FlakeRef.fromAttrs(["type": "indirect", "id": .string(id)], profile: profile))
+            }
+            guard let ref = spec.ref else { continue }
+            updatesUsed.insert(path)
+
+            var old: LockNode?
+            if let oldNode, !flags.inputUpdates.contains(path), case .node(let n) = oldNode.inputs[id] {
+                old = n
+            }
+            let parentPath = ref.input.isRelativePath(profile: profile) ? (override?.parentPath ?? prefix) : nil
+
+            if let old, let oldLock = old.lock, canKeep(oldLock, ref: ref, parentPath: parentPath, override: override, isCLIOverride: isCLIOverride) {
+                try await keep(id, old: old, oldLock: oldLock, node: node, path: path, followsPrefix: followsPrefix, sourceDirectory: sourceDirectory, trustLock: trustLock)
+            } else {
+                try await relock(
+                    id, spec: spec, declared: declared, ref: ref, node: node, path: path, old: old, parentPath: parentPath,
+                    isCLIOverride: isCLIOverride, followsPrefix: followsPrefix, sourceDirectory: sourceDirectory)
+            }
+        }
+    }
+
+    /// Whether an old entry stays (spec §5.3 keep test; §5.4 for later versions).
+    private func canKeep(
+        _ oldLock: LockedInput, ref: FlakeRef, parentPath: InputPath?, override: FlakeInputSpec?, isCLIOverride: Bool
+    ) -> Bool {
+        let sameOriginal: Bool
+        if profile.canonicalizesOriginals {
+            sameOriginal = oldLock.original.canonicalized(profile: profile) == ref.canonicalized(profile: profile)
+        } else {
+            sameOriginal = oldLock.original == ref
+        }
+        guard sameOriginal else { return false }
+        if profile.lockNodesHaveParent && oldLock.parent != parentPath { return false }
+        switch profile.nestedOverrideOriginal {
+        case .ownDeclaration: return override == nil
+        case .overrideReference: return !isCLIOverride
+        }
+    }
+
+    private func keep(
+        _ id: String, old: LockNode, oldLock: LockedInput, node: LockNode, path: InputPath, followsPrefix: InputPath,
+        sourceDirectory: String?, trustLock: Bool
+    ) async throws {
+        let child = LockNode(lock: oldLock)
+        node.inputs[id] = .node(child)
+        var mustRefetch = flags.inputUpdates.contains { $0.count > path.count && $0.hasPrefix(path) }
+        var fake: [(String, FlakeInputSpec)] = []
+        if !mustRefetch {
+            for (k, edge) in old.sortedInputs {
+                switch edge {
+                case .node(let n):
+                    guard let l = n.lock else { continue }
+                    fake.append((k, FlakeInputSpec(ref: l.original, isFlake: l.isFlake, parentPath: l.parent)))
+                case .follows(let p):
+                    if !trustLock && overrides[path.appending(k)] == nil {
+                        mustRefetch = true
+                    } else {
+                        fake.append((k, FlakeInputSpec(follows: InputPath(followsPrefix.components + p.components))))
+                    }
+                }
+                if mustRefetch { break }
+            }
+        }
+        if mustRefetch {
+            let flake = try await withInputContext(path) {
+                try await loadFlake(oldLock.locked, registryScope: nil, lockRootPath: path, parentPath: oldLock.parent, sourceDirectory: sourceDirectory)
+            }
+            try await computeLocks(
+                flake.sortedInputs, node: child, prefix: path, oldNode: old, followsPrefix: followsPrefix,
+                sourceDirectory: flake.flakeDirectory, trustLock: false)
+        } else {
+            try await computeLocks(
+                fake, node: child, prefix: path, oldNode: old, followsPrefix: followsPrefix, sourceDirectory: nil,
+                trustLock: true)
+        }
+    }
+
+    private func relock(
+        _ id: String, spec: FlakeInputSpec, declared: FlakeInputSpec, ref: FlakeRef, node: LockNode, path: InputPath,
+        old: LockNode?, parentPath: InputPath?, isCLIOverride: Bool, followsPrefix: InputPath, sourceDirectory: String?
+    ) async throws {
+        if !flags.allowUnlocked && !ref.isLocked(profile: profile) {
+            throw LockError.message("cannot update flake input '\(path)' in pure mode")
+        }
+        let original = recordedOriginal(spec: spec, declared: declared, isCLIOverride: isCLIOverride)
+        if spec.isFlake {
+            let flake = try await withInputContext(path) {
+                try await loadFlake(
+                    ref, registryScope: registryScope(cliOverride: isCLIOverride), lockRootPath: path,
+                    parentPath: parentPath, sourceDirectory: isCLIOverride ? flags.topDirectory : sourceDirectory)
+            }
+            let locked = ref.input.isRelativePath(profile: profile) ? ref : flake.lockedRef
+            let child = LockNode(lock: LockedInput(locked: locked, original: original, isFlake: true, parent: parentPath))
+            node.inputs[id] = .node(child)
+            if parents.contains(ref) {
+                throw LockError.message("found circular import of flake '\((try? ref.toURLString(profile: profile)) ?? ref.description)'")
+            }
+            parents.append(ref)
+            defer { parents.removeLast() }
+            try await withInputContext(path) {
+                if let old, !profile.reLockUsesOwnLockFile {
+                    try await computeLocks(
+                        flake.sortedInputs, node: child, prefix: path, oldNode: old, followsPrefix: followsPrefix,
+                        sourceDirectory: flake.flakeDirectory, trustLock: false)
+                } else {
+                    let own = try ownLockFile(flake)
+                    try await computeLocks(
+                        flake.sortedInputs, node: child, prefix: path, oldNode: own.root, followsPrefix: path,
+                        sourceDirectory: flake.flakeDirectory, trustLock: false)
+                }
+            }
+        } else {
+            let locked: FlakeRef
+            if ref.input.isRelativePath(profile: profile) {
+                locked = ref
+            } else {
+                let r = try await withInputContext(path) {
+                    try await fetcher.fetch(
+                        ref, registryScope: registryScope(cliOverride: isCLIOverride),
+                        parentDirectory: isCLIOverride ? flags.topDirectory : sourceDirectory, wantFlakeFiles: false)
+                }
+                locked = r.locked
+            }
+            node.inputs[id] = .node(LockNode(lock: LockedInput(locked: locked, original: original, isFlake: false, parent: parentPath)))
+        }
+    }
+
+    /// The `original` of a freshly locked node (spec §5.3 notes, §5.4 row 2.20, Lix).
+    private func recordedOriginal(spec: FlakeInputSpec, declared: FlakeInputSpec, isCLIOverride: Bool) -> FlakeRef {
+        let specRef = spec.ref!
+        switch profile.nestedOverrideOriginal {
+        case .ownDeclaration:
+            // 2.8: flake inputs record their own declaration; non-flake inputs the override
+            // (unless the profile makes CLI overrides sticky for them too, as Lix does).
+            if spec.isFlake || profile.cliOverrideStickyForNonFlake { return declared.ref ?? specRef }
+            return specRef
+        case .overrideReference:
+            if let d = declared.ref, isCLIOverride { return d }
+            return specRef
+        }
+    }
+
+    /// Fetches and reads a flake; relative `path:` references of current Nix are read from
+    /// the declaring flake's tree without fetching.
+    private func loadFlake(
+        _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, lockRootPath: InputPath, parentPath: InputPath?,
+        sourceDirectory: String?
+    ) async throws -> LoadedFlake {
+        try await loader.load(ref, registryScope: registryScope, lockRootPath: lockRootPath, parentDirectory: sourceDirectory)
+    }
+
+    /// The input's own `flake.lock` (empty when it has none).
+    private func ownLockFile(_ flake: LoadedFlake) throws -> LockFile {
+        guard let bytes = flake.lockFileBytes else { return LockFile() }
+        let dir = flake.flakeDirectory ?? flake.fetch.source.storePath.description
+        return try LockFile.parse(bytes, path: dir + "/flake.lock", profile: profile)
+    }
+
+    private func withInputContext<T>(_ path: InputPath, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw ErrorWithContext(error, context: "while updating the flake input '\(path)'")
+        }
+    }
+
+    /// Current Nix warns about an override whose parent is this node but that names none
+    /// of its inputs.
+    private func warnAboutDanglingOverrides(_ specs: [(String, FlakeInputSpec)], prefix: InputPath) {
+        let names = Set(specs.map(\.0))
+        for (path, _) in overrides.sorted(by: { $0.key < $1.key }) where path.count == prefix.count + 1 {
+            guard path.hasPrefix(prefix), let last = path.components.last, !names.contains(last) else { continue }
+            if cliOverridePaths.contains(path) { continue }
+            reporter.warning("input '\(prefix)' has an override for a non-existent input '\(last)'")
+        }
+    }
+
+    /// Starts, in the background, the fetches this node's walk will probably need.
+    private func prefetch(_ specs: [(String, FlakeInputSpec)], prefix: InputPath, oldNode: LockNode?, sourceDirectory: String?) {
+        for (id, declared) in specs {
+            let path = prefix.appending(id)
+            let isCLIOverride = cliOverridePaths.contains(path)
+            let spec = overrides[path] ?? declared
+            guard spec.follows == nil, let ref = spec.ref ?? declared.ref else { continue }
+            if ref.input.isRelativePath(profile: profile) { continue }
+            if let oldNode, !flags.inputUpdates.contains(path), case .node(let n) = oldNode.inputs[id], let l = n.lock,
+                canKeep(l, ref: ref, parentPath: nil, override: overrides[path], isCLIOverride: isCLIOverride)
+            {
+                continue
+            }
+            let scope = registryScope(cliOverride: isCLIOverride)
+            let parentDirectory = isCLIOverride ? flags.topDirectory : sourceDirectory
+            let wantFiles = declared.isFlake
+            let fetcher = self.fetcher
+            Task { _ = try? await fetcher.fetch(ref, registryScope: scope, parentDirectory: parentDirectory, wantFlakeFiles: wantFiles) }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+
+/// A certificate authority and one server certificate for every host name the fake forge
+/// answers, made once per test process with the `openssl` CLI and removed at exit.
+public enum FakeForgeCA {
+    /// Host names on the server certificate (besides 127.0.0.1 and ::1).
+    public static let hostNames = [
+        "localhost", "github.com", "api.github.com", "codeload.github.com", "gitlab.com", "git.sr.ht",
+        "tarballs.example", "git.example", "api.git.example", "mirror.example",
+    ]
+
+    public struct Files: Sendable {
+        public var directory: String
+        public var caCertificate: String
+        public var serverCertificate: String
+        public var serverKey: String
+    }
+
+    private static let made: Result<Files, any Error> = Result {
+        let d = try FixtureShell.makeTemporaryDirectory(prefix: "flakelock-forge-ca")
+        caDirectory = d
+        atexit { if let d = FakeForgeCA.caDirectory { try? FileManager.default.removeItem(atPath: d) } }
+        try FixtureShell.run([
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(d)/ca.key", "-out", "\(d)/ca.pem",
+            "-days", "3", "-subj", "/CN=flakelock fake forge CA", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        ])
+        try FixtureShell.run(["openssl", "genrsa", "-out", "\(d)/server.key", "2048"])
+        let san = (hostNames.map { "DNS:\($0)" } + ["IP:127.0.0.1", "IP:::1"]).joined(separator: ",")
+        try """
+        basicConstraints=CA:FALSE
+        keyUsage=digitalSignature,keyEncipherment
+        extendedKeyUsage=serverAuth
+        subjectAltName=\(san)
+
+        """.write(toFile: "\(d)/ext.cnf", atomically: true, encoding: .utf8)
+        try FixtureShell.run(["openssl", "req", "-new", "-key", "\(d)/server.key", "-out", "\(d)/server.csr", "-subj", "/CN=github.com"])
+        try FixtureShell.run([
+            "openssl", "x509", "-req", "-in", "\(d)/server.csr", "-CA", "\(d)/ca.pem", "-CAkey", "\(d)/ca.key",
+            "-CAcreateserial", "-out", "\(d)/server.pem", "-days", "3", "-extfile", "\(d)/ext.cnf",
+        ])
+        return Files(directory: d, caCertificate: "\(d)/ca.pem", serverCertificate: "\(d)/server.pem", serverKey: "\(d)/server.key")
+    }
+
+    nonisolated(unsafe) private static var caDirectory: String?
+
+    /// The CA and server certificate (created on first use).
+    public static func files() throws -> Files { try made.get() }
+}
+
+/// A loopback fake GitHub/GitLab/SourceHut/static web server with an HTTPS side, an HTTP
+/// proxy that sends every host name to it, and optionally a `git daemon`
+/// (see ``fakeForgeScript`` for the routes). It serves `root/repos` (bare repositories
+/// `O/R.git`) and `root/www` (static files), as laid out by ``ForgeUniverse``.
+///
+/// Started by the test; stopped by ``stop()``, on deinit, when the test process exits, or
+/// after `lifetime` seconds, whichever comes first.
+public final class FakeForge: @unchecked Sendable {
+    // @unchecked: immutable after init; the processes are only killed.
+    public let root: String
+    public let httpPort: Int
+    public let httpsPort: Int
+    public let proxyPort: Int
+    public let ca: FakeForgeCA.Files
+    /// `git daemon` serving `root/repos` (only when started with `gitDaemon: true`).
+    public let gitDaemon: GitDaemon?
+    private let process: Process
+
+    public init(root: String, gitDaemon: Bool = false, lifetime: TimeInterval = 900) throws {
+        self.root = root
+        let ca = try FakeForgeCA.files()
+        self.ca = ca
+        let fm = FileManager.default
+        for d in ["repos", "www", "forge"] { try fm.createDirectory(atPath: "\(root)/\(d)", withIntermediateDirectories: true) }
+        let script = "\(root)/forge/forge.py"
+        try fakeForgeScript.write(toFile: script, atomically: true, encoding: .utf8)
+        try? fm.removeItem(atPath: "\(root)/ports.json")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [
+            "python3", script, root, ca.serverCertificate, ca.serverKey, String(Int(lifetime)),
+            String(getpid()),
+        ]
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try p.run()
+        process = p
+        let portsFile = "\(root)/ports.json"
+        let deadline = Date().addingTimeInterval(20)
+        while !fm.fileExists(atPath: portsFile) {
+            guard Date() < deadline, p.isRunning else {
+                if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+                throw FixtureShell.Failure(command: "python3 forge.py", status: 1, output: "the fake forge did not start")
+            }
+            usleep(10_000)
+        }
+        let ports = try JSONDecoder().decode([String: Int].self, from: Data(contentsOf: URL(fileURLWithPath: portsFile)))
+        httpPort = ports["http"] ?? 0
+        httpsPort = ports["https"] ?? 0
+        proxyPort = ports["proxy"] ?? 0
+        do {
+            self.gitDaemon = gitDaemon ? try GitDaemon(basePath: "\(root)/repos") : nil
+        } catch {
+            kill(p.processIdentifier, SIGKILL)
+            throw error
+        }
+    }
+
+    deinit { stop() }
+
+    /// Kills the server (and the git daemon).
+    public func stop() {
+        // SIGKILL: the test runner may block SIGTERM, and children inherit the mask.
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        gitDaemon?.stop()
+    }
+
+    /// `http://127.0.0.1:PORT` and `https://127.0.0.1:PORT`.
+    public var httpBase: String { "http://127.0.0.1:\(httpPort)" }
+    public var httpsBase: String { "https://127.0.0.1:\(httpsPort)" }
+    /// `git://127.0.0.1:PORT` when the git daemon runs.
+    public var gitDaemonBase: String? { gitDaemon.map { "git://127.0.0.1:\($0.port)" } }
+
+    /// Environment variables that send clients through the proxy and trust the CA.
+    public var clientEnvironment: [String: String] {
+        let proxy = "http://127.0.0.1:\(proxyPort)"
+        return [
+            "http_proxy": proxy, "https_proxy": proxy, "HTTPS_PROXY": proxy, "HTTP_PROXY": proxy,
+            "no_proxy": "", "NO_PROXY": "", "all_proxy": "", "ALL_PROXY": "",
+            "NIX_SSL_CERT_FILE": ca.caCertificate, "SSL_CERT_FILE": ca.caCertificate,
+            "GIT_SSL_CAINFO": ca.caCertificate, "CURL_CA_BUNDLE": ca.caCertificate,
+        ]
+    }
+
+    /// The request log: one JSON object per line (`server`, `method`, `host`, `path`, `status`).
+    public func requestLog() -> [String] {
+        guard let text = try? String(contentsOfFile: "\(root)/requests.log", encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// Forgets the request log.
+    public func clearRequestLog() { try? FileManager.default.removeItem(atPath: "\(root)/requests.log") }
+}

@@ -1,0 +1,271 @@
+/// Every behaviour that differs between the Nix versions flakelock can imitate.
+///
+/// This is the one place where version differences live (spec §9 and the parse differences
+/// of §2). Parsing, rendering, the locker, the fetchers and the CLI ask a profile instead of
+/// testing a version number. The three static instances are ``nix`` (current Nix; the
+/// verified behaviour is that of Nix 2.31.5, spec §9.1), ``nix28`` (Nix 2.8.0, the local
+/// oracle) and ``lix`` (best effort, read from source only).
+///
+/// Properties are grouped by where they matter; each names the spec section or §9 row.
+public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
+    /// A short name for messages and test names (`nix`, `nix-2.8`, `lix`).
+    public var name: String
+
+    // MARK: - Flake reference parsing (§2)
+
+    /// Syntax of the `<ref>` part of `nixpkgs/<ref>` (§2.1).
+    public var flakeIDRefSyntax: RefSyntax
+    /// Order in which a URL-like string is tried (§2.1).
+    public var parseOrder: ParseOrder
+    /// How generic URLs are split and decoded (§2.2).
+    public var urlParser: URLParserKind
+    /// `dir` stays in the query that the scheme sees, so it ends up in the `url` attribute of
+    /// `git`, `hg` and `tarball` inputs (§2.4, §9 row 11). False: `dir` is removed first.
+    public var dirStaysInGitURL: Bool
+    /// The path form keeps its query (`./x?dir=y` → subdir `y`); 2.8 discards it (§2.1).
+    public var pathFormKeepsQuery: Bool
+    /// `path:` URLs accept `?dir=` (current removes it before the scheme sees it; §2.3.2).
+    public var pathURLAcceptsDir: Bool
+    /// Which characters a GitHub/GitLab/SourceHut `host` may contain (§2.3.4).
+    public var forgeHostSyntax: HostSyntax
+    /// What happens to unknown query parameters of `github:` etc. URLs (§9 row 10).
+    public var forgeUnknownParameters: UnknownParameterPolicy
+    /// `?narHash=` is read from forge URLs (current).
+    public var forgeURLAcceptsNarHash: Bool
+    /// A `rev` given in a forge URL's query is normalised to lowercase hex (2.8) instead of
+    /// stored as written (§2.3.4).
+    public var forgeRevNormalised: Bool
+    /// Which `git+<transport>` schemes the git scheme claims (§2.3.3).
+    public var gitTransports: GitTransportPolicy
+    /// Current normalises the `url` attribute of `git` inputs on every construction
+    /// (absolute paths become `file://`, scp-like becomes `ssh://`, re-rendered; §2.3.3).
+    public var gitURLNormalised: Bool
+    /// Git inputs accept `lfs`, `exportIgnore`, `dirtyRev`, `dirtyShortRev`, `verifyCommit`,
+    /// `keytype`, `publicKey`, `publicKeys` (attributes and URL parameters; §2.3.3).
+    public var gitAcceptsModernAttributes: Bool
+    /// Forge inputs accept `treeHash` (current; §2.3.4).
+    public var forgeAcceptsTreeHash: Bool
+    /// `tarball+…`/`file+…` prefixes, type `file`, extension-less URLs (§9 row 9).
+    public var tarballPlusAndFileTypes: Bool
+    /// Tarball lock nodes may carry `lastModified`, `rev`, `revCount`, `unpack` (§9 row 28).
+    public var tarballAcceptsLockableAttributes: Bool
+    /// How error messages for rejected attributes and malformed refs are worded (§2.3).
+    public var attributeErrorWording: ErrorWording
+    /// Negative integers in `flake.nix` attributes are rejected (current, Lix) or wrap (2.8) (§1.1).
+    public var rejectsNegativeIntegers: Bool
+    /// An attrset without `type` is an error at parse time (current) instead of an input
+    /// without a scheme (§2.6).
+    public var requiresTypeAttribute: Bool
+    /// Relative `path:` inputs stay relative and get a `parent` in the lock (≥2.26; §5.9, §9 row 13).
+    public var relativePathInputs: Bool
+
+    // MARK: - Rendering (§2.7)
+
+    /// Percent-encoding of rendered URLs, also of `url` attributes fetchers store (§9 row 12).
+    public var urlEncoding: URLEncoding
+    /// `github:` URLs get `?narHash=` when the input has one (≥2.21; §9 row 26).
+    public var githubRendersNarHash: Bool
+    /// `github:` URLs get `?host=` (≥2.29; §9 row 26).
+    public var githubRendersHost: Bool
+    /// Git URLs render `submodules=1`, `lfs=1`, `exportIgnore=1`, `verifyCommit=1` (§9 row 30).
+    public var gitRendersAllFlags: Bool
+    /// `flake:` URLs percent-encode each segment (current; §2.3.1).
+    public var indirectRenderEncodesSegments: Bool
+
+    // MARK: - Locking (§1.3, §4, §5)
+
+    /// How "locked" is decided (§1.3).
+    public var lockedness: Lockedness
+    /// Current removes `__final` from `locked` before writing (§1.3).
+    public var dropsFinalAttribute: Bool
+    /// Lock nodes carry `parent` (≥2.26; §4.2).
+    public var lockNodesHaveParent: Bool
+    /// Originals are compared after ``FlakeRef/canonicalized()`` (≥2.29; §5.4).
+    public var canonicalizesOriginals: Bool
+    /// Lock files report malformed JSON as `Could not parse '<path>': …` (current; §4.1).
+    public var lockParseErrorNamesFile: Bool
+    /// follows resolution reports cycles (`follow cycle detected: […]`; §4.3).
+    public var detectsFollowCycles: Bool
+    /// The follows check resolves through follows edges (≥2.18; §9 row 22).
+    public var followsCheckResolvesFollows: Bool
+    /// Nested overrides: the first registration wins (≥2.26, Lix) instead of the last (§5.4, §9 row 16).
+    public var overridesKeepFirst: Bool
+    /// `original` recorded for a `flake.nix` nested override (§9 row 14).
+    public var nestedOverrideOriginal: NestedOverrideOriginal
+    /// `--override-input` on a `flake = false` input is sticky (≥2.20; §9 row 15).
+    public var cliOverrideStickyForNonFlake: Bool
+    /// Deep overrides (`inputs.a.inputs.b.inputs.c…`) work (≥2.30; §9 row 17).
+    public var deepOverrides: Bool
+    /// A spec with both `url` and `follows` is an error (≥2.30; §9 row 18).
+    public var urlWithFollowsIsError: Bool
+    /// A re-locked input takes its children from its own lock file (≥2.31; §9 row 19).
+    public var reLockUsesOwnLockFile: Bool
+    /// Which registries resolve indirect inputs (§9 row 20).
+    public var registriesForInputs: RegistryScope
+    /// Default value of the `flake-registry` setting (§9 row 21).
+    public var globalRegistryDefault: String
+    /// Warn about an override naming a non-existent input (≥2.12; §9 row 23).
+    public var warnsOverrideForNonexistentInput: Bool
+    /// `inputs.self` may carry `submodules`/`lfs` (≥2.27; §9 row 29).
+    public var selfAttributes: Bool
+
+    // MARK: - Fetchers (§6)
+
+    /// Git: `ref` of a local repository given none: full `refs/heads/main` (true) or `main` (§9 row 1).
+    public var gitLocalRefIsFull: Bool
+    /// Git: a remote without `ref` uses its HEAD target instead of `master` (§9 row 2).
+    public var gitDefaultRefIsRemoteHead: Bool
+    /// Git trees come from `git archive` (honouring `export-ignore`, expanding `export-subst`) (§9 row 3).
+    public var gitExportIgnoreAndSubst: Bool
+    /// Git: annotated tags are peeled to the commit (§9 row 31).
+    public var annotatedTagsPeeled: Bool
+    /// Dirty Git trees are written into the lock (2.8, Lix) or unlocked (current) (§9 row 4).
+    public var dirtyGitTreesLocked: Bool
+    /// `lastModified` of forge archives (§9 row 5).
+    public var forgeLastModified: ArchiveTimestamp
+    /// `lastModified` of tarballs, if recorded at all (§9 row 6).
+    public var tarballRecordsLastModified: ArchiveTimestamp?
+    /// GitHub endpoints: 2.8 uses `https://api.<host>` for everything; current uses
+    /// `api.github.com`, `github.com/<o>/<r>/archive/<rev>.tar.gz` without a token, and
+    /// `https://<host>/api/v3` for other hosts (§6.2).
+    public var githubEndpoints: GitHubEndpoints
+    /// `access-tokens` keys may be `host/owner[/repo]` prefixes (current) instead of hosts only (§6.2).
+    public var accessTokensMatchPaths: Bool
+    /// A `path` fetch replaces a given `lastModified` (2.8) instead of keeping it (§6.5).
+    public var pathOverwritesLastModified: Bool
+    /// Archives with several top-level entries are unpacked as a whole instead of failing (§9 row 7).
+    public var tarballAllowsMultipleTopLevelEntries: Bool
+    /// `Link: <…>; rel="immutable"` is honoured (§9 row 8).
+    public var honoursImmutableLinkHeader: Bool
+
+    // MARK: - Output (§8)
+
+    /// `creating lock file` message style (§8.4, §9 row 25).
+    public var creatingLockFileMessage: CreatingLockFileMessage
+    /// Quote around lock-file paths in §8.4 messages: `'` (≤2.29) or `"` (≥2.30).
+    public var lockFilePathQuote: Character
+    /// Metadata tree lines end in ` (YYYY-MM-DD HH:MM:SS)` (§8.1, §9 row 27).
+    public var metadataShowsDates: Bool
+    /// `Inputs:` is printed even without inputs (2.8).
+    public var metadataAlwaysShowsInputsHeader: Bool
+    /// `Locked URL` is printed only for locked refs; `Fingerprint` exists (current).
+    public var metadataLockedURLOnlyIfLocked: Bool
+    /// `nix flake update` takes input names (≥2.19; §9 row 24).
+    public var updateTakesInputNames: Bool
+    /// `--update-input` / `--recreate-lock-file` print deprecation warnings (current).
+    public var deprecatesUpdateInputFlag: Bool
+
+    public var description: String { name }
+}
+
+extension CompatProfile {
+    /// Syntax of a ref in the flake-id form (§2.1).
+    public enum RefSyntax: Sendable, Hashable {
+        /// `[a-zA-Z0-9][a-zA-Z0-9_./-]*`
+        case nix28
+        /// `[a-zA-Z0-9@][a-zA-Z0-9_./@+-]*`
+        case current
+    }
+
+    /// Which form of a flake reference is tried first (§2.1).
+    public enum ParseOrder: Sendable, Hashable {
+        /// flake id, then path form (no `:` allowed), then generic URL.
+        case idPathURL
+        /// flake id, then generic URL (if it has a scheme), then path form.
+        case idURLPath
+    }
+
+    /// The generic URL parser (§2.2).
+    public enum URLParserKind: Sendable, Hashable {
+        /// 2.8's regular expression; path kept raw; query names not decoded.
+        case nix28Regex
+        /// RFC 3986 (boost.url, lenient); path segments and query names decoded.
+        case rfc3986
+    }
+
+    /// Allowed characters in a forge `host` (§2.3.4).
+    public enum HostSyntax: Sendable, Hashable {
+        /// `[a-zA-Z0-9.]*`
+        case noHyphen
+        /// `[a-zA-Z0-9.-]*`
+        case withHyphen
+    }
+
+    /// Treatment of unknown query parameters in forge URLs (§9 row 10).
+    public enum UnknownParameterPolicy: Sendable, Hashable {
+        case ignore
+        case error
+        /// Kept as attributes, so the attribute check rejects them (Lix).
+        case keepAsAttributes
+    }
+
+    /// Which `git+…` schemes the git scheme accepts.
+    public enum GitTransportPolicy: Sendable, Hashable {
+        /// `git`, `git+http`, `git+https`, `git+ssh`, `git+file`.
+        case fixed
+        /// `git` and any `git+<transport>`.
+        case any
+    }
+
+    /// Wording of attribute errors (§2.3).
+    public enum ErrorWording: Sendable, Hashable {
+        /// `unsupported Git input attribute 'x'` (per scheme).
+        case nix28
+        /// `input attribute 'x' not supported by scheme 'git'` (central).
+        case current
+    }
+
+    /// Percent-encoding of rendered URLs (§2.7).
+    public enum URLEncoding: Sendable, Hashable {
+        /// Path verbatim; query keeps `A-Za-z0-9-._~!$&'()*+,;=:@`; lowercase hex; bytes ≥ 0x80 sign-extended.
+        case nix28
+        /// Path decoded and re-encoded keeping unreserved, `:@/`; query keeps unreserved, `:@/?`; uppercase hex.
+        case nix214to230
+        /// As `nix214to230` but per path segment (a `/` inside a segment is `%2F`).
+        case boost
+    }
+
+    /// How "locked" is decided (§1.3).
+    public enum Lockedness: Sendable, Hashable {
+        /// Locked when the attributes have `rev` or `narHash`.
+        case revOrNarHash
+        /// Per scheme (git: non-zero `rev`; forges: `rev`; tarball/path: `narHash`; …).
+        case perScheme
+    }
+
+    /// `original` of a node created through a `flake.nix` nested override (§9 row 14).
+    public enum NestedOverrideOriginal: Sendable, Hashable {
+        /// The overridden input's own declaration; re-locked every time (2.8, Lix).
+        case ownDeclaration
+        /// The override's reference; kept while unchanged (≥2.20).
+        case overrideReference
+    }
+
+    /// Registries consulted for indirect inputs of the locked flake (§9 row 20).
+    public enum RegistryScope: Sendable, Hashable {
+        /// flag, user, system, global.
+        case all
+        /// flag and global only (the top-level flake still uses all).
+        case flagAndGlobal
+    }
+
+    /// Which mtime becomes `lastModified` of an unpacked archive (§9 rows 5, 6).
+    public enum ArchiveTimestamp: Sendable, Hashable {
+        case topDirectory
+        case maxEntry
+    }
+
+    /// GitHub API layout (§6.2).
+    public enum GitHubEndpoints: Sendable, Hashable {
+        case nix28
+        case current
+    }
+
+    /// Style of the `creating lock file` warning (§8.4).
+    public enum CreatingLockFileMessage: Sendable, Hashable {
+        /// `creating lock file '<path>'`, no diff.
+        case withoutDiff
+        /// `creating lock file '<path>': ` + newline + diff.
+        case withDiff
+    }
+}

@@ -1,0 +1,83 @@
+/// A flake reference: an ``Input`` plus the subdirectory of the fetched tree that holds
+/// `flake.nix` (the `dir` attribute, spec §0.3, §1.2).
+///
+/// ```swift
+/// let ref = try FlakeRef.parse("github:NixOS/nixpkgs/nixos-24.05?dir=lib", profile: .nix)
+/// ref.subdir                            // "lib"
+/// ref.toAttrs()["ref"]                  // .string("nixos-24.05")
+/// try ref.toURLString(profile: .nix)    // "github:NixOS/nixpkgs/nixos-24.05?dir=lib"
+/// ```
+public struct FlakeRef: Sendable, Hashable, CustomStringConvertible {
+    public var input: Input
+    /// The directory of `flake.nix` inside the tree; empty for the root.
+    public var subdir: String
+
+    public init(input: Input, subdir: String = "") {
+        self.input = input
+        self.subdir = subdir
+    }
+
+    /// Two refs are equal when their inputs' attributes and their subdirs are equal.
+    public static func == (a: FlakeRef, b: FlakeRef) -> Bool {
+        a.input == b.input && a.subdir.bytesEqual(b.subdir)
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(input)
+        for b in subdir.utf8 { h.combine(b) }
+    }
+
+    /// Builds a ref from its attribute-set form: `dir` becomes the subdir, the rest the input.
+    /// - Throws: ``FlakeRefError`` from the scheme's checks, or if `dir` is not a string.
+    public static func fromAttrs(_ attrs: Attrs, profile: CompatProfile) throws(FlakeRefError) -> FlakeRef {
+        var rest = attrs
+        let dir = rest.removeValue(forKey: "dir")
+        var subdir = ""
+        if let dir {
+            guard let s = dir.stringValue else {
+                throw FlakeRefError(.invalidAttribute, "input attribute 'dir' is not a string \(attrs)")
+            }
+            subdir = s
+        }
+        return FlakeRef(input: try Input.fromAttrs(rest, profile: profile), subdir: subdir)
+    }
+
+    /// The attribute-set form: the input's attributes plus `dir` when the subdir is non-empty.
+    public func toAttrs() -> Attrs {
+        var a = input.attrs
+        if !subdir.isEmpty { a["dir"] = .string(subdir) }
+        return a
+    }
+
+    /// The rendered URL (spec §2.3 "Rendering", §2.7): the input's URL with `dir=<subdir>`
+    /// added unless the query already has a `dir`.
+    /// - Throws: `cannot show unsupported input '<json>'` for inputs without a scheme.
+    public func toURLString(profile: CompatProfile) throws(FlakeRefError) -> String {
+        var url = try input.toURL(profile: profile)
+        if !subdir.isEmpty { url.query.insertIfAbsent("dir", subdir) }
+        return url.render(profile: profile)
+    }
+
+    /// Compact JSON of ``toAttrs()``.
+    public var description: String { toAttrs().description }
+
+    /// Current Nix's comparison form (≥2.29, spec §2.4, §5.4): if the input has a `url`
+    /// attribute whose query has `dir=X` with X equal to the subdir, that `dir` is removed;
+    /// the `url` is re-rendered in any case. Profiles without ``CompatProfile/canonicalizesOriginals``
+    /// get the ref unchanged.
+    public func canonicalized(profile: CompatProfile) -> FlakeRef {
+        guard profile.canonicalizesOriginals, let u = input.attrs.string("url"),
+            var parsed = try? ParsedURL.parse(u, profile: profile)
+        else { return self }
+        if let d = parsed.query["dir"], !subdir.isEmpty, d.bytesEqual(subdir) { parsed.query["dir"] = nil }
+        var attrs = input.attrs
+        attrs["url"] = .string(parsed.render(profile: profile))
+        guard let newInput = try? Input.fromAttrs(attrs, profile: profile) else { return self }
+        return FlakeRef(input: newInput, subdir: subdir)
+    }
+
+    /// Whether the input counts as locked (spec §1.3); see ``Input/isLocked(profile:trustTarballsFromGitForges:)``.
+    public func isLocked(profile: CompatProfile, trustTarballsFromGitForges: Bool = true) -> Bool {
+        input.isLocked(profile: profile, trustTarballsFromGitForges: trustTarballsFromGitForges)
+    }
+}

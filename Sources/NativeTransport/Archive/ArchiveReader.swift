@@ -1,0 +1,149 @@
+import Fetchers
+import Foundation
+internal import CLibArchive
+
+/// Where libarchive reads from: a local file or a ``BytePipe``.
+enum ArchiveInput {
+    case file(String)
+    /// A pipe; `first` is a chunk already taken from it (read before the pipe).
+    case pipe(BytePipe, first: [UInt8]?)
+    /// A seekable file descriptor, positioned at the start (owned by the caller).
+    case descriptor(Int32)
+}
+
+/// The pipe end handed to libarchive's read callback; keeps the current chunk alive until
+/// the next callback, as libarchive requires.
+private final class PipeReadContext {
+    let pipe: BytePipe
+    var current: [UInt8] = []
+    var error: (any Error)?
+    var pending: [UInt8]?
+    init(pipe: BytePipe, first: [UInt8]?) {
+        self.pipe = pipe
+        self.pending = first
+    }
+}
+
+private func pipeReadCallback(
+    _: OpaquePointer?, _ clientData: UnsafeMutableRawPointer?, _ buffer: UnsafeMutablePointer<UnsafeRawPointer?>?
+) -> Int {
+    guard let clientData, let buffer else { return -1 }
+    let ctx = Unmanaged<PipeReadContext>.fromOpaque(clientData).takeUnretainedValue()
+    do {
+        let next: [UInt8]?
+        if let p = ctx.pending {
+            ctx.pending = nil
+            next = p
+        } else {
+            next = try ctx.pipe.next()
+        }
+        guard let chunk = next else { return 0 }
+        ctx.current = chunk
+        buffer.pointee = ctx.current.withUnsafeBytes { UnsafeRawPointer($0.baseAddress) }
+        return ctx.current.count
+    } catch {
+        ctx.error = error
+        return -1
+    }
+}
+
+/// Owns a libarchive read handle (`struct archive *`), configured for every filter and
+/// format libarchive knows.
+///
+/// Not Sendable: one thread reads an archive from open to close.
+final class ArchiveReadHandle {
+    private let pointer: OpaquePointer
+    private var pipeContext: PipeReadContext?
+    let source: String
+
+    init(source: String) throws {
+        guard let p = archive_read_new() else { throw ArchiveError.read(source: source, message: "archive_read_new failed") }
+        pointer = p
+        self.source = source
+        archive_read_support_filter_all(p)
+        archive_read_support_format_all(p)
+    }
+
+    deinit {
+        archive_read_free(pointer)
+    }
+
+    func withHandle<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T { try body(pointer) }
+
+    func open(_ input: ArchiveInput) throws {
+        let r: Int32
+        switch input {
+        case .file(let path):
+            r = archive_read_open_filename(pointer, path, 1 << 16)
+        case .descriptor(let fd):
+            r = archive_read_open_fd(pointer, fd, 1 << 16)
+        case .pipe(let pipe, let first):
+            let ctx = PipeReadContext(pipe: pipe, first: first)
+            pipeContext = ctx
+            r = archive_read_open(pointer, Unmanaged.passUnretained(ctx).toOpaque(), nil, pipeReadCallback, nil)
+        }
+        guard r == ARCHIVE_OK else { throw lastError() }
+    }
+
+    /// The error of the last failed call: the download's own error if the pipe failed.
+    func lastError() -> any Error {
+        if let e = pipeContext?.error { return e }
+        let msg = archive_error_string(pointer).map { String(cString: $0) } ?? "unknown libarchive error"
+        return ArchiveError.read(source: source, message: msg)
+    }
+
+    /// Advances to the next entry; nil at the end.
+    func nextEntry() throws -> ArchiveEntryInfo? {
+        var entry: OpaquePointer? = nil
+        let r = archive_read_next_header(pointer, &entry)
+        if r == ARCHIVE_EOF { return nil }
+        guard r == ARCHIVE_OK || r == ARCHIVE_WARN, let entry else { throw lastError() }
+        func bytes(_ p: UnsafePointer<CChar>?) -> [UInt8]? {
+            guard let p else { return nil }
+            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
+        }
+        let type: ArchiveEntryInfo.FileType
+        switch archive_entry_filetype(entry) {
+        case 0o100000: type = .regular
+        case 0o040000: type = .directory
+        case 0o120000: type = .symlink
+        default: type = .other
+        }
+        return ArchiveEntryInfo(
+            path: bytes(archive_entry_pathname(entry)) ?? [],
+            type: type,
+            mode: UInt32(archive_entry_mode(entry)),
+            mtime: archive_entry_mtime_is_set(entry) != 0 ? Int64(archive_entry_mtime(entry)) : nil,
+            symlinkTarget: bytes(archive_entry_symlink(entry)),
+            hardlinkTarget: bytes(archive_entry_hardlink(entry)))
+    }
+
+    /// Streams the current entry's data (sparse holes come back as zeros).
+    func readData(into buffer: inout [UInt8], _ consume: (UnsafeRawBufferPointer) throws -> Void) throws -> UInt64 {
+        var total: UInt64 = 0
+        try buffer.withUnsafeMutableBytes { buf in
+            while true {
+                let n = archive_read_data(pointer, buf.baseAddress, buf.count)
+                if n == 0 { break }
+                if n < 0 {
+                    if n == Int(ARCHIVE_WARN) { continue }
+                    throw lastError()
+                }
+                try consume(UnsafeRawBufferPointer(rebasing: buf[0..<n]))
+                total += UInt64(n)
+            }
+        }
+        return total
+    }
+}
+
+/// The facts of one archive entry that matter for hashing.
+struct ArchiveEntryInfo {
+    enum FileType { case regular, directory, symlink, other }
+    var path: [UInt8]
+    var type: FileType
+    var mode: UInt32
+    var mtime: Int64?
+    var symlinkTarget: [UInt8]?
+    var hardlinkTarget: [UInt8]?
+}

@@ -1,0 +1,200 @@
+import FlakeLockBasics
+import Fetchers
+import Foundation
+import NixCompat
+
+/// ``ArchiveHasher`` over libarchive: reads any format libarchive recognises (tar, gzip, xz,
+/// bzip2, zstd, zip, …) and computes the NAR hash of its tree without unpacking to disk.
+///
+/// Downloads run as two blocking jobs joined by a bounded ``BytePipe``: the HTTP transfer
+/// (producer) and the archive reader (consumer), so download and unpacking overlap. File
+/// contents are spooled to an unlinked temporary file in arrival order; once the archive
+/// ends, the NAR is written in byte order of names, reading the spool.
+///
+/// Consumers run on a dedicated pool with one thread per allowed concurrent download, so a
+/// consumer can never wait behind producers for a thread (no deadlock however many
+/// downloads are requested at once).
+public final class LibArchiveHasher: ArchiveHasher {
+    private let http: any HTTPTransport
+    private let consumers: BlockingExecutor
+    private let fileExecutor: BlockingExecutor
+    private let limiter: AsyncLimiter
+    private let spoolDirectory: String?
+
+    /// - Parameters:
+    ///   - http: the transport that downloads.
+    ///   - maxConcurrentDownloads: downloads hashed at the same time (more wait their turn).
+    ///   - spoolDirectory: where the unlinked spool files go (default `$TMPDIR` or `/tmp`).
+    ///   - executor: where local archive files are read.
+    public init(
+        http: any HTTPTransport, maxConcurrentDownloads: Int = 8, spoolDirectory: String? = nil,
+        executor: BlockingExecutor = .shared
+    ) {
+        self.http = http
+        let n = max(1, maxConcurrentDownloads)
+        self.consumers = BlockingExecutor(threads: n)
+        self.limiter = AsyncLimiter(limit: n)
+        self.spoolDirectory = spoolDirectory
+        self.fileExecutor = executor
+    }
+
+    public func hashArchive(atPath path: String, options: ArchiveOptions) async throws -> ArchiveHashResult {
+        let spoolDirectory = self.spoolDirectory
+        return try await runCancellable(on: fileExecutor) { flag in
+            try ArchiveTreeHashing.hash(input: .file(path), options: options, spoolDirectory: spoolDirectory, flag: flag)
+        }
+    }
+
+    public func download(_ request: HTTPRequest, mode: DownloadHashMode) async throws -> DownloadHashResult {
+        try await limiter.withSlot { [self] in
+            try await pipeline(request, mode: mode)
+        }
+    }
+
+    private func pipeline(_ request: HTTPRequest, mode: DownloadHashMode) async throws -> DownloadHashResult {
+        let pipe = BytePipe()
+        let spoolDirectory = self.spoolDirectory
+        // The consumer is started first; it blocks on the pipe until bytes arrive.
+        async let consumed: DownloadHashResult.Content = runCancellable(on: consumers) { flag in
+            do {
+                let content: DownloadHashResult.Content
+                switch mode {
+                case .archive(let options):
+                    content = .archive(
+                        try ArchiveTreeHashing.hash(input: .pipe(pipe, first: nil), options: options, spoolDirectory: spoolDirectory, flag: flag))
+                case .file:
+                    content = try ArchiveTreeHashing.hashSingleFile(pipe: pipe, spoolDirectory: spoolDirectory)
+                }
+                pipe.discardRemaining()
+                return content
+            } catch {
+                pipe.abandon(error)
+                throw error
+            }
+        }
+        let response: HTTPResponse
+        do {
+            response = try await http.get(request, into: pipe)
+            pipe.finish()
+        } catch {
+            pipe.fail(error)
+            // If the consumer failed first (unsafe entry, corrupt archive), its error is the cause.
+            var consumerError: (any Error)?
+            do { _ = try await consumed } catch let e { consumerError = e }
+            if pipe.wasAbandoned, let consumerError { throw consumerError }
+            throw error
+        }
+        if response.isNotModified {
+            _ = try? await consumed
+            return DownloadHashResult(response: response, content: .notModified)
+        }
+        return DownloadHashResult(response: response, content: try await consumed)
+    }
+}
+
+/// The blocking hashing steps shared by files and downloads.
+enum ArchiveTreeHashing {
+    static func hash(
+        input: ArchiveInput, options: ArchiveOptions, spoolDirectory: String?, flag: CancellationFlag
+    ) throws -> ArchiveHashResult {
+        let reader = try ArchiveReadHandle(source: options.sourceDescription)
+        let spool = try SpoolFile(directory: spoolDirectory)
+        var zipSpool: SpoolFile?
+        if case .pipe(let pipe, _) = input {
+            // Zip keeps modes and symlink flags in the central directory at the end, so a
+            // zip is spooled whole and read seekably (as Nix reads its downloaded file).
+            let first = try pipe.next()
+            if let first, first.starts(with: [0x50, 0x4b]) {
+                let whole = try SpoolFile(directory: spoolDirectory)
+                try first.withUnsafeBytes { try whole.append($0) }
+                while let c = try pipe.next() { try c.withUnsafeBytes { try whole.append($0) } }
+                try reader.open(.descriptor(try whole.rewoundDescriptor()))
+                zipSpool = whole
+            } else {
+                try reader.open(.pipe(pipe, first: first))
+            }
+        } else {
+            try reader.open(input)
+        }
+        let tree = ArchiveTree(source: options.sourceDescription, rejectEscapingSymlinks: options.rejectEscapingSymlinks)
+        var buffer = [UInt8](repeating: 0, count: 1 << 18)
+        while let e = try reader.nextEntry() {
+            if flag.isCancelled { throw CancellationError() }
+            try add(e, to: tree, reader: reader, spool: spool, buffer: &buffer)
+        }
+        withExtendedLifetime(zipSpool) {}
+        let top = try tree.treeRoot(options.topLevel)
+        try tree.checkSymlinks(below: top)
+        let nodeReader = ArchiveTreeNode.SpoolReader(spool: spool)
+        var writer = NARWriter(sink: SHA256Sink())
+        try writer.write(tree: ArchiveTreeNode(node: top, reader: nodeReader))
+        let sink = try writer.finish()
+        var captured: [String: [UInt8]] = [:]
+        for path in options.captureFiles {
+            guard let comps = try? tree.components(Array(path.utf8)), let n = tree.lookup(comps, in: top),
+                case .regular(_, let offset, let size) = n.kind, size <= UInt64(options.captureLimit)
+            else { continue }
+            var bytes: [UInt8] = []
+            try spool.read(offset: offset, length: size, scratch: &nodeReader.scratch) { bytes.append(contentsOf: $0) }
+            captured[path] = bytes
+        }
+        return ArchiveHashResult(
+            narHash: sink.finalize(), narSize: sink.count, topLevelMtime: top.mtime, maxMtime: tree.maxMtime,
+            capturedFiles: captured, entryCount: tree.entryCount)
+    }
+
+    private static func add(
+        _ e: ArchiveEntryInfo, to tree: ArchiveTree, reader: ArchiveReadHandle, spool: SpoolFile, buffer: inout [UInt8]
+    ) throws {
+        let shown = String(decoding: e.path, as: UTF8.self)
+        let comps = try tree.components(e.path)
+        if let link = e.hardlinkTarget {
+            let target: ArchiveTree.Node?
+            do { target = tree.lookup(try tree.components(link)) } catch {
+                throw ArchiveError.escapingLink(source: tree.source, path: shown, target: String(decoding: link, as: UTF8.self))
+            }
+            guard let target, case .regular = target.kind else {
+                throw ArchiveError.missingHardLinkTarget(
+                    source: tree.source, path: shown, target: String(decoding: link, as: UTF8.self))
+            }
+            // Some formats (pax, cpio) may carry data with the link; it then replaces the contents.
+            let offset = spool.size
+            let size = try reader.readData(into: &buffer) { try spool.append($0) }
+            let kind: ArchiveTree.Node.Kind
+            if size > 0, case .regular(let x, _, _) = target.kind {
+                kind = .regular(executable: x, offset: offset, size: size)
+            } else {
+                kind = target.kind
+            }
+            try tree.add(comps, kind: kind, mtime: e.mtime, shownPath: shown)
+            return
+        }
+        switch e.type {
+        case .regular:
+            let offset = spool.size
+            let size = try reader.readData(into: &buffer) { try spool.append($0) }
+            try tree.add(comps, kind: .regular(executable: e.mode & 0o100 != 0, offset: offset, size: size), mtime: e.mtime, shownPath: shown)
+        case .directory:
+            try tree.add(comps, kind: .directory, mtime: e.mtime, shownPath: shown)
+        case .symlink:
+            try tree.add(comps, kind: .symlink(e.symlinkTarget ?? []), mtime: e.mtime, shownPath: shown)
+        case .other:
+            throw ArchiveError.unsupportedEntry(source: tree.source, path: shown)
+        }
+    }
+
+    /// `file` mode: the whole body as one regular file (its size is known only at the end,
+    /// and NAR writes it first, so the body is spooled).
+    static func hashSingleFile(pipe: BytePipe, spoolDirectory: String?) throws -> DownloadHashResult.Content {
+        let spool = try SpoolFile(directory: spoolDirectory)
+        while let chunk = try pipe.next() { try chunk.withUnsafeBytes { try spool.append($0) } }
+        let size = spool.size
+        var writer = NARWriter(sink: SHA256Sink())
+        try writer.beginRegular(executable: false, size: size)
+        var scratch = [UInt8](repeating: 0, count: 1 << 18)
+        try spool.read(offset: 0, length: size, scratch: &scratch) { try writer.writeContents($0) }
+        try writer.endRegular()
+        let sink = try writer.finish()
+        return .file(narHash: sink.finalize(), narSize: sink.count, size: size)
+    }
+}

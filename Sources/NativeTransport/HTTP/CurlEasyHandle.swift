@@ -1,0 +1,116 @@
+import FlakeLockBasics
+import Foundation
+internal import CLibCurl
+
+/// Owns one libcurl easy handle (`CURL *`).
+///
+/// Not Sendable: a handle is used by one thread at a time. ``CurlHandlePool`` hands idle
+/// handles between threads under its lock; the handle keeps its connection cache, so
+/// requests to the same host reuse connections and TLS sessions.
+final class CurlEasyHandle {
+    private let pointer: UnsafeMutableRawPointer
+    /// Header list and error buffer that libcurl borrows until the next reset.
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+
+    init() throws {
+        guard let p = curl_easy_init() else { throw NativeTransportError.initialization("curl_easy_init failed") }
+        pointer = p
+    }
+
+    deinit {
+        curl_easy_cleanup(pointer)
+        if let headerList { curl_slist_free_all(headerList) }
+        errorBuffer.deallocate()
+    }
+
+    /// Access to the raw handle, valid only inside `body`.
+    func withHandle<T>(_ body: (UnsafeMutableRawPointer) throws -> T) rethrows -> T {
+        try body(pointer)
+    }
+
+    /// Restores default options (keeps connections), frees the previous header list.
+    func reset() {
+        curl_easy_reset(pointer)
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+        errorBuffer[0] = 0
+    }
+
+    /// Sets the request headers; the list stays alive until the next ``reset()``.
+    func setHeaders(_ lines: [String]) throws {
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        for l in lines {
+            guard let n = curl_slist_append(list, l) else {
+                if let list { curl_slist_free_all(list) }
+                throw NativeTransportError.initialization("curl_slist_append failed")
+            }
+            list = n
+        }
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = list
+        try check(flk_curl_easy_setopt_slist(pointer, CURLOPT_HTTPHEADER, list), "CURLOPT_HTTPHEADER")
+    }
+
+    func set(_ option: CURLoption, _ value: Int) throws {
+        try check(flk_curl_easy_setopt_long(pointer, option, value), "option \(option.rawValue)")
+    }
+
+    /// String options are copied by libcurl.
+    func set(_ option: CURLoption, _ value: String) throws {
+        try check(flk_curl_easy_setopt_string(pointer, option, value), "option \(option.rawValue)")
+    }
+
+    func setPointer(_ option: CURLoption, _ value: UnsafeMutableRawPointer?) throws {
+        try check(flk_curl_easy_setopt_ptr(pointer, option, value), "option \(option.rawValue)")
+    }
+
+    func infoLong(_ info: CURLINFO) -> Int {
+        var v = 0
+        _ = flk_curl_easy_getinfo_long(pointer, info, &v)
+        return v
+    }
+
+    func infoString(_ info: CURLINFO) -> String? {
+        var p: UnsafeMutablePointer<CChar>? = nil
+        guard flk_curl_easy_getinfo_string(pointer, info, &p) == CURLE_OK, let p else { return nil }
+        return String(cString: p)
+    }
+
+    func infoOff(_ info: CURLINFO) -> Int64 {
+        var v: curl_off_t = 0
+        _ = flk_curl_easy_getinfo_off(pointer, info, &v)
+        return Int64(v)
+    }
+
+    private func check(_ code: CURLcode, _ what: String) throws {
+        guard code == CURLE_OK else {
+            throw NativeTransportError.initialization("setting \(what): \(String(cString: curl_easy_strerror(code)))")
+        }
+    }
+}
+
+/// Idle easy handles, reused across requests.
+final class CurlHandlePool: @unchecked Sendable {
+    // @unchecked: `idle` is guarded by `lock`; a handle is owned by one thread between
+    // `take` and `give`.
+    private let lock = NSLock()
+    private var idle: [CurlEasyHandle] = []
+    private let maxIdle: Int
+
+    init(maxIdle: Int = 8) { self.maxIdle = maxIdle }
+
+    func take() throws -> CurlEasyHandle {
+        if let h = lock.withLock({ idle.popLast() }) {
+            h.reset()
+            return h
+        }
+        return try CurlEasyHandle()
+    }
+
+    func give(_ h: CurlEasyHandle) {
+        lock.withLock {
+            if idle.count < maxIdle { idle.append(h) }
+        }
+    }
+}

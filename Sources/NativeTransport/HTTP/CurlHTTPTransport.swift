@@ -1,0 +1,140 @@
+import FlakeLockBasics
+import Fetchers
+import Foundation
+internal import CLibCurl
+
+/// Settings for ``CurlHTTPTransport``.
+public struct HTTPConfiguration: Sendable {
+    /// Seconds allowed for connecting (Nix's `connect-timeout`); 0 means libcurl's default.
+    public var connectTimeout: Int
+    /// Abort a transfer that moves less than 1 byte/s for this many seconds (Nix's
+    /// `stalled-download-timeout`, 300); 0 disables.
+    public var stallTimeout: Int
+    /// Total attempts for retryable failures (Nix's `download-attempts`, 5).
+    public var attempts: Int
+    /// First back-off delay; doubles with each retry.
+    public var retryBaseDelay: Duration
+    /// The longest `Retry-After`/`X-RateLimit-Reset` wait honoured before giving up.
+    public var maxRetryAfter: Duration
+    public var maxRedirects: Int
+    /// CA bundle (`NIX_SSL_CERT_FILE`, `SSL_CERT_FILE`, `CURL_CA_BUNDLE`); nil: libcurl's default.
+    public var caFile: String?
+    /// Proxies; environment variables are *not* read by the transport (it passes these explicitly).
+    public var proxy: ProxySettings
+    /// Appended to `curl/<version>` in the User-Agent (Nix sends `curl/<ver> Nix/<ver>`).
+    public var userAgentProduct: String
+    /// Where blocking transfers run.
+    public var executor: BlockingExecutor
+
+    public init(
+        connectTimeout: Int = 0, stallTimeout: Int = 300, attempts: Int = 5, retryBaseDelay: Duration = .milliseconds(250),
+        maxRetryAfter: Duration = .seconds(60), maxRedirects: Int = 10, caFile: String? = nil,
+        proxy: ProxySettings = ProxySettings(), userAgentProduct: String = "flakelock/0.1",
+        executor: BlockingExecutor = .shared
+    ) {
+        self.connectTimeout = connectTimeout
+        self.stallTimeout = stallTimeout
+        self.attempts = attempts
+        self.retryBaseDelay = retryBaseDelay
+        self.maxRetryAfter = maxRetryAfter
+        self.maxRedirects = maxRedirects
+        self.caFile = caFile
+        self.proxy = proxy
+        self.userAgentProduct = userAgentProduct
+        self.executor = executor
+    }
+}
+
+/// ``HTTPTransport`` over libcurl.
+///
+/// Redirects are followed by this type, not by libcurl, so that sensitive headers
+/// (``HTTPHeader/isSensitive``) are dropped as soon as a redirect leaves the original
+/// origin (scheme, host, port). Retries (connection errors, timeouts, truncation, 408, 429,
+/// 5xx) back off exponentially and happen only while no body byte has reached the sink,
+/// unless the sink agrees to ``HTTPBodySink/restart()``.
+public final class CurlHTTPTransport: HTTPTransport {
+    public let configuration: HTTPConfiguration
+    private let pool = CurlHandlePool()
+    private let userAgent: String
+
+    public init(configuration: HTTPConfiguration = HTTPConfiguration()) {
+        self.configuration = configuration
+        self.userAgent = "curl/\(NativeTransport.curlVersion) \(configuration.userAgentProduct)"
+    }
+
+    public func get(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws -> HTTPResponse {
+        guard let startOrigin = URLParts(request.url)?.origin else { throw HTTPTransportError.invalidURL(request.url) }
+        var url = request.url
+        var headers = request.headers
+        var redirects = 0
+        var deliveredSomething = false
+        while true {
+            let outcome = try await attemptWithRetries(
+                url: url, originalURL: request.url, headers: headers, ifNoneMatch: request.ifNoneMatch, sink: sink,
+                delivered: &deliveredSomething)
+            switch outcome {
+            case .done(let response):
+                return response
+            case .redirect(let location):
+                redirects += 1
+                guard redirects <= configuration.maxRedirects else { throw HTTPTransportError.tooManyRedirects(url: request.url) }
+                if URLParts(location)?.origin != startOrigin { headers.removeAll { $0.isSensitive } }
+                url = location
+            }
+        }
+    }
+
+    private enum Outcome: Sendable {
+        case done(HTTPResponse)
+        case redirect(String)
+    }
+
+    private func attemptWithRetries(
+        url: String, originalURL: String, headers: [HTTPHeader], ifNoneMatch: String?, sink: any HTTPBodySink,
+        delivered: inout Bool
+    ) async throws -> Outcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let result = try await runCancellable(on: configuration.executor) { [self, pool] flag in
+                try CurlTransfer(
+                    pool: pool, url: url, displayURL: originalURL, headers: headers, ifNoneMatch: ifNoneMatch, sink: sink,
+                    configuration: configuration, userAgent: userAgent, flag: flag
+                ).perform()
+            }
+            switch result {
+            case .response(let r): return .done(r)
+            case .redirect(let l): return .redirect(l)
+            case .failure(let failure):
+                if failure.bodyDelivered { delivered = true }
+                let last = attempt >= max(1, configuration.attempts)
+                guard failure.retryable, !last else { throw failure.error }
+                if delivered {
+                    guard sink.restart() else { throw failure.error }
+                    delivered = false
+                }
+                var delay = configuration.retryBaseDelay * (1 << min(attempt - 1, 16))
+                if let wait = failure.wait {
+                    guard wait <= configuration.maxRetryAfter else { throw failure.error }
+                    delay = max(delay, wait)
+                }
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+}
+
+/// The result of one HTTP exchange (one hop, one attempt).
+enum TransferResult: Sendable {
+    case response(HTTPResponse)
+    case redirect(String)
+    case failure(TransferFailure)
+}
+
+struct TransferFailure: Sendable {
+    var error: any Error
+    var retryable: Bool
+    /// A server-requested wait (`Retry-After`, rate-limit reset).
+    var wait: Duration?
+    var bodyDelivered: Bool
+}

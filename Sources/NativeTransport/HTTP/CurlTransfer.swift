@@ -1,0 +1,215 @@
+import FlakeLockBasics
+import Fetchers
+import Foundation
+internal import CLibCurl
+
+/// State shared with libcurl's callbacks during one transfer (one thread).
+private final class TransferContext {
+    let sink: any HTTPBodySink
+    let flag: CancellationFlag
+    let isFile: Bool
+    var status = 0
+    var reason = ""
+    var headers: [HTTPHeaderField] = []
+    var errorBody: [UInt8] = []
+    var delivered: UInt64 = 0
+    var sinkError: (any Error)?
+
+    init(sink: any HTTPBodySink, flag: CancellationFlag, isFile: Bool) {
+        self.sink = sink
+        self.flag = flag
+        self.isFile = isFile
+    }
+
+    var deliversBody: Bool { isFile || (200..<300).contains(status) }
+
+    func headerLine(_ raw: UnsafeRawBufferPointer) {
+        var bytes = raw[...]
+        while let last = bytes.last, last == 0x0a || last == 0x0d { bytes = bytes.dropLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            // A new response (redirect hop, 100 Continue): start over.
+            let parts = line.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            reason = parts.count > 2 ? String(parts[2]) : ""
+            headers = []
+        } else if let colon = line.firstIndex(of: ":") {
+            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+            headers.append(HTTPHeaderField(name: String(line[..<colon]), value: String(value)))
+        }
+    }
+
+    func body(_ raw: UnsafeRawBufferPointer) -> Bool {
+        if deliversBody {
+            do {
+                try sink.receive(raw)
+                delivered += UInt64(raw.count)
+            } catch {
+                sinkError = error
+                return false
+            }
+        } else if errorBody.count < 4096 {
+            errorBody.append(contentsOf: raw.prefix(4096 - errorBody.count))
+        }
+        return true
+    }
+}
+
+private let writeCallback: flk_curl_write_cb = { data, size, count, userdata in
+    let n = size * count
+    guard let userdata else { return 0 }
+    let ctx = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+    return ctx.body(UnsafeRawBufferPointer(start: data, count: n)) ? n : 0
+}
+
+private let headerCallback: flk_curl_write_cb = { data, size, count, userdata in
+    let n = size * count
+    guard let userdata else { return 0 }
+    let ctx = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+    ctx.headerLine(UnsafeRawBufferPointer(start: data, count: n))
+    return n
+}
+
+private let progressCallback: flk_curl_xferinfo_cb = { userdata, _, _, _, _ in
+    guard let userdata else { return 0 }
+    let ctx = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+    return ctx.flag.isCancelled ? 1 : 0
+}
+
+/// One blocking exchange with libcurl (no redirect following, no retries).
+struct CurlTransfer {
+    let pool: CurlHandlePool
+    let url: String
+    /// The URL as the caller wrote it, used in messages.
+    let displayURL: String
+    let headers: [HTTPHeader]
+    let ifNoneMatch: String?
+    let sink: any HTTPBodySink
+    let configuration: HTTPConfiguration
+    let userAgent: String
+    let flag: CancellationFlag
+
+    func perform() throws -> TransferResult {
+        let handle = try pool.take()
+        defer { pool.give(handle) }
+        let isFile = url.lowercased().hasPrefix("file://")
+        let ctx = TransferContext(sink: sink, flag: flag, isFile: isFile)
+        let code: CURLcode = try withExtendedLifetime(ctx) {
+            let opaque = Unmanaged.passUnretained(ctx).toOpaque()
+            try configure(handle, isFile: isFile)
+            return handle.withHandle { h in
+                _ = flk_curl_easy_setopt_write_cb(h, CURLOPT_WRITEFUNCTION, writeCallback)
+                _ = flk_curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, opaque)
+                _ = flk_curl_easy_setopt_write_cb(h, CURLOPT_HEADERFUNCTION, headerCallback)
+                _ = flk_curl_easy_setopt_ptr(h, CURLOPT_HEADERDATA, opaque)
+                _ = flk_curl_easy_setopt_long(h, CURLOPT_NOPROGRESS, 0)
+                _ = flk_curl_easy_setopt_xferinfo_cb(h, progressCallback)
+                _ = flk_curl_easy_setopt_ptr(h, CURLOPT_XFERINFODATA, opaque)
+                _ = flk_curl_easy_setopt_errorbuffer(h, handle.errorBuffer)
+                return curl_easy_perform(h)
+            }
+        }
+        return classify(code, handle: handle, ctx: ctx)
+    }
+
+    private func configure(_ handle: CurlEasyHandle, isFile: Bool) throws {
+        try handle.set(CURLOPT_URL, url)
+        try handle.set(CURLOPT_HTTPGET, 1)
+        try handle.set(CURLOPT_FOLLOWLOCATION, 0)
+        try handle.set(CURLOPT_NOSIGNAL, 1)
+        try handle.set(CURLOPT_USERAGENT, userAgent)
+        try handle.set(CURLOPT_PROTOCOLS_STR, "http,https,file")
+        if configuration.connectTimeout > 0 { try handle.set(CURLOPT_CONNECTTIMEOUT, configuration.connectTimeout) }
+        if configuration.stallTimeout > 0 {
+            try handle.set(CURLOPT_LOW_SPEED_LIMIT, 1)
+            try handle.set(CURLOPT_LOW_SPEED_TIME, configuration.stallTimeout)
+        }
+        if let ca = configuration.caFile { try handle.set(CURLOPT_CAINFO, ca) }
+        // Explicit proxy choice: "" disables libcurl's own reading of the environment.
+        try handle.set(CURLOPT_PROXY, configuration.proxy.proxy(for: url) ?? "")
+        var lines = headers.map { "\($0.name): \($0.value)" }
+        if let ifNoneMatch { lines.append("If-None-Match: \(ifNoneMatch)") }
+        try handle.setHeaders(lines)
+    }
+
+    private func classify(_ code: CURLcode, handle: CurlEasyHandle, ctx: TransferContext) -> TransferResult {
+        let delivered = ctx.delivered > 0
+        func fail(_ e: any Error, retryable: Bool, wait: Duration? = nil) -> TransferResult {
+            .failure(TransferFailure(error: e, retryable: retryable, wait: wait, bodyDelivered: delivered))
+        }
+        if ctx.flag.isCancelled { return fail(HTTPTransportError.cancelled(url: displayURL), retryable: false) }
+        if let e = ctx.sinkError { return fail(e, retryable: false) }
+        if code != CURLE_OK {
+            let detail = handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
+            let scrubbed = scrub(detail)
+            switch code {
+            case CURLE_PARTIAL_FILE:
+                let expected = handle.infoOff(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T)
+                return fail(
+                    HTTPTransportError.truncated(url: displayURL, received: ctx.delivered, expected: expected > 0 ? UInt64(expected) : nil),
+                    retryable: true)
+            case CURLE_OPERATION_TIMEDOUT:
+                return fail(HTTPTransportError.timedOut(url: displayURL, message: scrubbed), retryable: true)
+            default:
+                let permanent: Set<UInt32> = [
+                    CURLE_UNSUPPORTED_PROTOCOL.rawValue, CURLE_URL_MALFORMAT.rawValue, CURLE_NOT_BUILT_IN.rawValue,
+                    CURLE_REMOTE_ACCESS_DENIED.rawValue, CURLE_FILE_COULDNT_READ_FILE.rawValue,
+                    CURLE_FUNCTION_NOT_FOUND.rawValue, CURLE_ABORTED_BY_CALLBACK.rawValue,
+                    CURLE_BAD_FUNCTION_ARGUMENT.rawValue, CURLE_INTERFACE_FAILED.rawValue, CURLE_UNKNOWN_OPTION.rawValue,
+                    CURLE_SSL_CACERT_BADFILE.rawValue, CURLE_TOO_MANY_REDIRECTS.rawValue, CURLE_WRITE_ERROR.rawValue,
+                ]
+                return fail(
+                    HTTPTransportError.transfer(url: displayURL, code: Int(code.rawValue), message: scrubbed),
+                    retryable: !permanent.contains(code.rawValue))
+            }
+        }
+        let status = ctx.isFile ? 200 : handle.infoLong(CURLINFO_RESPONSE_CODE)
+        let effective = handle.infoString(CURLINFO_EFFECTIVE_URL) ?? url
+        let response = HTTPResponse(status: status, headers: ctx.headers, effectiveURL: effective)
+        switch status {
+        case 200..<300, 304:
+            return .response(response)
+        case 301, 302, 303, 307, 308:
+            if let location = handle.infoString(CURLINFO_REDIRECT_URL) { return .redirect(location) }
+            return fail(httpError(status, ctx), retryable: false)
+        case 429, 403:
+            return rateLimit(status, response, ctx, fail: fail)
+        case 408, 500..<600:
+            return fail(httpError(status, ctx), retryable: true)
+        default:
+            return fail(httpError(status, ctx), retryable: false)
+        }
+    }
+
+    private func httpError(_ status: Int, _ ctx: TransferContext) -> HTTPTransportError {
+        .httpStatus(url: displayURL, status: status, reason: ctx.reason, body: scrub(String(decoding: ctx.errorBody, as: UTF8.self)))
+    }
+
+    /// 429 and GitHub-style 403 rate limits: a bounded wait, else an error naming the limit.
+    private func rateLimit(
+        _ status: Int, _ response: HTTPResponse, _ ctx: TransferContext,
+        fail: (any Error, Bool, Duration?) -> TransferResult
+    ) -> TransferResult {
+        let retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let remaining = response.header("X-RateLimit-Remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let reset = response.header("X-RateLimit-Reset").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        let limit = response.header("X-RateLimit-Limit")?.trimmingCharacters(in: .whitespaces)
+        let exhausted = remaining == 0
+        if status == 403 && !exhausted && retryAfter == nil { return fail(httpError(status, ctx), false, nil) }
+        let error = HTTPTransportError.rateLimited(url: displayURL, status: status, limit: limit, resetsAt: reset, retryAfter: retryAfter)
+        var wait: Duration? = retryAfter.map { .seconds($0) }
+        if wait == nil, exhausted, let reset {
+            wait = .seconds(max(0, reset - Int64(Date().timeIntervalSince1970)))
+        }
+        if status == 403 && wait == nil { return fail(error, false, nil) }
+        // A wait beyond the configured bound fails at once (the retry loop checks it).
+        return fail(error, true, wait)
+    }
+
+    /// Removes sensitive header values from text that might echo them.
+    private func scrub(_ text: String) -> String {
+        var t = text
+        for h in headers where h.isSensitive && !h.value.isEmpty { t = t.replacingOccurrences(of: h.value, with: "<redacted>") }
+        return t
+    }
+}
