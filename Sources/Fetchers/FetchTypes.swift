@@ -75,7 +75,7 @@ public struct FetchedSource: Sendable {
 /// Fetch failures that are not a transport's own. Wording follows Nix.
 public enum FetchError: UserFacingError, Equatable {
     case unsupportedInput(String)
-    case narHashMismatch(url: String, storePath: String, expected: String, got: String)
+    case narHashMismatch(url: String, storePath: String, expected: String, got: String, currentWording: Bool)
     case attributeMismatch(name: String, url: String, expected: String)
     case offline(what: String)
     case forgeAPI(url: String, message: String)
@@ -95,8 +95,10 @@ public enum FetchError: UserFacingError, Equatable {
     public var description: String {
         switch self {
         case .unsupportedInput(let json): "cannot fetch unsupported input '\(json)'"
-        case .narHashMismatch(let url, let sp, let e, let g):
-            "NAR hash mismatch in input '\(url)' (\(sp)), expected '\(e)', got '\(g)'"
+        case .narHashMismatch(let url, let sp, let e, let g, let current):
+            current
+                ? "NAR hash mismatch in input '\(url)', expected '\(e)' but got '\(g)'"
+                : "NAR hash mismatch in input '\(url)' (\(sp)), expected '\(e)', got '\(g)'"
         case .attributeMismatch(let n, let url, let e): "'\(n)' attribute mismatch in input '\(url)', expected \(e)"
         case .offline(let what): "cannot fetch \(what) because flakelock is running in offline mode and it is not in the cache"
         case .forgeAPI(let url, let m): "\(m) (requested '\(url)')"

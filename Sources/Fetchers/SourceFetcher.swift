@@ -94,6 +94,19 @@ public actor SourceFetcher {
             wantFlakeFiles
             ? [FetchResult.path("flake.nix", in: resolved.subdir), FetchResult.path("flake.lock", in: resolved.subdir)] : []
         let input = resolved.input
+        let url = (try? input.toURLString(profile: profile)) ?? input.description
+        return try await withContext("while fetching the input '\(url)'") {
+            try await fetchResolved(
+                ref, resolved: resolved, capture: capture, parentDirectory: parentDirectory, settings: settings,
+                transports: transports, reporter: reporter, cache: cache)
+        }
+    }
+
+    static func fetchResolved(
+        _ ref: FlakeRef, resolved: FlakeRef, capture: [String], parentDirectory: String?, settings: FetchSettings,
+        transports: Transports, reporter: any FetchReporter, cache: FetchCache
+    ) async throws -> FetchResult {
+        let input = resolved.input
         let source: FetchedSource
         switch input.spec {
         case .forge(let spec):

@@ -63,7 +63,8 @@ extension CompatProfile {
         metadataAlwaysShowsInputsHeader: false,
         metadataLockedURLOnlyIfLocked: true,
         updateTakesInputNames: true,
-        deprecatesUpdateInputFlag: true)
+        deprecatesUpdateInputFlag: true,
+        errorStyle: .current)
 
     /// Nix 2.8.0 (Debian's `nix-bin`, the local oracle).
     public static let nix28 = CompatProfile(
@@ -128,7 +129,8 @@ extension CompatProfile {
         metadataAlwaysShowsInputsHeader: true,
         metadataLockedURLOnlyIfLocked: false,
         updateTakesInputNames: false,
-        deprecatesUpdateInputFlag: false)
+        deprecatesUpdateInputFlag: false,
+        errorStyle: .nix28)
 
     /// Lix `main` (read from source, never run; best effort from the spec).
     public static let lix: CompatProfile = {

@@ -154,6 +154,10 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     public var updateTakesInputNames: Bool
     /// `--update-input` / `--recreate-lock-file` print deprecation warnings (current).
     public var deprecatesUpdateInputFlag: Bool
+    /// How errors print: 2.8's `error: <message>` plus the `--show-trace` hint, or current
+    /// Nix's `error:` followed by the `… while …` context lines and the message; also the
+    /// wording of the NAR hash mismatch (§6.1).
+    public var errorStyle: ErrorStyle
 
     public var description: String { name }
 }
@@ -208,6 +212,13 @@ extension CompatProfile {
     }
 
     /// Wording of attribute errors (§2.3).
+    public enum ErrorStyle: Sendable, Hashable {
+        /// `error: <message>` + `(use '--show-trace' to show detailed location information)`.
+        case nix28
+        /// `error:` + indented `… while …` lines (outermost first) + `error: <message>`.
+        case current
+    }
+
     public enum ErrorWording: Sendable, Hashable {
         /// `unsupported Git input attribute 'x'` (per scheme).
         case nix28

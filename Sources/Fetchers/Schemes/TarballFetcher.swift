@@ -165,7 +165,7 @@ enum SchemeChecks {
         let url = (try? given.toURLString(profile: profile)) ?? given.description
         throw FetchError.narHashMismatch(
             url: url, storePath: StorePath.fixedOutputSource(narHash: got, storeDirectory: storeDirectory).description,
-            expected: expected.sri, got: got.sri)
+            expected: expected.sri, got: got.sri, currentWording: profile.errorStyle == .current)
     }
 
     static func archiveTopLevel(_ profile: CompatProfile) -> ArchiveTopLevel {

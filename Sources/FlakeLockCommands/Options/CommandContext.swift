@@ -24,6 +24,7 @@ struct CommandContext {
     ) async throws -> CommandContext {
         let env = ProcessInfo.processInfo.environment
         let profile = compat.profile
+        Diagnostics.style = profile.errorStyle
         let options = (lock?.options ?? []).map { ($0.first, $0.second) }
         let settings = try NixSettings.load(environment: env, options: options) { path in
             FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }

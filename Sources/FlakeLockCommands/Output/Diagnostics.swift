@@ -1,15 +1,38 @@
 import FlakeLockBasics
+import FlakeModel
 import Foundation
 
 /// Writes user-facing diagnostics to stderr in Nix's form (`error: …`, `warning: …`).
 enum Diagnostics {
+    /// Set once from the command's `--compat` before any work starts.
+    nonisolated(unsafe) static var style: CompatProfile.ErrorStyle = .current
+
     static func printError(_ error: any Error) {
-        var text = "error: \(error)"
-        if let ctx = error as? ErrorWithContext {
-            text = "error: \(ctx.message)"
-            for c in ctx.contexts.reversed() { text += "\n       … \(c)" }
+        writeStderr(format(error, style: style))
+    }
+
+    /// Nix's rendering of an error: 2.8 prints the message and a hint; current Nix prints the
+    /// context lines, outermost first, then the message.
+    static func format(_ error: any Error, style: CompatProfile.ErrorStyle) -> String {
+        let contexts = (error as? ErrorWithContext)?.contexts ?? []
+        let message = (error as? ErrorWithContext)?.message ?? String(describing: error)
+        switch style {
+        case .nix28:
+            return "error: \(indentContinuation(message, by: 7))\n(use '--show-trace' to show detailed location information)\n"
+        case .current:
+            guard !contexts.isEmpty else { return "error: \(indentContinuation(message, by: 7))\n" }
+            var text = "error:\n"
+            for c in contexts.reversed() { text += "       … \(c)\n\n" }
+            text += "       error: \(indentContinuation(message, by: 14))\n"
+            return text
         }
-        writeStderr(text + "\n")
+    }
+
+    /// Indents every line after the first, as Nix does for multi-line messages.
+    static func indentContinuation(_ s: String, by n: Int) -> String {
+        let pad = String(repeating: " ", count: n)
+        return s.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : pad + $0.element }.joined(separator: "\n")
     }
 
     static func warning(_ message: String) {

@@ -62,7 +62,7 @@ public struct LockVerifier: Sendable {
         let got: NixHash
         do {
             got = try await source.narHash(of: ref, parentDirectory: flakeDirectory)
-        } catch let FetchError.narHashMismatch(_, _, _, gotText) {
+        } catch let FetchError.narHashMismatch(_, _, _, gotText, _) {
             return mismatch(pin, name: name, expected: expected.sri, got: gotText)
         } catch {
             let text = (error as? ErrorWithContext)?.message ?? String(describing: error)
