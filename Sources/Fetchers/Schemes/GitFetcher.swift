@@ -120,9 +120,20 @@ struct GitFetcher: Sendable {
         return "master"
     }
 
+    /// One cache repository is updated by one fetch at a time: two inputs of the same
+    /// repository (other refs, other revs) are fetched in parallel by the locker's prefetch,
+    /// and libgit2 cannot create or fetch into one repository concurrently.
+    static let repositoryLocks = KeyedLock()
+
     /// Fetches into the bare cache when the answer may have moved (no `rev`), the `rev` is
     /// missing, or all refs are wanted.
     func update(repository: String, url: String, ref: String, rev: String?, spec: GitInput) async throws {
+        try await Self.repositoryLocks.withLock(repository) {
+            try await updateLocked(repository: repository, url: url, ref: ref, rev: rev, spec: spec)
+        }
+    }
+
+    private func updateLocked(repository: String, url: String, ref: String, rev: String?, spec: GitInput) async throws {
         try await git.ensureBareRepository(at: repository)
         if let rev, let id = GitObjectID(rev), spec.allRefs != true, try await git.contains(id, in: repository) {
             return

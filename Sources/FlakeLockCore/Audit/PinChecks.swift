@@ -21,7 +21,10 @@ struct PinChecks {
             add(.stale, "\(name) was last modified \(age) days ago (\(pin.date ?? "?")), more than \(maxAgeDays)",
                 ["ageDays": String(age), "maxAgeDays": String(maxAgeDays)])
         }
-        if attrs["rev"] == nil && attrs["narHash"] == nil {
+        // A relative `path:` input is part of the flake's own tree, locked with it (current
+        // Nix exempts it from the lockedness check); it is reported as a path input only.
+        let isRelativePath: Bool = if case .path(let p) = pin.locked.input.spec { !p.path.hasPrefix("/") } else { false }
+        if attrs["rev"] == nil && attrs["narHash"] == nil && !isRelativePath {
             add(.unlocked, "\(name) has neither a rev nor a narHash")
         }
         if let dirty = attrs.string("dirtyRev") {
@@ -33,7 +36,7 @@ struct PinChecks {
             add(.mutableURL, "\(name) is a plain download URL, not an immutable link; its content can change",
                 ["url": t.url])
         }
-        if case .path(let p) = pin.locked.input.spec {
+        if case .path(let p) = pin.locked.input.spec, !isRelativePath {
             add(.pathInput, "\(name) is a local path; it is only reproducible on this machine", ["path": p.path])
         }
         if let repo = pin.repository, repo.name == "nixpkgs", repo.forge != nil || repo.key.hasPrefix("git:"),

@@ -3,8 +3,8 @@ import Foundation
 internal import CLibGit2
 
 /// Fetching and listing remotes: libgit2 for `file://`, local paths, `http(s)://` and
-/// `git://`; the git CLI for `ssh://` (honouring `GIT_SSH_COMMAND`), shallow fetches, and
-/// every scheme when ``GitSettings/useCLIForRemotes`` is set.
+/// `git://`; the git CLI for `ssh://` (honouring `GIT_SSH_COMMAND`), shallow fetches,
+/// proxied `http(s)://`, and every scheme when ``GitSettings/useCLIForRemotes`` is set.
 struct GitRemoteOps {
     let settings: GitSettings
 
@@ -44,8 +44,11 @@ struct GitRemoteOps {
         if !allowed { throw GitTransportError.protocolNotAllowed(scheme: scheme, url: url) }
     }
 
+    /// libgit2 1.5 cannot do shallow fetches or ssh with `GIT_SSH_COMMAND`, and in our tests
+    /// ignored `proxy_opts` for plain HTTP (it resolved the target host itself), so those go
+    /// through the git CLI, which gets the proxy and CA from ``runGit(_:)``'s environment.
     func usesCLI(_ url: String, shallow: Bool) -> Bool {
-        settings.useCLIForRemotes || shallow || Self.scheme(of: url) == "ssh"
+        settings.useCLIForRemotes || shallow || Self.scheme(of: url) == "ssh" || settings.proxy.proxy(for: url) != nil
     }
 
     /// Fetches (blocking). Refspecs get a `+` (force) unless they have one.

@@ -4,9 +4,10 @@ import NixCompat
 internal import CLibGit2
 
 /// A commit's tree prepared for NAR serialisation, as `git archive` would write it:
-/// `export-ignore` paths dropped, directories left with nothing to write pruned (git archive
-/// writes a directory only when something below it is written), `export-subst` files
-/// expanded, gitlinks as empty directories or mounted submodule trees.
+/// `export-ignore` paths dropped (a directory whose entries are all ignored stays, empty:
+/// git archive writes a directory as soon as it meets an entry below it, before checking
+/// that entry's attributes), `export-subst` files expanded, gitlinks as empty directories
+/// or mounted submodule trees.
 final class PreparedGitNode {
     enum Kind {
         case directory([[UInt8]: PreparedGitNode])
@@ -38,10 +39,8 @@ struct GitTreePreparer {
         let attrs = applyAttributes && (options.exportIgnore || options.exportSubst) ? AttributeReader(repo: repo, commit: commitID) : nil
         let subst = options.exportSubst && applyAttributes ? try ExportSubst(repo: repo, commit: commitID) : nil
         let gitmodules = options.submodules != nil ? try readSubmoduleConfig(repo: repo, tree: treeID) : [:]
-        let ctx = WalkContext(
-            repo: repo, url: url, attrs: attrs, subst: subst, gitmodules: gitmodules,
-            prune: applyAttributes && options.exportIgnore)
-        return try walk(tree: treeID, path: "", ctx) ?? PreparedGitNode(.directory([:]))
+        let ctx = WalkContext(repo: repo, url: url, attrs: attrs, subst: subst, gitmodules: gitmodules)
+        return try walk(tree: treeID, path: "", ctx)
     }
 
     private struct WalkContext {
@@ -50,11 +49,9 @@ struct GitTreePreparer {
         let attrs: AttributeReader?
         let subst: ExportSubst?
         let gitmodules: [String: String]
-        let prune: Bool
     }
 
-    /// Returns nil for a directory with nothing to write (when pruning).
-    private func walk(tree id: git_oid, path: String, _ ctx: WalkContext) throws -> PreparedGitNode? {
+    private func walk(tree id: git_oid, path: String, _ ctx: WalkContext) throws -> PreparedGitNode {
         if flag.isCancelled { throw CancellationError() }
         let tree = try ctx.repo.lookup(id, GIT_OBJECT_TREE, "tree")
         var entries: [(name: [UInt8], id: git_oid, mode: UInt32)] = []
@@ -74,7 +71,7 @@ struct GitTreePreparer {
             }
             switch e.mode {
             case 0o040000:
-                if let sub = try walk(tree: e.id, path: childPath + "/", ctx) { children[e.name] = sub }
+                children[e.name] = try walk(tree: e.id, path: childPath + "/", ctx)
             case 0o160000:
                 children[e.name] = try submodule(at: childPath, commit: e.id, ctx)
             case 0o120000:
@@ -92,7 +89,6 @@ struct GitTreePreparer {
                 }
             }
         }
-        if ctx.prune && children.isEmpty && !path.isEmpty { return nil }
         return PreparedGitNode(.directory(children))
     }
 

@@ -35,8 +35,15 @@ enum GitWorkTree {
                     try gitCheck(git_diff_tree_to_workdir_with_index(&diff, r, t, &opts), "comparing '\(path)' with HEAD")
                 }
                 if let diff {
-                    dirty = git_diff_num_deltas(diff) > 0
-                    git_diff_free(diff)
+                    defer { git_diff_free(diff) }
+                    dirty = false
+                    for i in 0..<git_diff_num_deltas(diff) {
+                        guard let d = git_diff_get_delta(diff, i)?.pointee else { continue }
+                        // `--ignore-submodules` also ignores a missing submodule directory.
+                        if ignoreSubmodules && (d.old_file.mode == 0o160000 || d.new_file.mode == 0o160000) { continue }
+                        dirty = true
+                        break
+                    }
                 }
             }
             return GitWorkTreeStatus(
@@ -87,15 +94,19 @@ enum GitWorkTree {
         final class Dir { var children: [[UInt8]: Dir] = [:]; var files: [[UInt8]: String] = [:] }
         let root = Dir()
         for (p, gitlink) in paths {
+            // Nix copies with a filter: a directory is kept when a listed path is below it
+            // (even if that path is gone from disk), a listed path when it exists.
             let full = path + "/" + String(decoding: p, as: UTF8.self)
-            var st = stat()
-            guard lstat(full, &st) == 0 else { continue }
             let comps = p.split(separator: UInt8(ascii: "/")).map(Array.init)
+            var st = stat()
+            let parent = (full as NSString).deletingLastPathComponent
+            guard comps.count == 1 || (lstat(parent, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR) else { continue }
             var d = root
             for c in comps.dropLast() {
                 if d.children[c] == nil { d.children[c] = Dir() }
                 d = d.children[c]!
             }
+            guard lstat(full, &st) == 0 else { continue }
             if gitlink { if d.children[comps.last!] == nil { d.children[comps.last!] = Dir() } } else { d.files[comps.last!] = full }
         }
         func node(_ d: Dir) -> Node {

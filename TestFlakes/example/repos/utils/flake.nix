@@ -1,0 +1,4 @@
+{
+  description = "A small utility flake without inputs";
+  outputs = { self }: { lib.greet = name: "hello, ${name}"; };
+}

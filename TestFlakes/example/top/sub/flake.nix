@@ -1,0 +1,4 @@
+{
+  description = "A flake inside the top-level flake's own tree";
+  outputs = { self }: { };
+}
