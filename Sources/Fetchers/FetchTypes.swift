@@ -1,4 +1,5 @@
 import FlakeLockBasics
+import Foundation
 import FlakeModel
 import NixCompat
 
@@ -21,6 +22,10 @@ public struct FetchSettings: Sendable {
     public var warnDirty: Bool
     /// Store directory for store paths shown to users (`/nix/store`).
     public var storeDirectory: String
+    /// Where the store's files really are: `<root>/nix/store` for a chroot store (the
+    /// `store = /some/dir` setting), else ``storeDirectory``. Nix 2.8 writes this physical
+    /// path for `./sub` inputs.
+    public var realStoreDirectory: String
 
     public init(
         profile: CompatProfile, cacheDirectory: String, accessTokens: [String: String] = [:], tarballTTL: Int = 0,
@@ -35,6 +40,20 @@ public struct FetchSettings: Sendable {
         self.allowDirty = allowDirty
         self.warnDirty = warnDirty
         self.storeDirectory = storeDirectory
+        self.realStoreDirectory = storeDirectory
+    }
+
+    /// The physical store directory for a `store` setting (`/dir`, `local?root=/dir`,
+    /// `local`/`daemon`/`auto`/empty for the default store).
+    public static func realStoreDirectory(storeSetting: String?, storeDirectory: String = StorePath.defaultStoreDirectory) -> String {
+        guard var s = storeSetting?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return storeDirectory }
+        if s.hasPrefix("local?") || s.hasPrefix("local://?") {
+            let query = s[s.index(after: s.firstIndex(of: "?")!)...]
+            guard let root = query.split(separator: "&").first(where: { $0.hasPrefix("root=") }) else { return storeDirectory }
+            s = String(root.dropFirst("root=".count)).removingPercentEncoding ?? String(root.dropFirst("root=".count))
+        }
+        guard s.hasPrefix("/") else { return storeDirectory }
+        return (s.hasSuffix("/") ? String(s.dropLast()) : s) + storeDirectory
     }
 }
 

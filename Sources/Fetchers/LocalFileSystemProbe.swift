@@ -1,4 +1,5 @@
 import FlakeModel
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -6,24 +7,27 @@ import FlakeModel
 
 /// Answers the path form's file-system questions (spec §2.1) from the real file system.
 public struct LocalFileSystemProbe: FileSystemProbe, Sendable {
-    /// Store paths that stand for local directories (Nix 2.8 resolves `./sub` in a local
-    /// flake against the flake's copy in the store; that copy is this directory).
-    public var aliases: [(storePath: String, directory: String)]
+    /// Store paths that stand for local directories.
+    public var aliases: StorePathAliases
 
-    public init(aliases: [(storePath: String, directory: String)] = []) {
+    public init(aliases: StorePathAliases = StorePathAliases()) {
         self.aliases = aliases
     }
 
-    func mapped(_ path: String) -> String {
-        for (store, dir) in aliases where path == store || path.hasPrefix(store + "/") {
-            return dir + path.dropFirst(store.count)
+    /// The local path for `path`, or nil if `path` is inside a store copy that lacks it
+    /// (the `.git` of a Git tree is not copied).
+    func mapped(_ path: String) -> String? {
+        guard let hit = aliases.resolve(path) else { return path }
+        if hit.withoutGit {
+            let rest = path.dropFirst(hit.storePath.count)
+            if rest == "/.git" || rest.hasPrefix("/.git/") { return nil }
         }
-        return path
+        return hit.path
     }
 
     public func fileType(atPath path: String) -> FileSystemEntryType? {
         var st = stat()
-        guard lstat(mapped(path), &st) == 0 else { return nil }
+        guard let local = mapped(path), lstat(local, &st) == 0 else { return nil }
         switch st.st_mode & S_IFMT {
         case S_IFDIR: return .directory
         case S_IFREG: return .regularFile
@@ -34,7 +38,36 @@ public struct LocalFileSystemProbe: FileSystemProbe, Sendable {
 
     public func deviceID(atPath path: String) -> UInt64? {
         var st = stat()
-        guard lstat(mapped(path), &st) == 0 else { return nil }
+        guard let local = mapped(path), lstat(local, &st) == 0 else { return nil }
         return UInt64(st.st_dev)
+    }
+}
+
+/// Store paths that stand for local directories. Nix 2.8 resolves `./sub` in a flake.nix
+/// against the flake's copy in the store (`/nix/store/…-source/sub`); flakelock copies
+/// nothing, so the store path of a local tree maps back to the tree itself.
+public final class StorePathAliases: @unchecked Sendable {
+    // @unchecked: `map` is guarded by `lock`.
+    private let lock = NSLock()
+    private var map: [String: (directory: String, withoutGit: Bool)] = [:]
+
+    public init() {}
+
+    /// Records that `storePath` holds the same tree as `directory` (without its `.git`
+    /// when the tree was taken from Git).
+    public func register(storePath: String, directory: String, withoutGit: Bool) {
+        lock.lock()
+        map[storePath] = (directory, withoutGit)
+        lock.unlock()
+    }
+
+    /// The local path standing for `path` if it lies inside a registered store path.
+    public func resolve(_ path: String) -> (path: String, storePath: String, withoutGit: Bool)? {
+        lock.lock()
+        defer { lock.unlock() }
+        for (store, entry) in map where path == store || path.hasPrefix(store + "/") {
+            return (entry.directory + path.dropFirst(store.count), store, entry.withoutGit)
+        }
+        return nil
     }
 }

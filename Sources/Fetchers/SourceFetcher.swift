@@ -8,12 +8,14 @@ import NixCompat
 /// for the same key share one fetch (a map from key to `Task`), so the locker can prefetch
 /// speculatively and await results in Nix's serial order.
 public actor SourceFetcher {
-    public let settings: FetchSettings
+    public nonisolated let settings: FetchSettings
     let transports: Transports
     private var registries: Registries
     let reporter: any FetchReporter
     let cache: FetchCache
     let limiter: AsyncLimiter
+    /// Store paths of local trees fetched so far (see ``StorePathAliases``).
+    public nonisolated let aliases: StorePathAliases
     private var inFlight: [String: Task<FetchResult, any Error>] = [:]
 
     /// What a fetch produced, with the references at each stage (spec §2.5).
@@ -39,8 +41,9 @@ public actor SourceFetcher {
     ///     `--max-concurrent-downloads`).
     public init(
         settings: FetchSettings, transports: Transports, registries: Registries, reporter: any FetchReporter,
-        maxConcurrent: Int = 25
+        maxConcurrent: Int = 25, aliases: StorePathAliases = StorePathAliases()
     ) {
+        self.aliases = aliases
         self.settings = settings
         self.transports = transports
         self.registries = registries
@@ -65,11 +68,21 @@ public actor SourceFetcher {
             registries.globalLoader = nil
             registries.global = await load()
         }
-        let task = Task { [settings, transports, registries, reporter, cache, limiter] in
+        let task = Task { [settings, transports, registries, reporter, cache, limiter, aliases] in
             try await limiter.withSlot {
-                try await Self.fetchUncached(
+                let r = try await Self.fetchUncached(
                     ref, registryScope: registryScope, parentDirectory: parentDirectory, wantFlakeFiles: wantFlakeFiles,
-                    settings: settings, transports: transports, registries: registries, reporter: reporter, cache: cache)
+                    settings: settings, transports: transports, registries: registries, reporter: reporter, cache: cache,
+                    aliases: aliases)
+                if let dir = r.source.localPath {
+                    let isGit: Bool = if case .git = r.source.locked.spec { true } else { false }
+                    aliases.register(storePath: r.source.storePath.description, directory: dir, withoutGit: isGit)
+                    let sp = r.source.storePath
+                    aliases.register(
+                        storePath: settings.realStoreDirectory + "/" + sp.hashPart + "-" + sp.name, directory: dir,
+                        withoutGit: isGit)
+                }
+                return r
             }
         }
         inFlight[key] = task
@@ -79,7 +92,7 @@ public actor SourceFetcher {
     static func fetchUncached(
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String?, wantFlakeFiles: Bool,
         settings: FetchSettings, transports: Transports, registries: Registries, reporter: any FetchReporter,
-        cache: FetchCache
+        cache: FetchCache, aliases: StorePathAliases
     ) async throws -> FetchResult {
         let profile = settings.profile
         var resolved = ref
@@ -98,13 +111,13 @@ public actor SourceFetcher {
         return try await withContext("while fetching the input '\(url)'") {
             try await fetchResolved(
                 ref, resolved: resolved, capture: capture, parentDirectory: parentDirectory, settings: settings,
-                transports: transports, reporter: reporter, cache: cache)
+                transports: transports, reporter: reporter, cache: cache, aliases: aliases)
         }
     }
 
     static func fetchResolved(
         _ ref: FlakeRef, resolved: FlakeRef, capture: [String], parentDirectory: String?, settings: FetchSettings,
-        transports: Transports, reporter: any FetchReporter, cache: FetchCache
+        transports: Transports, reporter: any FetchReporter, cache: FetchCache, aliases: StorePathAliases
     ) async throws -> FetchResult {
         let input = resolved.input
         let source: FetchedSource
@@ -119,7 +132,7 @@ public actor SourceFetcher {
             source = try await TarballFetcher(settings: settings, transports: transports, cache: cache)
                 .fetch(input, spec, capture: capture)
         case .path(let spec):
-            source = try await PathFetcher(settings: settings)
+            source = try await PathFetcher(settings: settings, aliases: aliases)
                 .fetch(input, spec, parentDirectory: parentDirectory, capture: capture)
         case .indirect, .hg, .unsupported:
             throw FetchError.unsupportedInput(input.description)
@@ -127,5 +140,32 @@ public actor SourceFetcher {
         return FetchResult(
             original: ref, resolved: resolved, locked: FlakeRef(input: source.locked, subdir: resolved.subdir),
             source: source)
+    }
+}
+
+extension SourceFetcher.FetchResult {
+    /// Nix 2.8's fetcher cache keys a locked Git fetch by cache type (`git`, `-shallow`,
+    /// `-submodules`, `-all-refs`), store name and revision — not by URL. A Git input with a
+    /// `rev` whose key was fetched earlier in the same run is answered from that cache before
+    /// `ref` is filled in, so its locked input has no `ref` (nixoracle README, "rev without
+    /// ref"). `seen` holds the keys fetched so far, in Nix's (serial) order.
+    public func applyingNix28GitRevisionCache(seen: inout Set<String>, profile: CompatProfile) throws -> Self {
+        guard profile.gitRevCacheOmitsRef, case .git(let spec) = resolved.input.spec,
+            let rev = locked.input.common.rev?.hex
+        else { return self }
+        var type = "git"
+        if spec.shallow == true { type += "-shallow" }
+        if spec.submodules == true { type += "-submodules" }
+        if spec.allRefs == true { type += "-all-refs" }
+        let key = "\(type)|\(spec.name ?? "source")|\(rev)"
+        let wasSeen = !seen.insert(key).inserted
+        guard wasSeen, resolved.input.common.rev != nil, resolved.input.common.ref == nil, locked.input.attrs["ref"] != nil
+        else { return self }
+        var attrs = locked.input.attrs
+        attrs["ref"] = nil
+        var copy = self
+        copy.source.locked = try Input.fromAttrs(attrs, profile: profile)
+        copy.locked = FlakeRef(input: copy.source.locked, subdir: locked.subdir)
+        return copy
     }
 }

@@ -3,11 +3,12 @@ import Foundation
 /// A fixed pool of threads for blocking work (C library calls, file-system walks), so that
 /// Swift's cooperative pool is never blocked. Work is bridged with a checked continuation.
 ///
-/// The threads hold only the pool's shared queue, not the executor: when the last reference
-/// to an executor goes away, its threads finish the queued work and exit.
+/// Threads are started on demand, up to the pool's size, so an executor that is never used
+/// costs nothing. They hold only the pool's shared queue, not the executor: when the last
+/// reference to an executor goes away, its threads finish the queued work and exit.
 public final class BlockingExecutor: @unchecked Sendable {
     // @unchecked: all mutable state lives in `Queue`, guarded by its condition.
-    private let queue = Queue()
+    private let queue: Queue
 
     /// The process-wide pool. Its size follows the number of cores, at least 4, since most
     /// blocking work here waits on the network rather than the CPU.
@@ -15,13 +16,7 @@ public final class BlockingExecutor: @unchecked Sendable {
 
     public init(threads count: Int) {
         precondition(count > 0)
-        for i in 0..<count {
-            let q = queue
-            let t = Thread { q.workerLoop() }
-            t.name = "flakelock-blocking-\(i)"
-            t.stackSize = 8 << 20
-            t.start()
-        }
+        queue = Queue(maxThreads: count)
     }
 
     deinit {
@@ -47,10 +42,23 @@ public final class BlockingExecutor: @unchecked Sendable {
         private var jobs: [() -> Void] = []
         private var head = 0
         private var shuttingDown = false
+        private let maxThreads: Int
+        private var threads = 0
+        private var idle = 0
+
+        init(maxThreads: Int) { self.maxThreads = maxThreads }
 
         func enqueue(_ job: @escaping () -> Void) {
             condition.lock()
             jobs.append(job)
+            let pending = jobs.count - head
+            if pending > idle && threads < maxThreads {
+                threads += 1
+                let t = Thread { [self] in workerLoop() }
+                t.name = "flakelock-blocking-\(threads)"
+                t.stackSize = 8 << 20
+                t.start()
+            }
             condition.signal()
             condition.unlock()
         }
@@ -65,7 +73,11 @@ public final class BlockingExecutor: @unchecked Sendable {
         func workerLoop() {
             while true {
                 condition.lock()
-                while head == jobs.count && !shuttingDown { condition.wait() }
+                while head == jobs.count && !shuttingDown {
+                    idle += 1
+                    condition.wait()
+                    idle -= 1
+                }
                 if head == jobs.count {
                     condition.unlock()
                     return

@@ -34,13 +34,22 @@ struct FlakeLoader: Sendable {
     let fetcher: SourceFetcher
     let profile: CompatProfile
     let probe: (any FileSystemProbe & Sendable)?
+    /// Fetch results pass through here in the serial walk's order (see ``consume(_:)``).
+    let ledger = FetchLedger()
+
+    /// Applies what depends on the order in which Nix would have fetched (its in-process
+    /// caches); the walk calls this for every result it uses, in Nix's order.
+    func consume(_ r: SourceFetcher.FetchResult) async throws -> SourceFetcher.FetchResult {
+        try await ledger.consume(r, profile: profile)
+    }
 
     /// Fetches `ref` and reads its flake.nix, with follows paths relative to `lockRootPath`.
     func load(
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, lockRootPath: InputPath,
         parentDirectory: String? = nil
     ) async throws -> LoadedFlake {
-        let fetched = try await fetcher.fetch(ref, registryScope: registryScope, parentDirectory: parentDirectory)
+        let fetched = try await consume(
+            try await fetcher.fetch(ref, registryScope: registryScope, parentDirectory: parentDirectory))
         return try read(fetched, lockRootPath: lockRootPath)
     }
 
@@ -66,9 +75,19 @@ struct FlakeLoader: Sendable {
 
     /// Nix 2.8 resolves `./sub` in a flake.nix against the flake's directory in the store.
     func storeFlakeDirectory(_ fetched: SourceFetcher.FetchResult) -> String {
-        let base = fetched.source.storePath.description
+        let real = fetcher.settings.realStoreDirectory
+        let base = real + "/" + fetched.source.storePath.hashPart + "-" + fetched.source.storePath.name
         let sub = fetched.resolved.subdir
         return sub.isEmpty ? base : PathSyntax.canonicalize(base + "/" + sub)
     }
 }
 
+
+/// The order-dependent part of fetching, kept in the serial walk's order.
+actor FetchLedger {
+    private var gitRevisions: Set<String> = []
+
+    func consume(_ r: SourceFetcher.FetchResult, profile: CompatProfile) throws -> SourceFetcher.FetchResult {
+        try r.applyingNix28GitRevisionCache(seen: &gitRevisions, profile: profile)
+    }
+}

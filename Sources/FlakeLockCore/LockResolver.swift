@@ -222,9 +222,10 @@ final class LockResolver {
                 locked = ref
             } else {
                 let r = try await withInputContext(path) {
-                    try await fetcher.fetch(
-                        ref, registryScope: registryScope(cliOverride: isCLIOverride),
-                        parentDirectory: isCLIOverride ? flags.topDirectory : sourceDirectory, wantFlakeFiles: false)
+                    try await loader.consume(
+                        try await fetcher.fetch(
+                            ref, registryScope: registryScope(cliOverride: isCLIOverride),
+                            parentDirectory: isCLIOverride ? flags.topDirectory : sourceDirectory, wantFlakeFiles: false))
                 }
                 locked = r.locked
             }

@@ -63,7 +63,7 @@ public final class FakeForge: @unchecked Sendable {
     public let proxyPort: Int
     public let ca: FakeForgeCA.Files
     /// `git daemon` serving `root/repos` (only when started with `gitDaemon: true`).
-    public let gitDaemon: GitDaemon?
+    public let gitDaemon: ForgeGitDaemon?
     private let process: Process
 
     public init(root: String, gitDaemon: Bool = false, lifetime: TimeInterval = 900) throws {
@@ -100,7 +100,7 @@ public final class FakeForge: @unchecked Sendable {
         httpsPort = ports["https"] ?? 0
         proxyPort = ports["proxy"] ?? 0
         do {
-            self.gitDaemon = gitDaemon ? try GitDaemon(basePath: "\(root)/repos") : nil
+            self.gitDaemon = gitDaemon ? try ForgeGitDaemon(basePath: "\(root)/repos") : nil
         } catch {
             kill(p.processIdentifier, SIGKILL)
             throw error
@@ -141,4 +141,39 @@ public final class FakeForge: @unchecked Sendable {
 
     /// Forgets the request log.
     public func clearRequestLog() { try? FileManager.default.removeItem(atPath: "\(root)/requests.log") }
+}
+
+/// `git-daemon` itself (not the `git daemon` wrapper, which would outlive a SIGKILL as an
+/// orphaned child) on 127.0.0.1, serving `basePath`: `git://127.0.0.1:PORT/O/R.git`.
+public final class ForgeGitDaemon: @unchecked Sendable {
+    // @unchecked: immutable after init; `process` is only killed.
+    public let port: Int
+    private let process: Process
+
+    public init(basePath: String) throws {
+        let execPath = try FixtureShell.text(["git", "--exec-path"])
+        let port = FixtureShell.freePort()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: execPath + "/git-daemon")
+        p.arguments = [
+            "--reuseaddr", "--export-all", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath)",
+            "--timeout=60", basePath,
+        ]
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        process = p
+        self.port = port
+        guard FixtureShell.waitForPort(port) else {
+            kill(p.processIdentifier, SIGKILL)
+            throw FixtureShell.Failure(command: "git-daemon", status: 1, output: "did not start")
+        }
+    }
+
+    deinit { stop() }
+
+    public func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
 }

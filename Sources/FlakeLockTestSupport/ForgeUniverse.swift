@@ -243,6 +243,10 @@ public final class ForgeUniverse: @unchecked Sendable {
         return path
     }
 
+    /// Rewrites some files of the top-level flake, keeping the others (flake.lock).
+    @discardableResult
+    public func editTop(_ files: [String: String]) throws -> String { try top(files, replace: false) }
+
     /// A non-bare checkout `ROOT/work/NAME` of `repo` with `branch` checked out (all branches
     /// and tags fetched), then `dirty` files written on top without committing.
     @discardableResult

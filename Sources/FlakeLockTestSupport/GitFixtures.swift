@@ -123,11 +123,12 @@ public final class GitDaemon: @unchecked Sendable {
 
     public init(basePath: String) throws {
         let port = FixtureShell.freePort()
+        // Run git-daemon itself: `git daemon` would spawn it as a child that outlives a kill.
+        let execPath = (try? FixtureShell.text(["git", "--exec-path"])) ?? "/usr/lib/git-core"
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.executableURL = URL(fileURLWithPath: execPath + "/git-daemon")
         p.arguments = [
-            "git", "daemon", "--reuseaddr", "--export-all", "--listen=127.0.0.1", "--port=\(port)",
-            "--base-path=\(basePath)", basePath,
+            "--reuseaddr", "--export-all", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath)", basePath,
         ]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice

@@ -48,6 +48,9 @@ extension CompatProfile {
         gitLocalRefIsFull: true,
         gitDefaultRefIsRemoteHead: true,
         gitExportIgnoreAndSubst: false,
+        gitShallowFetch: true,
+        gitRevCacheOmitsRef: false,
+        gitSubmodulesSkipExportAttributes: false,
         annotatedTagsPeeled: true,
         dirtyGitTreesLocked: false,
         forgeLastModified: .maxEntry,
@@ -114,6 +117,9 @@ extension CompatProfile {
         gitLocalRefIsFull: false,
         gitDefaultRefIsRemoteHead: false,
         gitExportIgnoreAndSubst: true,
+        gitShallowFetch: false,
+        gitRevCacheOmitsRef: true,
+        gitSubmodulesSkipExportAttributes: true,
         annotatedTagsPeeled: false,
         dirtyGitTreesLocked: true,
         forgeLastModified: .topDirectory,
@@ -155,6 +161,7 @@ extension CompatProfile {
         p.registriesForInputs = .all
         p.globalRegistryDefault = "vendored"
         p.gitExportIgnoreAndSubst = true
+        p.gitSubmodulesSkipExportAttributes = true
         p.dirtyGitTreesLocked = true
         p.forgeLastModified = .topDirectory
         p.tarballRecordsLastModified = .topDirectory

@@ -117,6 +117,16 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     public var gitDefaultRefIsRemoteHead: Bool
     /// Git trees come from `git archive` (honouring `export-ignore`, expanding `export-subst`) (§9 row 3).
     public var gitExportIgnoreAndSubst: Bool
+    /// Git: `shallow = true` fetches with `--depth 1` into a separate `-shallow` cache
+    /// (current); 2.8 fetches the full history and only skips `revCount`.
+    public var gitShallowFetch: Bool
+    /// Git, 2.8: within one run a `rev` already fetched (by any input of the same cache
+    /// type) answers from Nix's fetcher cache before `ref` is filled in, so the locked input
+    /// keeps no `ref` (nixoracle README, "rev without ref").
+    public var gitRevCacheOmitsRef: Bool
+    /// Git: with `submodules = true`, 2.8 builds the tree from a checkout, so export-ignore
+    /// and export-subst do not apply even where `git archive` would apply them.
+    public var gitSubmodulesSkipExportAttributes: Bool
     /// Git: annotated tags are peeled to the commit (§9 row 31).
     public var annotatedTagsPeeled: Bool
     /// Dirty Git trees are written into the lock (2.8, Lix) or unlocked (current) (§9 row 4).

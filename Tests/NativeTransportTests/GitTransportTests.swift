@@ -123,6 +123,29 @@ import Testing
         }
     }
 
+    @Test func fetchesOverHTTPSAndThroughAProxy() async throws {
+        let dir = try TT.Dir()
+        let (repo, _, head) = try Self.makeRepo(dir)
+        try FileManager.default.createDirectory(atPath: dir.sub("srv"), withIntermediateDirectories: true)
+        try repo.bareClone(to: dir.sub("srv/repo.git"))
+        let ca = try TestCertificateAuthority.files()
+        let tls = try LoopbackHTTPServer(tls: (ca.serverCertificate, ca.serverKey), gitRoot: dir.sub("srv"))
+        let git = try Self.transport()
+        let cache = dir.sub("cache")
+        try await git.ensureBareRepository(at: cache)
+        try await git.fetch(tls.url("/git/repo.git", host: "localhost"), into: cache, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
+        #expect(try await git.resolve(ref: "refs/heads/main", in: cache).commit.hex == head)
+        // Plain HTTP through a proxy: the request goes to the proxy with an absolute URI.
+        let plain = try LoopbackHTTPServer(gitRoot: dir.sub("srv"))
+        let proxied = LibGit2Transport(
+            settings: GitSettings(config: Self.fileAllow, noSystemConfig: true, proxy: ProxySettings(httpProxy: plain.url(""))))
+        let cache2 = dir.sub("cache2")
+        try await proxied.ensureBareRepository(at: cache2)
+        try await proxied.fetch("http://git.example/git/repo.git", into: cache2, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
+        #expect(try await proxied.resolve(ref: "refs/heads/main", in: cache2).commit.hex == head)
+        #expect(try plain.requests().allSatisfy { $0.proxied && $0.header("Host") == "git.example" })
+    }
+
     @Test func fetchesOverGitDaemonAndCLI() async throws {
         let dir = try TT.Dir()
         let (repo, _, head) = try Self.makeRepo(dir)
@@ -213,10 +236,12 @@ import Testing
         let files = try repo.git("ls-files", "-z").split(separator: "\0").map(String.init)
         for f in files {
             let dest = copy + "/" + f
-            try FileManager.default.createDirectory(atPath: (dest as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             if f == "vendor/lib" {
-                try FileManager.default.createDirectory(atPath: dest, withIntermediateDirectories: true)
+                // An uninitialised submodule whose directory does not exist: nothing to copy.
+                #expect(!FileManager.default.fileExists(atPath: repo.path + "/vendor"))
             } else {
+                try FileManager.default.createDirectory(
+                    atPath: (dest as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try FixtureShell.run(["cp", "-P", "-p", repo.path + "/" + f, dest])
             }
         }

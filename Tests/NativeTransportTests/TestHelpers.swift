@@ -10,7 +10,9 @@ import Testing
 enum TT {
     /// Initialises the C libraries once (idempotent).
     static func initialize() throws {
-        try NativeTransport.initialize(NativeTransportSettings(git: GitSettings(noSystemConfig: true)))
+        // libgit2's CA locations are process-global: trust the test CA (made once per process).
+        let ca = try TestCertificateAuthority.files().caCertificate
+        try NativeTransport.initialize(NativeTransportSettings(git: GitSettings(noSystemConfig: true, caFile: ca)))
     }
 
     /// A transport with tiny back-off and timeouts, so failure tests stay fast.

@@ -36,9 +36,13 @@ struct GitFetcher: Sendable {
         return Location(actualURL: isWorkTree ? path : base, localPath: path, isWorkTree: isWorkTree)
     }
 
-    func cacheRepository(for url: String) -> String {
+    func cacheRepository(for url: String, shallow: Bool = false) -> String {
         settings.cacheDirectory + "/git/" + NixBase32.encode(NixHash.sha256(of: Array(url.utf8)).digest)
+            + (shallow ? "-shallow" : "")
     }
+
+    /// Whether this input is fetched with `--depth 1` (current Nix; 2.8 fetches everything).
+    func fetchesShallow(_ spec: GitInput) -> Bool { spec.shallow == true && profile.gitShallowFetch }
 
     func fetch(_ input: Input, _ spec: GitInput, capture: [String]) async throws -> FetchedSource {
         let loc = locate(spec.url)
@@ -55,7 +59,7 @@ struct GitFetcher: Sendable {
                 if let ref = recordedLocalRef(status) { attrs["ref"] = .string(ref) }
                 return try await fetchCommit(
                     input, attrs: attrs, spec: spec, repository: path, url: loc.actualURL,
-                    object: head, capture: capture)
+                    object: head, capture: capture, localPath: path)
             }
         }
 
@@ -70,7 +74,7 @@ struct GitFetcher: Sendable {
                 ref = recordedLocalRef(status) ?? "HEAD"
             }
         } else {
-            repository = cacheRepository(for: loc.actualURL)
+            repository = cacheRepository(for: loc.actualURL, shallow: fetchesShallow(spec))
             if let givenRef {
                 ref = givenRef
             } else if profile.gitDefaultRefIsRemoteHead {
@@ -151,19 +155,20 @@ struct GitFetcher: Sendable {
         } else {
             refspec = "\(local):\(local)"
         }
-        try await git.fetch(url, into: repository, refspecs: [refspec], shallow: spec.shallow == true)
+        try await git.fetch(url, into: repository, refspecs: [refspec], shallow: fetchesShallow(spec))
     }
 
     func fetchCommit(
         _ input: Input, attrs: Attrs, spec: GitInput, repository: String, url: String, object: GitObjectID,
-        capture: [String]
+        capture: [String], localPath: String? = nil
     ) async throws -> FetchedSource {
         var attrs = attrs
         let commit = try await git.resolve(ref: object.hex, in: repository).commit
         let shallow = spec.shallow == true
         let info = try await git.commitInfo(commit, in: repository, countRevisions: !shallow)
         if info.isShallowRepository && !shallow { throw GitTransportError.shallowRepository(url: url) }
-        let subst = profile.gitExportIgnoreAndSubst
+        let subst =
+            profile.gitExportIgnoreAndSubst && !(spec.submodules == true && profile.gitSubmodulesSkipExportAttributes)
         let submodules =
             spec.submodules == true
             ? GitSubmoduleOptions(superprojectURL: url, cacheRepository: { [self] in cacheRepository(for: $0) }) : nil
@@ -180,10 +185,11 @@ struct GitFetcher: Sendable {
         let locked = try Input.fromAttrs(attrs, profile: profile)
         try SchemeChecks.checkNarHash(
             given: input, got: tree.narHash, lockedInput: locked, profile: profile, storeDirectory: settings.storeDirectory)
-        return FetchedSource(
-            locked: locked, narHash: tree.narHash, files: files, localPath: nil,
+        let result = FetchedSource(
+            locked: locked, narHash: tree.narHash, files: files, localPath: localPath,
             storePath: StorePath.fixedOutputSource(
                 narHash: tree.narHash, name: spec.name ?? "source", storeDirectory: settings.storeDirectory))
+        return result
     }
 
     /// A dirty work tree: the tracked files with their current contents. 2.8 locks it
@@ -213,3 +219,4 @@ struct GitFetcher: Sendable {
             storePath: StorePath.fixedOutputSource(narHash: tree.narHash, storeDirectory: settings.storeDirectory))
     }
 }
+

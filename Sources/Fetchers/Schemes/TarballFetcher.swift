@@ -118,6 +118,7 @@ struct TarballFetcher: Sendable {
 /// `path` inputs (spec §6.5): the directory (or file) as it is on disk, `.git` included.
 struct PathFetcher: Sendable {
     let settings: FetchSettings
+    let aliases: StorePathAliases
 
     func fetch(_ input: Input, _ spec: PathInput, parentDirectory: String?, capture: [String]) async throws -> FetchedSource {
         var path = spec.path
@@ -132,9 +133,12 @@ struct PathFetcher: Sendable {
             }
             path = joined
         }
+        // A path inside the store copy of a local tree (Nix 2.8's `./sub`) is read from the tree.
+        let inStore = aliases.resolve(path)
+        if let inStore { path = inStore.path }
         let result = try await TreeHasher.hashPath(path)
         var attrs = input.attrs
-        if isRelative && !settings.profile.relativePathInputs {
+        if (isRelative && !settings.profile.relativePathInputs) || inStore != nil {
             // Nix 2.8 reads a relative path from the parent's copy in the store, where every
             // modification time is 1.
             attrs["lastModified"] = .int(1)

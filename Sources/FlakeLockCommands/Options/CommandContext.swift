@@ -30,18 +30,22 @@ struct CommandContext {
             FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
         }
         let cacheBase = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/tmp") + "/.cache")
-        let fetchSettings = FetchSettings(
+        var fetchSettings = FetchSettings(
             profile: profile, cacheDirectory: cacheDirectory ?? (cacheBase + "/flakelock"), accessTokens: settings.accessTokens,
             tarballTTL: 0, offline: offline || (lock?.offline ?? false), allowDirty: settings.allowDirty,
             warnDirty: settings.warnDirty)
+        fetchSettings.realStoreDirectory = FetchSettings.realStoreDirectory(storeSetting: settings.values["store"])
 
         var transportSettings = NativeTransportSettings.from(environment: env)
         if settings.connectTimeout > 0 { transportSettings.http.connectTimeout = settings.connectTimeout }
         transportSettings.http.stallTimeout = settings.stalledDownloadTimeout
         transportSettings.http.attempts = max(1, settings.downloadAttempts)
         try NativeTransport.initialize(transportSettings)
-        let http = CurlHTTPTransport(configuration: transportSettings.http)
         let parallel = lock?.maxConcurrentDownloads ?? (settings.httpConnections > 0 ? settings.httpConnections : 25)
+        // Each transfer blocks one thread while it waits on the network: give HTTP a pool as
+        // wide as the number of transfers allowed at once (plus API calls beside downloads).
+        transportSettings.http.executor = BlockingExecutor(threads: max(4, 2 * parallel))
+        let http = CurlHTTPTransport(configuration: transportSettings.http)
         let transports = Transports(
             http: http, archives: LibArchiveHasher(http: http, maxConcurrentDownloads: max(1, min(parallel, 16))),
             git: makeGitTransport(transportSettings.git))
@@ -49,12 +53,13 @@ struct CommandContext {
         let reporter = StderrReporter()
         let registries = try await loadRegistries(
             env: env, settings: settings, profile: profile, http: http, lock: lock, reporter: reporter)
+        let aliases = StorePathAliases()
         let fetcher = SourceFetcher(
             settings: fetchSettings, transports: transports, registries: registries, reporter: reporter,
-            maxConcurrent: parallel)
+            maxConcurrent: parallel, aliases: aliases)
         return CommandContext(
             profile: profile, environment: env, settings: settings, fetchSettings: fetchSettings, fetcher: fetcher,
-            reporter: reporter, probe: LocalFileSystemProbe(), currentDirectory: FileManager.default.currentDirectoryPath)
+            reporter: reporter, probe: LocalFileSystemProbe(aliases: aliases), currentDirectory: FileManager.default.currentDirectoryPath)
     }
 
     /// User (`$XDG_CONFIG_HOME/nix/registry.json`), system (`$NIX_CONF_DIR/registry.json`)

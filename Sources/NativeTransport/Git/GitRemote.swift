@@ -49,6 +49,9 @@ struct GitRemoteOps {
     /// through the git CLI, which gets the proxy and CA from ``runGit(_:)``'s environment.
     func usesCLI(_ url: String, shallow: Bool) -> Bool {
         settings.useCLIForRemotes || shallow || Self.scheme(of: url) == "ssh" || settings.proxy.proxy(for: url) != nil
+            // libgit2 ignores `GIT_PROXY_COMMAND` and `core.gitProxy` for git://; git does not.
+            || (Self.scheme(of: url) == "git"
+                && (settings.cliEnvironment["GIT_PROXY_COMMAND"] != nil || settings.value("core.gitProxy") != nil))
     }
 
     /// Fetches (blocking). Refspecs get a `+` (force) unless they have one.

@@ -1,0 +1,211 @@
+import Foundation
+
+import FlakeLockTestSupport
+
+/// GIT TRANSPORT scenarios: `git+file` (bare and work tree), `git+http(s)` and `git://`.
+/// They need flakelock's Git transport (libgit2); kept apart from the other scenarios so
+/// their state is visible at a glance.
+enum DifferentialGitScenarios {
+    static let all: [DiffScenario] = [
+        gitFileBare, gitFileBareWithoutRef, gitFileWorkTree, gitHTTP, gitDaemon, gitFollows, gitRevs, gitTopLevel,
+    ]
+
+    static func gitRepo(_ u: ForgeUniverse, _ name: String = "alice/g") throws {
+        try u.commit(name, id: "g1", files: ["flake.nix": leafFlake, "sub/flake.nix": leafFlake])
+        try u.commit(name, id: "gd1", branch: "dev", parent: "g1", files: ["dev": "1\n"])
+        try u.tag(name, "v1", at: "g1")
+        try u.tag(name, "v1a", at: "g1", annotated: true)
+    }
+
+    static func moveUpstream(_ u: ForgeUniverse, _ name: String = "alice/g") throws {
+        try u.commit(name, id: "g2", files: ["x": "2\n"])
+        try u.commit(name, id: "gd2", branch: "dev", files: ["dev": "2\n"])
+    }
+
+    /// `git+file` on a bare repository: refs, tags (lightweight and annotated), rev, dir.
+    static let gitFileBare = DiffScenario(
+        name: "git: git+file bare repository",
+        setup: { u in
+            try gitRepo(u)
+            try u.top([
+                "flake.nix": flakeNix(
+                    """
+                    g.url = "git+file://@ROOT@/repos/alice/g.git?ref=main";
+                    gdev.url = "git+file://@ROOT@/repos/alice/g.git?ref=dev";
+                    gtag.url = "git+file://@ROOT@/repos/alice/g.git?ref=refs/tags/v1";
+                    gatag.url = "git+file://@ROOT@/repos/alice/g.git?ref=refs/tags/v1a";
+                    grev.url = "git+file://@ROOT@/repos/alice/g.git?ref=main&rev=@REV:alice/g:g1@";
+                    gdir.url = "git+file://@ROOT@/repos/alice/g.git?ref=main&dir=sub";
+                    """)
+            ])
+        },
+        steps: [
+            .lock,
+            .change("upstream moves") { u in try moveUpstream(u) },
+            .nix("flake lock", lockUnchanged: true),
+            .nix("flake lock --update-input g"),
+            .update,
+            .metadata,
+        ])
+
+    /// 2.8: a bare repository without `ref` means `master`, which does not exist here.
+    static let gitFileBareWithoutRef = DiffScenario(
+        name: "git: git+file bare repository without ref (master)",
+        setup: { u in
+            try gitRepo(u)
+            try u.top(["flake.nix": flakeNix("g.url = \"git+file://@ROOT@/repos/alice/g.git\";")])
+        },
+        steps: [.nix("flake lock", expect: .failure, lockUnchanged: true)])
+
+    /// `git+file` on a work tree: clean (ref, rev, revCount), then dirty.
+    static let gitFileWorkTree = DiffScenario(
+        name: "git: git+file work tree, clean then dirty",
+        setup: { u in
+            try gitRepo(u)
+            try u.checkout("g", repo: "alice/g")
+            try u.top(["flake.nix": flakeNix("w.url = \"git+file://@ROOT@/work/g\";\nwpath.url = \"@ROOT@/work/g\";")])
+        },
+        steps: [
+            .lock,
+            .change("new commit in the checkout's origin, checkout updated") { u in
+                try moveUpstream(u)
+                try u.checkout("g", repo: "alice/g")
+            },
+            .nix("flake lock", lockUnchanged: true),
+            .nix("flake lock --update-input w"),
+            .change("the checkout becomes dirty") { u in try u.checkout("g", repo: "alice/g", dirty: ["x": "dirty\n"]) },
+            .update,
+            .metadata,
+        ])
+
+    /// Smart HTTP over https and http, with a tag, a rev and dir.
+    static let gitHTTP = DiffScenario(
+        name: "git: git+https and git+http",
+        setup: { u in
+            try gitRepo(u)
+            try u.top([
+                "flake.nix": flakeNix(
+                    """
+                    h.url = "git+https://git.example/alice/g?ref=main";
+                    hh.url = "git+http://git.example/alice/g.git?ref=dev";
+                    htag.url = "git+https://git.example/alice/g?ref=refs/tags/v1";
+                    hrev.url = "git+https://git.example/alice/g?ref=main&rev=@REV:alice/g:g1@";
+                    hdir.url = "git+https://git.example/alice/g?ref=main&dir=sub";
+                    """)
+            ])
+        },
+        steps: [
+            .lock,
+            .change("upstream moves") { u in try moveUpstream(u) },
+            .nix("flake lock", lockUnchanged: true),
+            .nix("flake lock --update-input h"),
+            .update,
+            .metadata,
+        ])
+
+    /// `git://` through the local git daemon (its port is part of the URL).
+    static let gitDaemon = DiffScenario(
+        name: "git: git:// (git daemon)",
+        setup: { u in
+            try gitRepo(u)
+            try u.top([
+                "flake.nix": flakeNix(
+                    """
+                    d.url = "@GITD@/alice/g.git?ref=main";
+                    ddev.url = "@GITD@/alice/g.git?ref=dev";
+                    """)
+            ])
+        },
+        steps: [
+            .lock,
+            .change("upstream moves") { u in try moveUpstream(u) },
+            .nix("flake lock --update-input d"),
+            .update,
+        ])
+
+    /// Spec §5.13 with git+file, as in the specification's experiment.
+    static let gitFollows = DiffScenario(
+        name: "git: add and remove follows (spec 5.13, git+file)",
+        setup: { u in
+            try u.commit("alice/np", id: "n1", files: ["flake.nix": leafFlake])
+            try u.commit(
+                "alice/a", id: "a1",
+                files: ["flake.nix": flakeNix("nixpkgs.url = \"git+file://@ROOT@/repos/alice/np.git?ref=main\";")])
+            try u.commit("alice/np", id: "n2", files: ["x": "2\n"])
+            try u.top([
+                "flake.nix": flakeNix(
+                    """
+                    a.url = "git+file://@ROOT@/repos/alice/a.git?ref=main";
+                    nixpkgs.url = "git+file://@ROOT@/repos/alice/np.git?ref=main";
+                    a.inputs.nixpkgs.follows = "nixpkgs";
+                    """)
+            ])
+        },
+        steps: [
+            .lock,
+            .change("remove the follows") { u in
+                try u.editTop([
+                    "flake.nix": flakeNix(
+                        """
+                        a.url = "git+file://@ROOT@/repos/alice/a.git?ref=main";
+                        nixpkgs.url = "git+file://@ROOT@/repos/alice/np.git?ref=main";
+                        """)
+                ])
+            },
+            .lock,
+        ])
+
+    /// `rev` without `ref`, an annotated tag over HTTPS, and a rev that is not on its ref.
+    static let gitRevs = DiffScenario(
+        name: "git: rev without ref, annotated tag, rev not on ref",
+        setup: { u in
+            try gitRepo(u)
+            try moveUpstream(u)
+            try u.top([
+                "flake.nix": flakeNix(
+                    """
+                    atag.url = "git+https://git.example/alice/g?ref=refs/tags/v1a";
+                    """)
+            ])
+        },
+        steps: [
+            .lock,
+            .change("a rev without ref over https") { u in
+                try u.editTop(["flake.nix": flakeNix("r.url = \"git+https://git.example/alice/g?rev=@REV:alice/g:g1@\";")])
+            },
+            .nix("flake lock", expect: .any),
+            .change("a rev without ref, bare git+file") { u in
+                try u.editTop(["flake.nix": flakeNix("fr.url = \"git+file://@ROOT@/repos/alice/g.git?rev=@REV:alice/g:gd1@\";")])
+            },
+            .nix("flake lock", expect: .any),
+            .change("a rev that is not on its ref") { u in
+                try u.editTop(["flake.nix": flakeNix("bad.url = \"git+https://git.example/alice/g?ref=dev&rev=@REV:alice/g:g2@\";")])
+            },
+            .nix("flake lock", expect: .failure, lockUnchanged: true),
+            .change("a tag given as ref=v1 (2.8 needs refs/tags/v1)") { u in
+                try u.editTop(["flake.nix": flakeNix("t.url = \"git+https://git.example/alice/g?ref=v1\";")])
+            },
+            .nix("flake lock", expect: .failure, lockUnchanged: true),
+        ])
+
+    /// The top-level flake in a Git work tree: flake.lock untracked (2.8 reads the store copy),
+    /// then `--commit-lock-file`.
+    static let gitTopLevel = DiffScenario(
+        name: "git: top-level flake in a git work tree, --commit-lock-file",
+        setup: { u in
+            try u.commit("alice/a", id: "a1", files: ["flake.nix": leafFlake])
+            let top = try u.top(["flake.nix": flakeNix("a.url = \"github:alice/a\";")])
+            let repo = try GitFixtureRepository(at: top)
+            try repo.git("add", "flake.nix")
+            try repo.commit("init")
+        },
+        steps: [
+            .lock,
+            .lock,
+            .change("a moves") { u in try u.commit("alice/a", id: "a2", files: ["x": "2\n"]) },
+            .nix("flake lock --update-input a --commit-lock-file"),
+            .change("a moves again") { u in try u.commit("alice/a", id: "a3", files: ["x": "3\n"]) },
+            .nix("flake update --commit-lock-file"),
+            .metadata,
+        ])
+}
