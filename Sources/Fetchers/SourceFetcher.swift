@@ -52,6 +52,11 @@ public actor SourceFetcher {
         self.limiter = AsyncLimiter(limit: maxConcurrent > 0 ? maxConcurrent : 1_000)
     }
 
+    /// Adds flag-registry entries (`--inputs-from`), looked up before every other registry.
+    public func addFlagRegistryEntries(_ entries: [Registry.Entry]) {
+        registries.flag.entries += entries
+    }
+
     /// Resolves and fetches `ref`.
     /// - Parameters:
     ///   - registryScope: the registries an indirect reference may use; nil forbids lookups

@@ -97,7 +97,7 @@ public final class ForgeUniverse: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try FixtureShell.run(["git", "init", "-q", "--bare", path], environment: Self.gitEnvironment)
         try git(name, ["symbolic-ref", "HEAD", "refs/heads/\(defaultBranch)"])
-        FileManager.default.createFile(atPath: path + "/git-daemon-export-ok", contents: Data())
+        _ = FileManager.default.createFile(atPath: path + "/git-daemon-export-ok", contents: Data())
         defaultBranches[name] = defaultBranch
         tips[name] = [:]
     }

@@ -57,9 +57,13 @@ struct CommandContext {
         let fetcher = SourceFetcher(
             settings: fetchSettings, transports: transports, registries: registries, reporter: reporter,
             maxConcurrent: parallel, aliases: aliases)
-        return CommandContext(
+        let ctx = CommandContext(
             profile: profile, environment: env, settings: settings, fetchSettings: fetchSettings, fetcher: fetcher,
             reporter: reporter, probe: LocalFileSystemProbe(aliases: aliases), currentDirectory: FileManager.default.currentDirectoryPath)
+        for flake in lock?.inputsFrom ?? [] {
+            await fetcher.addFlagRegistryEntries(try await ctx.registryEntries(inputsFrom: flake))
+        }
+        return ctx
     }
 
     /// User (`$XDG_CONFIG_HOME/nix/registry.json`), system (`$NIX_CONF_DIR/registry.json`)
@@ -106,6 +110,25 @@ struct CommandContext {
             registries.flag.entries.append(Registry.Entry(from: from.input, to: to))
         }
         return registries
+    }
+
+    /// `--inputs-from FLAKE`: every root input of FLAKE's (computed, unwritten) lock becomes a
+    /// flag-registry entry `flake:<name>` → its locked reference, follows resolved.
+    func registryEntries(inputsFrom flake: String) async throws -> [Registry.Entry] {
+        let ref = try parseFlakeArgument(flake)
+        var flags = LockFlags()
+        flags.writeLockFile = false
+        flags.dryRun = true
+        let session = FlakeLockSession(profile: profile, fetcher: fetcher, reporter: reporter, probe: probe)
+        let result = try await session.lock(ref, flags: flags)
+        let lock = try LockFile.parse(Array(result.lockText.utf8), path: flake, profile: profile)
+        var entries: [Registry.Entry] = []
+        for (name, _) in lock.root.sortedInputs {
+            guard let node = try lock.findInput(InputPath([name])), let locked = node.lock?.locked else { continue }
+            let from = try Input.fromAttrs(["type": "indirect", "id": .string(name)], profile: profile)
+            entries.append(Registry.Entry(from: from, to: FlakeRef(input: locked.input)))  // Nix passes the input, not the subdir
+        }
+        return entries
     }
 
     /// Parses the FLAKE argument (default `.`) as Nix parses installables: relative paths

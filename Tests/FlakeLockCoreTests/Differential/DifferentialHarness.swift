@@ -159,7 +159,7 @@ final class DifferentialHarness: @unchecked Sendable {
                 format: "%@: nix %.2f s, flakelock %.2f s\n", scenario.name, nixDone.timeIntervalSince(started),
                 Date().timeIntervalSince(nixDone))
             if let h = FileHandle(forWritingAtPath: "\(out)/times.txt") ?? {
-                FileManager.default.createFile(atPath: "\(out)/times.txt", contents: nil)
+                _ = FileManager.default.createFile(atPath: "\(out)/times.txt", contents: nil)
                 return FileHandle(forWritingAtPath: "\(out)/times.txt")
             }() {
                 h.seekToEndOfFile()
@@ -261,8 +261,8 @@ final class DifferentialHarness: @unchecked Sendable {
     static func diff(_ a: Data?, _ b: Data?) -> String {
         guard let dir = try? FixtureShell.makeTemporaryDirectory(prefix: "flakelock-diff-text") else { return "" }
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        FileManager.default.createFile(atPath: "\(dir)/nix", contents: a ?? Data("(absent)\n".utf8))
-        FileManager.default.createFile(atPath: "\(dir)/flakelock", contents: b ?? Data("(absent)\n".utf8))
+        _ = FileManager.default.createFile(atPath: "\(dir)/nix", contents: a ?? Data("(absent)\n".utf8))
+        _ = FileManager.default.createFile(atPath: "\(dir)/flakelock", contents: b ?? Data("(absent)\n".utf8))
         let r = try? ProcessRunner.run("/usr/bin/diff", ["-u", "nix", "flakelock"], currentDirectory: dir)
         return indent(r?.stdout ?? "")
     }
@@ -283,8 +283,8 @@ enum TimedProcess {
     ) throws -> Output {
         let outPath = "\(scratch)/step.stdout"
         let errPath = "\(scratch)/step.stderr"
-        FileManager.default.createFile(atPath: outPath, contents: Data())
-        FileManager.default.createFile(atPath: errPath, contents: Data())
+        _ = FileManager.default.createFile(atPath: outPath, contents: Data())
+        _ = FileManager.default.createFile(atPath: errPath, contents: Data())
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         defer {
