@@ -60,7 +60,7 @@ let package = Package(
         // Reference figures for the benchmark scripts (Scripts/bench-*.sh); not shipped.
         .executableTarget(
             name: "flakelock-bench",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+            dependencies: ["FlakeLockTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
 
         .target(
             name: "FlakeLockTestSupport",

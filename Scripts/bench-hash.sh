@@ -6,9 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-swift build -c release --product flakelock >/dev/null
-swift build -c release --product flakelock-bench >/dev/null
-bin=.build/release/flakelock
+if [ -z "${FLAKELOCK:-}" ]; then
+  swift build -c release --product flakelock >/dev/null
+  swift build -c release --product flakelock-bench >/dev/null
+fi
+bin=${FLAKELOCK:-.build/release/flakelock}
+benchbin=$(dirname "$bin")/flakelock-bench
 tree=${BENCH_TREE:-/tmp/flakelock-bench-tree}
 if [ ! -f "$tree/.complete" ]; then
   rm -rf "$tree"
@@ -46,7 +49,7 @@ a=$("$bin" hash path "$tree"); b=$(nix hash path "$tree")
 fl=$(for _ in $(seq "$runs"); do timeit "$bin" hash path "$tree"; done | median)
 nx=$(for _ in $(seq "$runs"); do timeit nix hash path "$tree"; done | median)
 narsize=$("$bin" hash path --json "$tree" | python3 -c 'import json,sys; print(json.load(sys.stdin)["narSize"])')
-sha=$(.build/release/flakelock-bench sha256 1024 | awk '{print $2}')
+sha=$("$benchbin" sha256 1024 | awk '{print $2}')
 python3 - "$files" "$bytes" "$narsize" "$fl" "$nx" "$sha" "$runs" <<'PY'
 import sys
 files, bytes_, nar, fl, nx, sha, runs = sys.argv[1:]

@@ -47,6 +47,8 @@ def resolve(repo, ref):
             return p.stdout.decode().strip()
     return None
 
+DELAY = float(os.environ.get("FLAKELOCK_FORGE_DELAY_MS", "0") or 0) / 1000.0
+
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def log_message(self, *a): pass
@@ -73,11 +75,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.status = status
 
     def tarball(self, repo, rev, prefix):
-        tar = git(repo, "archive", "--format=tar", "--prefix=" + prefix, rev).stdout
-        self.reply(200, gzip.compress(tar, mtime=0), "application/x-gzip", {"ETag": '"%s"' % rev})
+        # A revision's archive never changes: keep it (benchmarks serve large ones repeatedly).
+        key = re.sub(r"[^A-Za-z0-9]", "_", "%s-%s-%s" % (repo, rev, prefix))[-200:]
+        cache = os.path.join(STATE, "archive-cache", key + ".tar.gz")
+        if not os.path.exists(cache):
+            tar = git(repo, "archive", "--format=tar", "--prefix=" + prefix, rev).stdout
+            os.makedirs(os.path.dirname(cache), exist_ok=True)
+            with open(cache + ".tmp", "wb") as f: f.write(gzip.compress(tar, compresslevel=6, mtime=0))
+            os.replace(cache + ".tmp", cache)
+        with open(cache, "rb") as f: body = f.read()
+        self.reply(200, body, "application/x-gzip", {"ETag": '"%s"' % rev})
 
     def handle_any(self):
         self.status = None
+        if DELAY > 0: time.sleep(DELAY)  # a wide-area round trip, for benchmarks
         raw, host = self.path, self.headers.get("Host", "")
         if raw.startswith("http://") or raw.startswith("https://"):
             u = urllib.parse.urlsplit(raw)
@@ -180,6 +191,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256  # the default backlog of 5 drops parallel connects (1 s SYN retry)
     def __init__(self, kind, ctx=None):
         self.kind, self.ctx = kind, ctx
         super().__init__(("127.0.0.1", 0), Handler)
@@ -240,6 +252,7 @@ class Proxy(socketserver.BaseRequestHandler):
 
 class ProxyServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
+    request_queue_size = 256
     allow_reuse_address = True
 
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -13,18 +13,37 @@ internal import CLibGit2
 ///     try NativeTransport.initialize(settings)
 ///     let http = CurlHTTPTransport(configuration: settings.http)
 public enum NativeTransport {
-    nonisolated(unsafe) private static var initialized = false
+    nonisolated(unsafe) private static var settings = NativeTransportSettings()
+    nonisolated(unsafe) private static var curlReady = false
+    nonisolated(unsafe) private static var gitReady = false
     private static let lock = NSLock()
 
-    /// Initialises libcurl and libgit2 and applies the process-global libgit2 options
-    /// (system config search path, CA locations). Later calls do nothing.
-    /// - Throws: ``NativeTransportError`` if a library fails to initialise.
+    /// Records the process-global settings. The libraries themselves are initialised on
+    /// first use (``ensureCurl()``, ``ensureGit()``), so a command that needs neither — a
+    /// no-op lock — does not pay for them.
+    /// - Throws: ``NativeTransportError`` (kept for callers that initialise eagerly).
     public static func initialize(_ settings: NativeTransportSettings = NativeTransportSettings()) throws {
         lock.lock()
+        Self.settings = settings
+        lock.unlock()
+    }
+
+    /// Initialises libcurl once (`curl_global_init`). Thread-safe; cheap after the first call.
+    public static func ensureCurl() throws {
+        lock.lock()
         defer { lock.unlock() }
-        if initialized { return }
+        if curlReady { return }
         let c = flk_curl_global_init_default()
         guard c == CURLE_OK else { throw NativeTransportError.initialization("curl_global_init failed (\(c.rawValue))") }
+        curlReady = true
+    }
+
+    /// Initialises libgit2 once and applies its process-global options (system config
+    /// search path, CA locations). Thread-safe; cheap after the first call.
+    public static func ensureGit() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if gitReady { return }
         let g = git_libgit2_init()
         guard g >= 0 else { throw NativeTransportError.initialization("git_libgit2_init failed (\(g))") }
         if settings.git.noSystemConfig {
@@ -36,7 +55,7 @@ public enum NativeTransport {
         } else if FileManager.default.fileExists(atPath: "/etc/ssl/certs/ca-certificates.crt") {
             _ = flk_git_opts_set_ssl_cert_locations("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs")
         }
-        initialized = true
+        gitReady = true
     }
 
     /// The libcurl version (`7.88.1`).

@@ -1,6 +1,14 @@
-// Micro-benchmarks that the benchmark scripts use as reference figures. Not a test.
-//   flakelock-bench sha256 [MiB]   single-core SHA-256 throughput of swift-crypto on 64 KiB buffers
+// Benchmarks (not tests): each prints its figures. See BENCHMARKS.md.
+//   flakelock-bench sha256 [MiB]
+//       single-core SHA-256 throughput of swift-crypto on 64 KiB buffers
+//   flakelock-bench lock [--inputs N] [--delay-ms D] [--runs R] [--flakelock PATH]
+//       cold lock of N GitHub inputs following the root's nixpkgs, a no-op lock and an
+//       update of one input: Nix 2.8 and flakelock on the same fake forge with D ms per request
+//   flakelock-bench prefetch [--files N] [--mib M] [--runs R] [--flakelock PATH]
+//       a nixpkgs-sized GitHub input (and the same repository over git+http, cold and warm):
+//       `nix flake prefetch` and `flakelock prefetch`, wall time and peak RSS
 import Crypto
+import FlakeLockTestSupport
 import Foundation
 
 func now() -> Double {
@@ -9,10 +17,39 @@ func now() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-let args = CommandLine.arguments.dropFirst()
-switch args.first {
-case "sha256":
-    let mib = args.dropFirst().first.flatMap(Int.init) ?? 1024
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.isEmpty ? .nan : s[s.count / 2]
+}
+
+func option(_ name: String, _ args: [String], _ fallback: String) -> String {
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return fallback }
+    return args[i + 1]
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("flakelock-bench: \(message)\n".utf8))
+    exit(1)
+}
+
+/// Runs a command under GNU time; returns (wall seconds, peak RSS in MiB, exit status, stderr).
+func measure(_ argv: [String], env: [String: String], cwd: String) throws -> (wall: Double, rssMiB: Double, status: Int32, stderr: String) {
+    let timeFile = env["TMPDIR", default: "/tmp"] + "/bench-time-\(getpid())"
+    let start = now()
+    let r = try ProcessRunner.run(
+        "/usr/bin/time", ["-f", "%M", "-o", timeFile] + argv, environment: env, currentDirectory: cwd)
+    let wall = now() - start
+    let kb = Double((try? String(contentsOfFile: timeFile, encoding: .utf8))?.split(separator: "\n").last.map(String.init) ?? "") ?? 0
+    return (wall, kb / 1024, r.status, r.stderr)
+}
+
+func defaultFlakelock() -> String {
+    let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    return exe.deletingLastPathComponent().appendingPathComponent("flakelock").path
+}
+
+func sha256Benchmark(_ args: [String]) {
+    let mib = args.first.flatMap(Int.init) ?? 1024
     let buffer = [UInt8](repeating: 0x5a, count: 64 * 1024)
     var best = 0.0
     for _ in 0..<3 {
@@ -23,7 +60,183 @@ case "sha256":
         best = max(best, Double(mib) / (now() - start))
     }
     print(String(format: "sha256_mib_per_s %.1f", best))
-default:
-    FileHandle.standardError.write(Data("usage: flakelock-bench sha256 [MiB]\n".utf8))
-    exit(2)
+}
+
+struct Engine {
+    var name: String
+    var lock: [String]
+    var update: (String) -> [String]
+    var prefetch: (String) -> [String]
+}
+
+func engines(flakelock: String) -> [Engine] {
+    [
+        Engine(
+            name: "nix 2.8", lock: ["nix", "flake", "lock"], update: { ["nix", "flake", "lock", "--update-input", $0] },
+            prefetch: { ["nix", "flake", "prefetch", "--json", $0] }),
+        Engine(
+            name: "flakelock", lock: [flakelock, "lock", "--compat", "nix-2.8"],
+            update: { [flakelock, "lock", "--compat", "nix-2.8", "--update-input", $0] },
+            prefetch: { [flakelock, "prefetch", "--compat", "nix-2.8", "--json", $0] }),
+    ]
+}
+
+func lockBenchmark(_ args: [String]) throws {
+    let n = Int(option("--inputs", args, "20")) ?? 20
+    let delay = Int(option("--delay-ms", args, "50")) ?? 50
+    let runs = Int(option("--runs", args, "5")) ?? 5
+    let flakelock = option("--flakelock", args, defaultFlakelock())
+    setenv("FLAKELOCK_FORGE_DELAY_MS", String(delay), 1)
+    let root = TestDirectory.make(prefix: "flakelock-bench-lock")
+    let forge = try FakeForge(root: root.path)
+    defer { forge.stop() }
+    let universe = ForgeUniverse(root: root.path, forge: forge)
+    try universe.reset()
+    try universe.commit("nixos/nixpkgs", id: "n1", files: ["flake.nix": "{ outputs = _: { }; }", "lib.nix": "1\n"])
+    var top = ["{", "  inputs.nixpkgs.url = \"github:nixos/nixpkgs\";"]
+    for i in 0..<n {
+        let name = String(format: "dep%02d", i)
+        try universe.commit(
+            "org/\(name)", id: "c1",
+            files: [
+                "flake.nix": "{ inputs.nixpkgs.url = \"github:nixos/nixpkgs\"; outputs = _: { }; }",
+                "src/\(name).nix": "\(i)\n",
+            ])
+        top.append("  inputs.\(name).url = \"github:org/\(name)\";")
+        top.append("  inputs.\(name).inputs.nixpkgs.follows = \"nixpkgs\";")
+    }
+    top += ["  outputs = _: { };", "}"]
+    let moved = n > 7 ? "dep07" : "dep00"
+    var times: [String: [String: [Double]]] = [:]
+    var locks: [String: String] = [:]
+    var commit = 2
+    for run in 0..<runs {
+        // Both engines see the same upstream state at every step: cold and no-op locks for
+        // both, then one upstream commit, then the update for both.
+        var dirs: [String: (String, ForgeEngineEnvironment)] = [:]
+        func step(_ engine: Engine, _ label: String, _ argv: [String]) throws {
+            let (dir, env) = dirs[engine.name]!
+            let m = try measure(argv, env: env.variables, cwd: dir)
+            guard m.status == 0 else { fail("\(engine.name) \(label) failed:\n\(m.stderr)") }
+            times[label, default: [:]][engine.name, default: []].append(m.wall)
+        }
+        for engine in engines(flakelock: flakelock) {
+            let env = try ForgeEngineEnvironment(
+                name: engine.name.replacingOccurrences(of: " ", with: "-"), universe: universe, forge: forge)
+            let dir = try universe.top(["flake.nix": top.joined(separator: "\n") + "\n"]) + "-" + env.directory.split(separator: "/").last!
+            try? FileManager.default.removeItem(atPath: dir)
+            try FileManager.default.copyItem(atPath: universe.root + "/top", toPath: dir)
+            dirs[engine.name] = (dir, env)
+            forge.clearRequestLog()
+            try step(engine, "cold lock", engine.lock)
+            if ProcessInfo.processInfo.environment["FLAKELOCK_BENCH_TRACE"] != nil {
+                print("== requests of \(engine.name), cold lock")
+                for line in forge.requestLog() { print(line) }
+            }
+            if run == 0 { locks[engine.name] = try String(contentsOfFile: dir + "/flake.lock", encoding: .utf8) }
+            try step(engine, "no-op lock", engine.lock)
+        }
+        try universe.commit("org/\(moved)", id: "c\(commit)", files: ["src/\(moved).nix": "moved \(commit)\n"])
+        commit += 1
+        for engine in engines(flakelock: flakelock) { try step(engine, "update one input", engine.update(moved)) }
+    }
+    let names = engines(flakelock: flakelock).map(\.name)
+    if Set(locks.values).count != 1 {
+        let dump = locks.map { "== \($0.key)\n\($0.value)" }.joined(separator: "\n")
+        fail("the engines wrote different lock files:\n\(dump)")
+    }
+    print("\(n) GitHub inputs following nixpkgs, \(delay) ms per request, \(runs) runs, median wall time (identical locks)")
+    print("step".padding(toLength: 20, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(12) }.joined() + "ratio".leftPadded(9))
+    for label in ["cold lock", "no-op lock", "update one input"] {
+        let a = median(times[label]?[names[0]] ?? [])
+        let b = median(times[label]?[names[1]] ?? [])
+        print(
+            label.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%11.3fs%11.3fs%8.1fx", a, b, a / b))
+    }
+}
+
+func prefetchBenchmark(_ args: [String]) throws {
+    let files = Int(option("--files", args, "40000")) ?? 40000
+    let mib = Int(option("--mib", args, "160")) ?? 160
+    let runs = Int(option("--runs", args, "3")) ?? 3
+    let flakelock = option("--flakelock", args, defaultFlakelock())
+    let root = TestDirectory.make(prefix: "flakelock-bench-prefetch")
+    let forge = try FakeForge(root: root.path)
+    defer { forge.stop() }
+    let universe = ForgeUniverse(root: root.path, forge: forge)
+    try universe.reset()
+    // A source tree shaped like nixpkgs: many small text files in nested directories.
+    var tree: [String: String] = ["flake.nix": "{ outputs = _: { }; }\n"]
+    let perFile = max(16, mib * 1_048_576 / files)
+    var rng = SystemRandomNumberGenerator()
+    let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789 =;{}\n".utf8)
+    for i in 0..<files {
+        let size = Int.random(in: perFile / 2...(perFile * 3 / 2), using: &rng)
+        let bytes = (0..<size).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
+        tree["pkgs/\(i % 40)/\(i % 997)/f\(i).nix"] = String(decoding: bytes, as: UTF8.self)
+    }
+    try universe.commit("nixos/nixpkgs", id: "big", files: tree)
+    let rev = try universe.rev("nixos/nixpkgs", "big")
+    print("repository: \(files) files, about \(mib) MiB; generated")
+    let refs = [
+        ("github", "github:nixos/nixpkgs/\(rev)"),
+        ("git+http", "git+http://git.example/nixos/nixpkgs?ref=main&rev=\(rev)"),
+    ]
+    // Warm the forge's archive cache so that neither engine pays for compression.
+    let warmEnv = try ForgeEngineEnvironment(name: "warm", universe: universe, forge: forge)
+    _ = try measure(["curl", "-s", "-o", "/dev/null", "https://github.com/nixos/nixpkgs/archive/\(rev).tar.gz"], env: warmEnv.variables, cwd: root.path)
+    _ = try measure(["curl", "-s", "-o", "/dev/null", "https://api.github.com/repos/nixos/nixpkgs/tarball/\(rev)"], env: warmEnv.variables, cwd: root.path)
+    var results: [(String, String, Double, Double)] = []
+    var hashes: [String: Set<String>] = [:]
+    for (kind, ref) in refs {
+        for engine in engines(flakelock: flakelock) {
+            var cold: [Double] = []
+            var warm: [Double] = []
+            var rss: [Double] = []
+            for _ in 0..<runs {
+                let env = try ForgeEngineEnvironment(name: "e", universe: universe, forge: forge)
+                let m = try measure(engine.prefetch(ref), env: env.variables, cwd: root.path)
+                guard m.status == 0 else { fail("\(engine.name) prefetch \(ref) failed:\n\(m.stderr)") }
+                cold.append(m.wall)
+                rss.append(m.rssMiB)
+                let out = try ProcessRunner.run(engine.prefetch(ref)[0], Array(engine.prefetch(ref).dropFirst()), environment: env.variables, currentDirectory: root.path)
+                if let data = out.stdout.data(using: .utf8), let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                    let h = o["hash"] as? String
+                {
+                    hashes[kind, default: []].insert(h)
+                }
+                let w = try measure(engine.prefetch(ref), env: env.variables, cwd: root.path)
+                warm.append(w.wall)
+            }
+            results.append(("\(kind) cold", engine.name, median(cold), median(rss)))
+            results.append(("\(kind) warm", engine.name, median(warm), .nan))
+        }
+    }
+    for (kind, hs) in hashes where hs.count != 1 { fail("\(kind): the engines disagree on the NAR hash: \(hs)") }
+    print("\(runs) runs each, median wall time and peak RSS (identical NAR hashes)")
+    for label in ["github cold", "github warm", "git+http cold", "git+http warm"] {
+        let rows = results.filter { $0.0 == label }
+        guard rows.count == 2 else { continue }
+        let (a, b) = (rows[0], rows[1])
+        var line = label.padding(toLength: 16, withPad: " ", startingAt: 0)
+        line += String(format: "  nix %7.2fs  flakelock %7.2fs  %5.1fx", a.2, b.2, a.2 / b.2)
+        if !a.3.isNaN { line += String(format: "   RSS nix %5.0f MiB, flakelock %5.0f MiB", a.3, b.3) }
+        print(line)
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { String(repeating: " ", count: max(0, n - count)) + self }
+}
+
+let args = Array(CommandLine.arguments.dropFirst())
+do {
+    switch args.first {
+    case "sha256": sha256Benchmark(Array(args.dropFirst()))
+    case "lock": try lockBenchmark(Array(args.dropFirst()))
+    case "prefetch": try prefetchBenchmark(Array(args.dropFirst()))
+    default: fail("usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--runs R] | prefetch [--files N] [--mib M] [--runs R]")
+    }
+} catch {
+    fail("\(error)")
 }

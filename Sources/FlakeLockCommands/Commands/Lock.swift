@@ -20,6 +20,8 @@ extension FlakeLockCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
+            // `nix flake lock` removes this flag: a lock that is not written is `metadata`.
+            if lock.noWriteLockFile { throw UsageError(message: "unrecognised flag '--no-write-lock-file'") }
             let ctx = try await CommandContext.make(compat: global.compat, lock: lock)
             var flags = try ctx.lockFlags(lock)
             // Like `nix flake lock`: write even with --override-input.
@@ -59,9 +61,16 @@ extension FlakeLockCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
+            // `nix flake update` removes these flags (use `--dry-run` to see without writing).
+            for (given, flag) in [
+                (lock.recreateLockFile, "--recreate-lock-file"), (!lock.updateInputs.isEmpty, "--update-input"),
+                (lock.noUpdateLockFile, "--no-update-lock-file"), (lock.noWriteLockFile, "--no-write-lock-file"),
+            ] where given {
+                throw UsageError(message: "unrecognised flag '\(flag)'")
+            }
             let ctx = try await CommandContext.make(compat: global.compat, lock: lock)
             var flags = try ctx.lockFlags(lock)
-            flags.writeLockFile = !lock.noWriteLockFile
+            flags.writeLockFile = true
             var seen: Set<InputPath> = []
             for text in inputs {
                 guard let path = try? InputPath(parsing: text), !path.isEmpty else {
@@ -75,7 +84,7 @@ extension FlakeLockCommand {
                 flags.inputUpdates.insert(path)
                 flags.inputUpdateArguments.append((path, text))
             }
-            if inputs.isEmpty && lock.updateInputs.isEmpty { flags.recreateLockFile = true }
+            if inputs.isEmpty { flags.recreateLockFile = true }
             if dryRun {
                 flags.writeLockFile = false
                 flags.dryRun = true

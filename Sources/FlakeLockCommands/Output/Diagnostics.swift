@@ -14,6 +14,9 @@ enum Diagnostics {
     /// Nix's rendering of an error: 2.8 prints the message and a hint; current Nix prints the
     /// context lines, outermost first, then the message.
     static func format(_ error: any Error, style: CompatProfile.ErrorStyle) -> String {
+        if let usage = error as? UsageError {
+            return "error: \(usage.message)\nTry 'flakelock --help' for more information.\n"
+        }
         let contexts = (error as? ErrorWithContext)?.contexts ?? []
         let message = (error as? ErrorWithContext)?.message ?? String(describing: error)
         switch style {
@@ -46,4 +49,11 @@ enum Diagnostics {
     static func writeStdout(_ s: String) {
         FileHandle.standardOutput.write(Data(s.utf8))
     }
+}
+
+/// A command-line usage error, printed as Nix prints them (`error: …` + `Try '… --help'`),
+/// exit status 1.
+struct UsageError: UserFacingError {
+    var message: String
+    var description: String { message }
 }

@@ -63,6 +63,7 @@ public final class CurlHTTPTransport: HTTPTransport {
     }
 
     public func get(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws -> HTTPResponse {
+        try NativeTransport.ensureCurl()
         guard let startOrigin = URLParts(request.url)?.origin else { throw HTTPTransportError.invalidURL(request.url) }
         var url = request.url
         var headers = request.headers
