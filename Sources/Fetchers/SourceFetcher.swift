@@ -131,7 +131,7 @@ public actor SourceFetcher {
             source = try await ForgeFetcher(settings: settings, transports: transports, cache: cache, reporter: reporter)
                 .fetch(input, spec, capture: capture)
         case .git(let spec):
-            source = try await GitFetcher(settings: settings, transports: transports, reporter: reporter)
+            source = try await GitFetcher(settings: settings, transports: transports, reporter: reporter, cache: cache)
                 .fetch(input, spec, capture: capture)
         case .tarball(let spec):
             source = try await TarballFetcher(settings: settings, transports: transports, cache: cache)

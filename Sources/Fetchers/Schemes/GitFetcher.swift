@@ -12,6 +12,7 @@ struct GitFetcher: Sendable {
     let settings: FetchSettings
     let transports: Transports
     let reporter: any FetchReporter
+    let cache: FetchCache
 
     var profile: CompatProfile { settings.profile }
     var git: any GitTransport { transports.git }
@@ -165,31 +166,51 @@ struct GitFetcher: Sendable {
         var attrs = attrs
         let commit = try await git.resolve(ref: object.hex, in: repository).commit
         let shallow = spec.shallow == true
-        let info = try await git.commitInfo(commit, in: repository, countRevisions: !shallow)
-        if info.isShallowRepository && !shallow { throw GitTransportError.shallowRepository(url: url) }
         let subst =
             profile.gitExportIgnoreAndSubst && !(spec.submodules == true && profile.gitSubmodulesSkipExportAttributes)
-        let submodules =
-            spec.submodules == true
-            ? GitSubmoduleOptions(superprojectURL: url, cacheRepository: { [self] in cacheRepository(for: $0) }) : nil
-        let options = GitTreeOptions(exportIgnore: subst || spec.exportIgnore == true, exportSubst: subst, submodules: submodules)
-        let tree = try await git.hashTree(of: commit, in: repository, options: options)
-        var files: [String: [UInt8]] = [:]
-        for path in capture {
-            if let bytes = try await git.readFile(path, at: commit, in: repository) { files[path] = bytes }
+        let exportIgnore = subst || spec.exportIgnore == true
+        // A commit's tree, history and files never change: what was computed once is kept
+        // (keyed by everything that changes the result), so a warm lock hashes nothing.
+        let key = "git-tree:v1:\(commit.hex):\(exportIgnore):\(subst):\(spec.submodules == true):\(shallow)"
+        let facts: Facts
+        if let hit = cache.lookup(key), hit.covers(capture), let lm = hit.facts["lastModified"].flatMap({ Int64($0) }) {
+            facts = Facts(narHash: hit.narHash, revCount: hit.facts["revCount"].flatMap { Int($0) }, lastModified: lm, files: hit.files)
+        } else {
+            let info = try await git.commitInfo(commit, in: repository, countRevisions: !shallow)
+            if info.isShallowRepository && !shallow { throw GitTransportError.shallowRepository(url: url) }
+            let submodules =
+                spec.submodules == true
+                ? GitSubmoduleOptions(superprojectURL: url, cacheRepository: { [self] in cacheRepository(for: $0) }) : nil
+            let options = GitTreeOptions(exportIgnore: exportIgnore, exportSubst: subst, submodules: submodules)
+            let tree = try await git.hashTree(of: commit, in: repository, options: options)
+            var files: [String: [UInt8]] = [:]
+            for path in capture {
+                if let bytes = try await git.readFile(path, at: commit, in: repository) { files[path] = bytes }
+            }
+            facts = Facts(narHash: tree.narHash, revCount: info.revCount, lastModified: info.committerTime, files: files)
+            var stored = ["lastModified": String(info.committerTime)]
+            if let n = info.revCount { stored["revCount"] = String(n) }
+            cache.store(key, FetchCache.Entry(narHash: tree.narHash, facts: stored, files: files, capturedPaths: Set(capture)))
         }
         attrs["rev"] = .string(object.hex)
-        if !shallow, let count = info.revCount { attrs["revCount"] = .int(UInt64(count)) }
-        attrs["lastModified"] = .int(UInt64(max(0, info.committerTime)))
-        attrs["narHash"] = .string(tree.narHash.sri)
+        if !shallow, let count = facts.revCount { attrs["revCount"] = .int(UInt64(count)) }
+        attrs["lastModified"] = .int(UInt64(max(0, facts.lastModified)))
+        attrs["narHash"] = .string(facts.narHash.sri)
         let locked = try Input.fromAttrs(attrs, profile: profile)
         try SchemeChecks.checkNarHash(
-            given: input, got: tree.narHash, lockedInput: locked, profile: profile, storeDirectory: settings.storeDirectory)
-        let result = FetchedSource(
-            locked: locked, narHash: tree.narHash, files: files, localPath: localPath,
+            given: input, got: facts.narHash, lockedInput: locked, profile: profile, storeDirectory: settings.storeDirectory)
+        return FetchedSource(
+            locked: locked, narHash: facts.narHash, files: facts.files.filter { capture.contains($0.key) },
+            localPath: localPath,
             storePath: StorePath.fixedOutputSource(
-                narHash: tree.narHash, name: spec.name ?? "source", storeDirectory: settings.storeDirectory))
-        return result
+                narHash: facts.narHash, name: spec.name ?? "source", storeDirectory: settings.storeDirectory))
+    }
+
+    struct Facts {
+        var narHash: NixHash
+        var revCount: Int?
+        var lastModified: Int64
+        var files: [String: [UInt8]]
     }
 
     /// A dirty work tree: the tracked files with their current contents. 2.8 locks it

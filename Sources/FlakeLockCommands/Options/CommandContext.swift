@@ -40,6 +40,9 @@ struct CommandContext {
         if settings.connectTimeout > 0 { transportSettings.http.connectTimeout = settings.connectTimeout }
         transportSettings.http.stallTimeout = settings.stalledDownloadTimeout
         transportSettings.http.attempts = max(1, settings.downloadAttempts)
+        if let netrc = settings.netrcFile, FileManager.default.fileExists(atPath: netrc) {
+            transportSettings.http.netrcFile = netrc
+        }
         try NativeTransport.initialize(transportSettings)
         let parallel = lock?.maxConcurrentDownloads ?? (settings.httpConnections > 0 ? settings.httpConnections : 25)
         // Each transfer blocks one thread while it waits on the network: give HTTP a pool as

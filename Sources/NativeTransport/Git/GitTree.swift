@@ -37,21 +37,47 @@ struct GitTreePreparer {
             commitID = GitOID.from(git_commit_id(h))
         }
         let attrs = applyAttributes && (options.exportIgnore || options.exportSubst) ? AttributeReader(repo: repo, commit: commitID) : nil
-        let subst = options.exportSubst && applyAttributes ? try ExportSubst(repo: repo, commit: commitID) : nil
+        let subst = options.exportSubst && applyAttributes ? LazySubst(repo: repo, commit: commitID) : nil
         let gitmodules = options.submodules != nil ? try readSubmoduleConfig(repo: repo, tree: treeID) : [:]
         let ctx = WalkContext(repo: repo, url: url, attrs: attrs, subst: subst, gitmodules: gitmodules)
-        return try walk(tree: treeID, path: "", ctx)
+        // Attributes come from `.gitattributes` files in the tree and `info/attributes`; a
+        // subtree with neither in scope needs no (costly) lookups.
+        var infoAttributes = false
+        repo.withHandle { r in
+            if let gitdir = git_repository_path(r) {
+                infoAttributes = FileManager.default.fileExists(atPath: String(cString: gitdir) + "info/attributes")
+            }
+        }
+        return try walk(tree: treeID, path: "", ctx, attributesInScope: infoAttributes)
+    }
+
+    /// `ExportSubst` made on first use: it reads the commit's parents, which a shallow
+    /// repository may lack, and most trees have no `export-subst` file at all.
+    private final class LazySubst {
+        let repo: GitRepositoryHandle
+        let commit: git_oid
+        private var made: ExportSubst?
+        init(repo: GitRepositoryHandle, commit: git_oid) {
+            self.repo = repo
+            self.commit = commit
+        }
+        func get() throws -> ExportSubst {
+            if let made { return made }
+            let s = try ExportSubst(repo: repo, commit: commit)
+            made = s
+            return s
+        }
     }
 
     private struct WalkContext {
         let repo: GitRepositoryHandle
         let url: String?
         let attrs: AttributeReader?
-        let subst: ExportSubst?
+        let subst: LazySubst?
         let gitmodules: [String: String]
     }
 
-    private func walk(tree id: git_oid, path: String, _ ctx: WalkContext) throws -> PreparedGitNode {
+    private func walk(tree id: git_oid, path: String, _ ctx: WalkContext, attributesInScope: Bool) throws -> PreparedGitNode {
         if flag.isCancelled { throw CancellationError() }
         let tree = try ctx.repo.lookup(id, GIT_OBJECT_TREE, "tree")
         var entries: [(name: [UInt8], id: git_oid, mode: UInt32)] = []
@@ -63,27 +89,29 @@ struct GitTreePreparer {
             }
         }
         var children: [[UInt8]: PreparedGitNode] = [:]
+        let inScope = attributesInScope || entries.contains { $0.name == Array(".gitattributes".utf8) }
+        let attrs = inScope ? ctx.attrs : nil
         for e in entries {
             let childPath = path + String(decoding: e.name, as: UTF8.self)
             let isDir = e.mode == 0o040000 || e.mode == 0o160000
-            if let attrs = ctx.attrs, options.exportIgnore, try attrs.isSet("export-ignore", path: isDir ? childPath + "/" : childPath) {
+            if let attrs, options.exportIgnore, try attrs.isSet("export-ignore", path: isDir ? childPath + "/" : childPath) {
                 continue
             }
             switch e.mode {
             case 0o040000:
-                children[e.name] = try walk(tree: e.id, path: childPath + "/", ctx)
+                children[e.name] = try walk(tree: e.id, path: childPath + "/", ctx, attributesInScope: inScope)
             case 0o160000:
                 children[e.name] = try submodule(at: childPath, commit: e.id, ctx)
             case 0o120000:
                 children[e.name] = PreparedGitNode(.symlink(ctx.repo, e.id))
             default:
                 let exec = e.mode == 0o100755
-                if let subst = ctx.subst, let attrs = ctx.attrs, try attrs.isSet("export-subst", path: childPath) {
+                if let subst = ctx.subst, let attrs, try attrs.isSet("export-subst", path: childPath) {
                     let blob = try ctx.repo.lookup(e.id, GIT_OBJECT_BLOB, "blob")
                     let bytes = blob.withHandle { b in
                         Array(UnsafeRawBufferPointer(start: git_blob_rawcontent(b), count: Int(git_blob_rawsize(b))))
                     }
-                    children[e.name] = PreparedGitNode(.contents(try subst.expand(bytes, path: childPath), executable: exec))
+                    children[e.name] = PreparedGitNode(.contents(try subst.get().expand(bytes, path: childPath), executable: exec))
                 } else {
                     children[e.name] = PreparedGitNode(.blob(ctx.repo, e.id, executable: exec))
                 }

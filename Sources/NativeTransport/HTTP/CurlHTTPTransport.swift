@@ -25,6 +25,8 @@ public struct HTTPConfiguration: Sendable {
     public var userAgentProduct: String
     /// Where blocking transfers run.
     public var executor: BlockingExecutor
+    /// A netrc file with credentials per host (Nix's `netrc-file`); nil: none.
+    public var netrcFile: String?
 
     public init(
         connectTimeout: Int = 0, stallTimeout: Int = 300, attempts: Int = 5, retryBaseDelay: Duration = .milliseconds(250),

@@ -125,6 +125,11 @@ struct CurlTransfer {
             try handle.set(CURLOPT_LOW_SPEED_TIME, configuration.stallTimeout)
         }
         if let ca = configuration.caFile { try handle.set(CURLOPT_CAINFO, ca) }
+        if let netrc = configuration.netrcFile {
+            // Nix's `netrc-file`: credentials for the host being contacted, if listed.
+            try handle.set(CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
+            try handle.set(CURLOPT_NETRC_FILE, netrc)
+        }
         // Explicit proxy choice: "" disables libcurl's own reading of the environment.
         try handle.set(CURLOPT_PROXY, configuration.proxy.proxy(for: url) ?? "")
         var lines = headers.map { "\($0.name): \($0.value)" }
