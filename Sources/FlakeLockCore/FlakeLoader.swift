@@ -12,6 +12,15 @@ struct LoadedFlake: Sendable {
     var inputs: [String: FlakeInputSpec]
     /// The directory of the tree on disk, when it has one (relative paths resolve there).
     var sourcePath: String?
+    /// For a flake read from inside another flake's remote tree (a relative `path:` input):
+    /// that tree's locked reference with the flake's directory as subdir.
+    var remoteSource: FlakeRef? = nil
+
+    /// Where this flake's own relative `path:` inputs resolve.
+    var source: FlakeSource {
+        if let dir = flakeDirectory { return FlakeSource(directory: dir) }
+        return FlakeSource(lockedRef: remoteSource ?? fetch.locked)
+    }
 
     var lockedRef: FlakeRef { fetch.locked }
     /// The flake's own `flake.lock`, if it has one.
@@ -89,5 +98,17 @@ actor FetchLedger {
 
     func consume(_ r: SourceFetcher.FetchResult, profile: CompatProfile) throws -> SourceFetcher.FetchResult {
         try r.applyingNix28GitRevisionCache(seen: &gitRevisions, profile: profile)
+    }
+}
+
+/// Where a flake lives, for resolving its relative `path:` inputs: a directory on disk, or
+/// the locked reference of a remote tree (with the flake's directory as subdir).
+struct FlakeSource: Sendable {
+    var directory: String?
+    var lockedRef: FlakeRef?
+
+    init(directory: String? = nil, lockedRef: FlakeRef? = nil) {
+        self.directory = directory
+        self.lockedRef = lockedRef
     }
 }

@@ -69,7 +69,7 @@ public struct FlakeLockSession: Sendable {
         do {
             try await resolver.computeLocks(
                 top.sortedInputs, node: newRoot, prefix: [], oldNode: flags.recreateLockFile ? nil : oldLock.root,
-                followsPrefix: [], sourceDirectory: top.flakeDirectory, trustLock: false)
+                followsPrefix: [], source: top.source, trustLock: false)
         } catch {
             throw ErrorWithContext(error, context: "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'")
         }

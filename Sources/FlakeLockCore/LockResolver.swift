@@ -76,17 +76,17 @@ final class LockResolver {
     ///   - prefix: the input path of `node`.
     ///   - oldNode: the node's entry in the old lock (or in the input's own lock file).
     ///   - followsPrefix: what follows paths copied from `oldNode`'s lock file are relative to.
-    ///   - sourceDirectory: the directory of the flake whose inputs these are, on disk.
+    ///   - source: where the flake whose inputs these are lives (for relative `path:` inputs).
     ///   - trustLock: follows edges of kept entries need no override backing.
     func computeLocks(
         _ specs: [(String, FlakeInputSpec)], node: LockNode, prefix: InputPath, oldNode: LockNode?,
-        followsPrefix: InputPath, sourceDirectory: String?, trustLock: Bool
+        followsPrefix: InputPath, source: FlakeSource, trustLock: Bool
     ) async throws {
         registerOverrides(specs, prefix: prefix)
         if profile.warnsOverrideForNonexistentInput {
             warnAboutDanglingOverrides(specs, prefix: prefix)
         }
-        prefetch(specs, prefix: prefix, oldNode: oldNode, sourceDirectory: sourceDirectory)
+        prefetch(specs, prefix: prefix, oldNode: oldNode, source: source)
 
         for (id, declared) in specs {
             let path = prefix.appending(id)
@@ -117,11 +117,11 @@ final class LockResolver {
             let parentPath = ref.input.isRelativePath(profile: profile) ? (override?.parentPath ?? prefix) : nil
 
             if let old, let oldLock = old.lock, canKeep(oldLock, ref: ref, parentPath: parentPath, override: override, isCLIOverride: isCLIOverride) {
-                try await keep(id, old: old, oldLock: oldLock, node: node, path: path, followsPrefix: followsPrefix, sourceDirectory: sourceDirectory, trustLock: trustLock)
+                try await keep(id, old: old, oldLock: oldLock, node: node, path: path, followsPrefix: followsPrefix, source: source, trustLock: trustLock)
             } else {
                 try await relock(
                     id, spec: spec, declared: declared, ref: ref, node: node, path: path, old: old, parentPath: parentPath,
-                    isCLIOverride: isCLIOverride, followsPrefix: followsPrefix, sourceDirectory: sourceDirectory)
+                    isCLIOverride: isCLIOverride, followsPrefix: followsPrefix, source: source)
             }
         }
     }
@@ -146,7 +146,7 @@ final class LockResolver {
 
     private func keep(
         _ id: String, old: LockNode, oldLock: LockedInput, node: LockNode, path: InputPath, followsPrefix: InputPath,
-        sourceDirectory: String?, trustLock: Bool
+        source: FlakeSource, trustLock: Bool
     ) async throws {
         let child = LockNode(lock: oldLock)
         node.inputs[id] = .node(child)
@@ -170,21 +170,21 @@ final class LockResolver {
         }
         if mustRefetch {
             let flake = try await withInputContext(path) {
-                try await loadFlake(oldLock.locked, registryScope: nil, lockRootPath: path, parentPath: oldLock.parent, sourceDirectory: sourceDirectory)
+                try await loadFlake(oldLock.locked, registryScope: nil, lockRootPath: path, parentPath: oldLock.parent, source: source)
             }
             try await computeLocks(
                 flake.sortedInputs, node: child, prefix: path, oldNode: old, followsPrefix: followsPrefix,
-                sourceDirectory: flake.flakeDirectory, trustLock: false)
+                source: flake.source, trustLock: false)
         } else {
             try await computeLocks(
-                fake, node: child, prefix: path, oldNode: old, followsPrefix: followsPrefix, sourceDirectory: nil,
+                fake, node: child, prefix: path, oldNode: old, followsPrefix: followsPrefix, source: FlakeSource(),
                 trustLock: true)
         }
     }
 
     private func relock(
         _ id: String, spec: FlakeInputSpec, declared: FlakeInputSpec, ref: FlakeRef, node: LockNode, path: InputPath,
-        old: LockNode?, parentPath: InputPath?, isCLIOverride: Bool, followsPrefix: InputPath, sourceDirectory: String?
+        old: LockNode?, parentPath: InputPath?, isCLIOverride: Bool, followsPrefix: InputPath, source: FlakeSource
     ) async throws {
         if !flags.allowUnlocked && !ref.isLocked(profile: profile) {
             throw LockError.message("cannot update flake input '\(path)' in pure mode")
@@ -194,7 +194,7 @@ final class LockResolver {
             let flake = try await withInputContext(path) {
                 try await loadFlake(
                     ref, registryScope: registryScope(cliOverride: isCLIOverride), lockRootPath: path,
-                    parentPath: parentPath, sourceDirectory: isCLIOverride ? flags.topDirectory : sourceDirectory)
+                    parentPath: parentPath, source: isCLIOverride ? FlakeSource(directory: flags.topDirectory) : source)
             }
             let locked = ref.input.isRelativePath(profile: profile) ? ref : flake.lockedRef
             let child = LockNode(lock: LockedInput(locked: locked, original: original, isFlake: true, parent: parentPath))
@@ -208,12 +208,12 @@ final class LockResolver {
                 if let old, !profile.reLockUsesOwnLockFile {
                     try await computeLocks(
                         flake.sortedInputs, node: child, prefix: path, oldNode: old, followsPrefix: followsPrefix,
-                        sourceDirectory: flake.flakeDirectory, trustLock: false)
+                        source: flake.source, trustLock: false)
                 } else {
                     let own = try ownLockFile(flake)
                     try await computeLocks(
                         flake.sortedInputs, node: child, prefix: path, oldNode: own.root, followsPrefix: path,
-                        sourceDirectory: flake.flakeDirectory, trustLock: false)
+                        source: flake.source, trustLock: false)
                 }
             }
         } else {
@@ -225,7 +225,7 @@ final class LockResolver {
                     try await loader.consume(
                         try await fetcher.fetch(
                             ref, registryScope: registryScope(cliOverride: isCLIOverride),
-                            parentDirectory: isCLIOverride ? flags.topDirectory : sourceDirectory, wantFlakeFiles: false))
+                            parentDirectory: isCLIOverride ? flags.topDirectory : source.directory, wantFlakeFiles: false))
                 }
                 locked = r.locked
             }
@@ -248,13 +248,28 @@ final class LockResolver {
         }
     }
 
-    /// Fetches and reads a flake; relative `path:` references of current Nix are read from
-    /// the declaring flake's tree without fetching.
+    /// Fetches and reads a flake. A relative `path:` reference (current Nix) is read from the
+    /// declaring flake's tree: on disk when that tree is local, else from the declaring
+    /// flake's locked source, fetched again for the files under the relative path.
     private func loadFlake(
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, lockRootPath: InputPath, parentPath: InputPath?,
-        sourceDirectory: String?
+        source: FlakeSource
     ) async throws -> LoadedFlake {
-        try await loader.load(ref, registryScope: registryScope, lockRootPath: lockRootPath, parentDirectory: sourceDirectory)
+        if source.directory == nil, let parent = source.lockedRef, case .path(let p) = ref.input.spec,
+            ref.input.isRelativePath(profile: profile)
+        {
+            let rel = PathSyntax.canonicalizeRelative(
+                [parent.subdir, p.path, ref.subdir].filter { !$0.isEmpty }.joined(separator: "/"))
+            if rel == ".." || rel.hasPrefix("../") {
+                throw LockError.message("relative path '\(p.path)' points outside of its parent's source tree")
+            }
+            let within = FlakeRef(input: parent.input, subdir: rel == "." ? "" : rel)
+            let fetched = try await loader.consume(try await fetcher.fetch(within, registryScope: nil))
+            var flake = try loader.read(fetched, lockRootPath: lockRootPath)
+            flake.remoteSource = within
+            return flake
+        }
+        return try await loader.load(ref, registryScope: registryScope, lockRootPath: lockRootPath, parentDirectory: source.directory)
     }
 
     /// The input's own `flake.lock` (empty when it has none).
@@ -284,7 +299,7 @@ final class LockResolver {
     }
 
     /// Starts, in the background, the fetches this node's walk will probably need.
-    private func prefetch(_ specs: [(String, FlakeInputSpec)], prefix: InputPath, oldNode: LockNode?, sourceDirectory: String?) {
+    private func prefetch(_ specs: [(String, FlakeInputSpec)], prefix: InputPath, oldNode: LockNode?, source: FlakeSource) {
         for (id, declared) in specs {
             let path = prefix.appending(id)
             let isCLIOverride = cliOverridePaths.contains(path)
@@ -297,7 +312,7 @@ final class LockResolver {
                 continue
             }
             let scope = registryScope(cliOverride: isCLIOverride)
-            let parentDirectory = isCLIOverride ? flags.topDirectory : sourceDirectory
+            let parentDirectory = isCLIOverride ? flags.topDirectory : source.directory
             let wantFiles = declared.isFlake
             let fetcher = self.fetcher
             Task { _ = try? await fetcher.fetch(ref, registryScope: scope, parentDirectory: parentDirectory, wantFlakeFiles: wantFiles) }
