@@ -17,6 +17,7 @@ public actor SourceFetcher {
     /// Store paths of local trees fetched so far (see ``StorePathAliases``).
     public nonisolated let aliases: StorePathAliases
     private var inFlight: [String: Task<FetchResult, any Error>] = [:]
+    private var pendingGlobal: Task<Registry, Never>?
 
     /// What a fetch produced, with the references at each stage (spec §2.5).
     public struct FetchResult: Sendable {
@@ -52,6 +53,29 @@ public actor SourceFetcher {
         self.limiter = AsyncLimiter(limit: maxConcurrent > 0 ? maxConcurrent : 1_000)
     }
 
+    /// Loads a global registry from a `flake-registry` value (a path or a URL); set by the
+    /// CLI so that a flake's `nixConfig.flake-registry` can replace the global registry.
+    private var globalRegistryFactory: (@Sendable (String) async -> Registry)?
+
+    public func setGlobalRegistryFactory(_ factory: @escaping @Sendable (String) async -> Registry) {
+        globalRegistryFactory = factory
+    }
+
+    /// Uses the registry at `location` as the global one from now on (Nix applies a
+    /// top-level flake's `nixConfig.flake-registry` without asking). An empty value
+    /// disables the global registry.
+    public func useGlobalRegistry(_ location: String) {
+        if location.isEmpty {
+            pendingGlobal = nil
+            registries.globalLoader = nil
+            registries.global = Registry()
+            return
+        }
+        guard let factory = globalRegistryFactory else { return }
+        pendingGlobal = nil
+        registries.globalLoader = { await factory(location) }
+    }
+
     /// Adds flag-registry entries (`--inputs-from`), looked up before every other registry.
     public func addFlagRegistryEntries(_ entries: [Registry.Entry]) {
         registries.flag.entries += entries
@@ -69,9 +93,18 @@ public actor SourceFetcher {
     ) async throws -> FetchResult {
         let key = "\(ref.toAttrs().description)|\(String(describing: registryScope))|\(parentDirectory ?? "")|\(wantFlakeFiles)"
         if let task = inFlight[key] { return try await task.value }
-        if case .indirect = ref.input.spec, let load = registries.globalLoader {
-            registries.globalLoader = nil
-            registries.global = await load()
+        if case .indirect = ref.input.spec {
+            // Load the global registry once; callers that arrive while it loads (the actor is
+            // re-entered at the `await`) wait for the same load instead of seeing the old one.
+            if let load = registries.globalLoader {
+                registries.globalLoader = nil
+                pendingGlobal = Task { await load() }
+            }
+            if let pending = pendingGlobal {
+                registries.global = await pending.value
+                if pendingGlobal == pending { pendingGlobal = nil }
+            }
+            if let task = inFlight[key] { return try await task.value }
         }
         let task = Task { [settings, transports, registries, reporter, cache, limiter, aliases] in
             try await limiter.withSlot {

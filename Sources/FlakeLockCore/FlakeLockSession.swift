@@ -50,6 +50,16 @@ public struct FlakeLockSession: Sendable {
         let topURL = (try? topRef.toURLString(profile: profile)) ?? topRef.description
         let top = try await loader.load(topRef, registryScope: flags.useRegistries ? .all : nil, lockRootPath: [])
 
+        if flags.applyNixConfig, let setting = top.file.nixConfig.first(where: { $0.name == "flake-registry" }) {
+            // Applied without asking, like Nix (spec §3.4); other settings need trust.
+            switch setting.value {
+            case .string(let s): await fetcher.useGlobalRegistry(s)
+            case .path(let p):
+                let dir = top.flakeDirectory ?? ""
+                await fetcher.useGlobalRegistry(p.hasPrefix("/") ? p : PathSyntax.canonicalize(dir + "/" + p))
+            default: break
+            }
+        }
         let lockPath = top.flakeDirectory.map { $0 + "/flake.lock" }
         let oldLock: LockFile
         do {

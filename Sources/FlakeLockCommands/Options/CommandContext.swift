@@ -60,6 +60,9 @@ struct CommandContext {
         let fetcher = SourceFetcher(
             settings: fetchSettings, transports: transports, registries: registries, reporter: reporter,
             maxConcurrent: parallel, aliases: aliases)
+        await fetcher.setGlobalRegistryFactory { [reporter] location in
+            await globalRegistry(location, profile: profile, http: http, reporter: reporter)
+        }
         let ctx = CommandContext(
             profile: profile, environment: env, settings: settings, fetchSettings: fetchSettings, fetcher: fetcher,
             reporter: reporter, probe: LocalFileSystemProbe(aliases: aliases), currentDirectory: FileManager.default.currentDirectoryPath)
@@ -87,23 +90,11 @@ struct CommandContext {
         registries.user = read(configHome + "/nix/registry.json")
         registries.system = read((env["NIX_CONF_DIR"] ?? "/etc/nix") + "/registry.json")
         let global = settings.values["flake-registry"] ?? profile.globalRegistryDefault
-        if global.hasPrefix("/") {
-            registries.global = read(global)
-        } else if global.hasPrefix("file://") {
-            registries.global = read(String(global.dropFirst("file://".count)))
+        if global.hasPrefix("/") || global.hasPrefix("file://") {
+            registries.global = await globalRegistry(global, profile: profile, http: http, reporter: reporter)
         } else if !global.isEmpty {
             // Downloaded only if an indirect reference needs it.
-            registries.globalLoader = { [reporter] in
-                do {
-                    let (_, body) = try await http.data(HTTPRequest(url: global))
-                    let (r, warning) = Registry.parse(body, path: global, profile: profile)
-                    if let warning { reporter.warning(warning) }
-                    return r
-                } catch {
-                    reporter.warning("cannot fetch flake registry '\(global)': \(error)")
-                    return Registry()
-                }
-            }
+            registries.globalLoader = { await globalRegistry(global, profile: profile, http: http, reporter: reporter) }
         }
         for pair in lock?.overrideFlakes ?? [] {
             let from = try FlakeRef.parse(pair.first, profile: profile)
@@ -132,6 +123,27 @@ struct CommandContext {
             entries.append(Registry.Entry(from: from, to: FlakeRef(input: locked.input)))  // Nix passes the input, not the subdir
         }
         return entries
+    }
+
+    /// Reads a global registry given as a path, a `file://` URL or a URL to download.
+    static func globalRegistry(
+        _ location: String, profile: CompatProfile, http: any HTTPTransport, reporter: StderrReporter
+    ) async -> Registry {
+        var bytes: [UInt8]?
+        if location.hasPrefix("/") || location.hasPrefix("file://") {
+            let path = location.hasPrefix("file://") ? String(location.dropFirst("file://".count)) : location
+            bytes = FileManager.default.contents(atPath: path).map(Array.init)
+        } else {
+            do {
+                bytes = try await http.data(HTTPRequest(url: location)).1
+            } catch {
+                reporter.warning("cannot fetch flake registry '\(location)': \(error)")
+            }
+        }
+        guard let bytes else { return Registry() }
+        let (r, warning) = Registry.parse(bytes, path: location, profile: profile)
+        if let warning { reporter.warning(warning) }
+        return r
     }
 
     /// Parses the FLAKE argument (default `.`) as Nix parses installables: relative paths
