@@ -43,6 +43,11 @@ public struct FetchSettings: Sendable {
         self.realStoreDirectory = storeDirectory
     }
 
+    /// Where `storePath` really is (inside ``realStoreDirectory``).
+    public func realPath(of storePath: StorePath) -> String {
+        realStoreDirectory + "/" + storePath.hashPart + "-" + storePath.name
+    }
+
     /// The physical store directory for a `store` setting (`/dir`, `local?root=/dir`,
     /// `local`/`daemon`/`auto`/empty for the default store).
     public static func realStoreDirectory(storeSetting: String?, storeDirectory: String = StorePath.defaultStoreDirectory) -> String {

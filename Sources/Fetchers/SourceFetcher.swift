@@ -115,10 +115,8 @@ public actor SourceFetcher {
                 if let dir = r.source.localPath {
                     let isGit: Bool = if case .git = r.source.locked.spec { true } else { false }
                     aliases.register(storePath: r.source.storePath.description, directory: dir, withoutGit: isGit)
-                    let sp = r.source.storePath
                     aliases.register(
-                        storePath: settings.realStoreDirectory + "/" + sp.hashPart + "-" + sp.name, directory: dir,
-                        withoutGit: isGit)
+                        storePath: settings.realPath(of: r.source.storePath), directory: dir, withoutGit: isGit)
                 }
                 return r
             }

@@ -84,8 +84,7 @@ struct FlakeLoader: Sendable {
 
     /// Nix 2.8 resolves `./sub` in a flake.nix against the flake's directory in the store.
     func storeFlakeDirectory(_ fetched: SourceFetcher.FetchResult) -> String {
-        let real = fetcher.settings.realStoreDirectory
-        let base = real + "/" + fetched.source.storePath.hashPart + "-" + fetched.source.storePath.name
+        let base = fetcher.settings.realPath(of: fetched.source.storePath)
         let sub = fetched.resolved.subdir
         return sub.isEmpty ? base : PathSyntax.canonicalize(base + "/" + sub)
     }

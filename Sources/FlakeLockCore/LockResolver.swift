@@ -170,7 +170,7 @@ final class LockResolver {
         }
         if mustRefetch {
             let flake = try await withInputContext(path) {
-                try await loadFlake(oldLock.locked, registryScope: nil, lockRootPath: path, parentPath: oldLock.parent, source: source)
+                try await loadFlake(oldLock.locked, registryScope: nil, lockRootPath: path, source: source)
             }
             try await computeLocks(
                 flake.sortedInputs, node: child, prefix: path, oldNode: old, followsPrefix: followsPrefix,
@@ -194,7 +194,7 @@ final class LockResolver {
             let flake = try await withInputContext(path) {
                 try await loadFlake(
                     ref, registryScope: registryScope(cliOverride: isCLIOverride), lockRootPath: path,
-                    parentPath: parentPath, source: isCLIOverride ? FlakeSource(directory: flags.topDirectory) : source)
+                    source: isCLIOverride ? FlakeSource(directory: flags.topDirectory) : source)
             }
             let locked = ref.input.isRelativePath(profile: profile) ? ref : flake.lockedRef
             let child = LockNode(lock: LockedInput(locked: locked, original: original, isFlake: true, parent: parentPath))
@@ -252,8 +252,7 @@ final class LockResolver {
     /// declaring flake's tree: on disk when that tree is local, else from the declaring
     /// flake's locked source, fetched again for the files under the relative path.
     private func loadFlake(
-        _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, lockRootPath: InputPath, parentPath: InputPath?,
-        source: FlakeSource
+        _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, lockRootPath: InputPath, source: FlakeSource
     ) async throws -> LoadedFlake {
         if source.directory == nil, let parent = source.lockedRef, case .path(let p) = ref.input.spec,
             ref.input.isRelativePath(profile: profile)

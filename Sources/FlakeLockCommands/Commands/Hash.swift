@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fetchers
 import FlakeLockBasics
+import FlakeModel
 import Foundation
 import NixCompat
 
@@ -37,16 +38,17 @@ extension FlakeLockCommand {
 
         func run() async throws {
             for path in paths {
-                let absolute = path  // as given, like nix: errors name the path the user typed
-                let result = try await TreeHasher.hashPath(absolute)
+                // The path as given, like nix: errors name the path the user typed.
+                let result = try await TreeHasher.hashPath(path)
                 let hash = result.narHash.encoded(format.encoding)
                 if json {
                     let store = StorePath.fixedOutputSource(narHash: result.narHash)
-                    let obj: [(String, JSONOutputValue)] = [
-                        ("hash", .string(hash)), ("narSize", .int(Int64(result.narSize))),
-                        ("storePath", .string(store.description)),
-                    ]
-                    Diagnostics.writeStdout(JSONOutputValue.object(obj).compact + "\n")
+                    let obj = JSONValue.object(
+                        JSONObject([
+                            ("hash", .string(hash)), ("narSize", .number(.unsigned(result.narSize))),
+                            ("storePath", .string(store.description)),
+                        ]))
+                    Diagnostics.writeStdout(obj.compactText + "\n")
                 } else {
                     Diagnostics.writeStdout(hash + "\n")
                 }

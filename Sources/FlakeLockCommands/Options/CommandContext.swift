@@ -61,7 +61,7 @@ struct CommandContext {
             settings: fetchSettings, transports: transports, registries: registries, reporter: reporter,
             maxConcurrent: parallel, aliases: aliases)
         await fetcher.setGlobalRegistryFactory { [reporter] location in
-            await globalRegistry(location, profile: profile, http: http, reporter: reporter)
+            await registry(location, profile: profile, http: http, reporter: reporter)
         }
         let ctx = CommandContext(
             profile: profile, environment: env, settings: settings, fetchSettings: fetchSettings, fetcher: fetcher,
@@ -79,22 +79,17 @@ struct CommandContext {
         env: [String: String], settings: NixSettings, profile: CompatProfile, http: any HTTPTransport,
         lock: LockOptions?, reporter: StderrReporter
     ) async throws -> Registries {
-        func read(_ path: String) -> Registry {
-            guard let data = FileManager.default.contents(atPath: path) else { return Registry() }
-            let (r, warning) = Registry.parse(Array(data), path: path, profile: profile)
-            if let warning { reporter.warning(warning) }
-            return r
-        }
         let configHome = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/") + "/.config")
         var registries = Registries()
-        registries.user = read(configHome + "/nix/registry.json")
-        registries.system = read((env["NIX_CONF_DIR"] ?? "/etc/nix") + "/registry.json")
+        registries.user = await registry(configHome + "/nix/registry.json", profile: profile, http: http, reporter: reporter)
+        registries.system = await registry(
+            (env["NIX_CONF_DIR"] ?? "/etc/nix") + "/registry.json", profile: profile, http: http, reporter: reporter)
         let global = settings.values["flake-registry"] ?? profile.globalRegistryDefault
         if global.hasPrefix("/") || global.hasPrefix("file://") {
-            registries.global = await globalRegistry(global, profile: profile, http: http, reporter: reporter)
+            registries.global = await registry(global, profile: profile, http: http, reporter: reporter)
         } else if !global.isEmpty {
             // Downloaded only if an indirect reference needs it.
-            registries.globalLoader = { await globalRegistry(global, profile: profile, http: http, reporter: reporter) }
+            registries.globalLoader = { await registry(global, profile: profile, http: http, reporter: reporter) }
         }
         for pair in lock?.overrideFlakes ?? [] {
             let from = try FlakeRef.parse(pair.first, profile: profile)
@@ -125,8 +120,9 @@ struct CommandContext {
         return entries
     }
 
-    /// Reads a global registry given as a path, a `file://` URL or a URL to download.
-    static func globalRegistry(
+    /// Reads a registry given as a path, a `file://` URL or a URL to download; a missing
+    /// file is an empty registry.
+    static func registry(
         _ location: String, profile: CompatProfile, http: any HTTPTransport, reporter: StderrReporter
     ) async -> Registry {
         var bytes: [UInt8]?

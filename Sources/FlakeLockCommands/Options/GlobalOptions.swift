@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlakeModel
 import Foundation
 
 /// Options every subcommand accepts.
@@ -8,20 +9,10 @@ struct GlobalOptions: ParsableArguments {
         help: "Behave like this Nix version: nix (current Nix, the default), nix-2.8, or lix.")
     var compat: CompatOption = .nix
 
-    /// Makes `path` absolute against the current directory (no symlink resolution).
+    /// Makes `path` absolute against the current directory (no symlink resolution); an
+    /// absolute path is returned as given.
     static func absolutePath(_ path: String) -> String {
-        if path.hasPrefix("/") { return path }
-        let cwd = FileManager.default.currentDirectoryPath
-        var joined = cwd.hasSuffix("/") ? cwd + path : cwd + "/" + path
-        // Normalise `.` and `..` components as Nix's absPath/canonPath does.
-        var parts: [Substring] = []
-        for c in joined.split(separator: "/", omittingEmptySubsequences: true) {
-            if c == "." { continue }
-            if c == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
-            parts.append(c)
-        }
-        joined = "/" + parts.joined(separator: "/")
-        return joined
+        path.hasPrefix("/") ? path : PathSyntax.absolute(path, base: FileManager.default.currentDirectoryPath)
     }
 }
 
