@@ -26,6 +26,8 @@ public struct FetchSettings: Sendable {
     /// `store = /some/dir` setting), else ``storeDirectory``. Nix 2.8 writes this physical
     /// path for `./sub` inputs.
     public var realStoreDirectory: String
+    /// `github-api`: whether GitHub inputs use the REST API (see ``GitHubAPIMode``).
+    public var githubAPI: GitHubAPIMode = .auto
 
     public init(
         profile: CompatProfile, cacheDirectory: String, accessTokens: [String: String] = [:], tarballTTL: Int = 0,

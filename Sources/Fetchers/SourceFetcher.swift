@@ -16,6 +16,8 @@ public actor SourceFetcher {
     let limiter: AsyncLimiter
     /// Store paths of local trees fetched so far (see ``StorePathAliases``).
     public nonisolated let aliases: StorePathAliases
+    /// GitHub hosts whose API quota ran out during this operation (`github-api = auto`).
+    let githubQuota = GitHubQuota()
     private var inFlight: [String: Task<FetchResult, any Error>] = [:]
     private var pendingGlobal: Task<Registry, Never>?
 
@@ -106,12 +108,12 @@ public actor SourceFetcher {
             }
             if let task = inFlight[key] { return try await task.value }
         }
-        let task = Task { [settings, transports, registries, reporter, cache, limiter, aliases] in
+        let task = Task { [settings, transports, registries, reporter, cache, limiter, aliases, githubQuota] in
             try await limiter.withSlot {
                 let r = try await Self.fetchUncached(
                     ref, registryScope: registryScope, parentDirectory: parentDirectory, wantFlakeFiles: wantFlakeFiles,
                     settings: settings, transports: transports, registries: registries, reporter: reporter, cache: cache,
-                    aliases: aliases)
+                    aliases: aliases, githubQuota: githubQuota)
                 if let dir = r.source.localPath {
                     let isGit: Bool = if case .git = r.source.locked.spec { true } else { false }
                     aliases.register(storePath: r.source.storePath.description, directory: dir, withoutGit: isGit)
@@ -128,7 +130,7 @@ public actor SourceFetcher {
     static func fetchUncached(
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String?, wantFlakeFiles: Bool,
         settings: FetchSettings, transports: Transports, registries: Registries, reporter: any FetchReporter,
-        cache: FetchCache, aliases: StorePathAliases
+        cache: FetchCache, aliases: StorePathAliases, githubQuota: GitHubQuota
     ) async throws -> FetchResult {
         let profile = settings.profile
         var resolved = ref
@@ -147,19 +149,21 @@ public actor SourceFetcher {
         return try await withContext("while fetching the input '\(url)'") {
             try await fetchResolved(
                 ref, resolved: resolved, capture: capture, parentDirectory: parentDirectory, settings: settings,
-                transports: transports, reporter: reporter, cache: cache, aliases: aliases)
+                transports: transports, reporter: reporter, cache: cache, aliases: aliases, githubQuota: githubQuota)
         }
     }
 
     static func fetchResolved(
         _ ref: FlakeRef, resolved: FlakeRef, capture: [String], parentDirectory: String?, settings: FetchSettings,
-        transports: Transports, reporter: any FetchReporter, cache: FetchCache, aliases: StorePathAliases
+        transports: Transports, reporter: any FetchReporter, cache: FetchCache, aliases: StorePathAliases,
+        githubQuota: GitHubQuota
     ) async throws -> FetchResult {
         let input = resolved.input
         let source: FetchedSource
         switch input.spec {
         case .forge(let spec):
-            source = try await ForgeFetcher(settings: settings, transports: transports, cache: cache, reporter: reporter)
+            source = try await ForgeFetcher(
+                settings: settings, transports: transports, cache: cache, reporter: reporter, quota: githubQuota)
                 .fetch(input, spec, capture: capture)
         case .git(let spec):
             source = try await GitFetcher(settings: settings, transports: transports, reporter: reporter, cache: cache)

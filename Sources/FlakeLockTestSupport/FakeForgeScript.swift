@@ -12,6 +12,10 @@
 ///   - git smart HTTP (`info/refs?service=…`, `git-upload-pack`) through `git http-backend`
 ///   - anything else: the static file `STATE/www/PATH`; `PATH.headers.json` adds response
 ///     headers (`"Status"` sets the status, e.g. a redirect with `"Location"`).
+///   - faults: `STATE/faults.json` holds `{"rules": [{"match": REGEX on host+path, "status": N,
+///     "headers": {…}, "body": TEXT, "times": N}]}`; the first matching rule whose `times` is
+///     not used up answers instead of the route (e.g. every `api.github.com` request a 403
+///     with `X-RateLimit-Remaining: 0`). Counters restart when the file changes.
 /// - an HTTP proxy: `CONNECT host:port` goes to the HTTPS server (or, for 127.0.0.1 and
 ///   localhost with a port other than 80/443, to that loopback port); absolute-URI requests
 ///   go to the HTTP server. Host names ending in `.unreachable` get `502 Bad Gateway`.
@@ -48,6 +52,23 @@ def resolve(repo, ref):
     return None
 
 DELAY = float(os.environ.get("FLAKELOCK_FORGE_DELAY_MS", "0") or 0) / 1000.0
+FAULTS = {"text": None, "rules": [], "used": []}
+FAULTS_LOCK = threading.Lock()
+
+def take_fault(target):
+    try:
+        with open(os.path.join(STATE, "faults.json")) as f: text = f.read()
+    except OSError:
+        return None
+    with FAULTS_LOCK:
+        if text != FAULTS["text"]:
+            FAULTS["text"], FAULTS["rules"] = text, json.loads(text).get("rules", [])
+            FAULTS["used"] = [0] * len(FAULTS["rules"])
+        for i, r in enumerate(FAULTS["rules"]):
+            if re.search(r["match"], target) and ("times" not in r or FAULTS["used"][i] < r["times"]):
+                FAULTS["used"][i] += 1
+                return r
+    return None
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -95,7 +116,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             host, raw = u.netloc, u.path + ("?" + u.query if u.query else "")
         path, _, query = raw.partition("?")
         try:
-            self.route(path, query, urllib.parse.parse_qs(query))
+            fault = take_fault(host.split(":")[0] + raw)
+            if fault is not None:
+                self.reply(fault.get("status", 500), fault.get("body", ""), "application/json", fault.get("headers", {}))
+            else:
+                self.route(path, query, urllib.parse.parse_qs(query))
         except Exception as e:
             if self.status is None: self.reply(500, "forge error: %r\n" % (e,))
         log({"server": self.server.kind, "method": self.command, "host": host, "path": raw, "status": self.status})

@@ -53,6 +53,17 @@ public struct NixSettings: Sendable, Equatable {
     public var commitLockFileSummary: String {
         values["commit-lock-file-summary"] ?? values["commit-lockfile-summary"] ?? ""
     }
+    /// `github-api` (flakelock's own): `auto` (default), `never` or `always`.
+    public var githubAPI: GitHubAPIMode {
+        get throws {
+            guard let raw = values["github-api"] else { return .auto }
+            let word = Self.words(raw).first ?? ""
+            guard let mode = GitHubAPIMode(rawValue: word) else {
+                throw MessageError("setting 'github-api' has invalid value '\(raw)' (expected auto, never or always)")
+            }
+            return mode
+        }
+    }
     /// `user-agent-suffix`.
     public var userAgentSuffix: String { values["user-agent-suffix"] ?? "" }
 

@@ -11,6 +11,7 @@ struct ForgeFetcher: Sendable {
     let transports: Transports
     let cache: FetchCache
     let reporter: any FetchReporter
+    let quota: GitHubQuota
 
     func fetch(_ input: Input, _ spec: ForgeInput, capture: [String]) async throws -> FetchedSource {
         let endpoints = ForgeEndpoints(spec: spec, profile: settings.profile, tokens: tokens(for: spec))
@@ -28,7 +29,12 @@ struct ForgeFetcher: Sendable {
         if let given = spec.rev {
             rev = given.hex
         } else {
-            rev = try await resolveRev(spec, endpoints: endpoints)
+            rev = try await withGitHubFallback(spec, endpoints: endpoints) { useAPI in
+                if useAPI { return try await resolveRev(spec, endpoints: endpoints) }
+                if settings.offline { throw FetchError.offline(what: "'\(spec.ref ?? "HEAD")' of github:\(spec.owner)/\(spec.repo)") }
+                return try await GitHubWithoutAPI(spec: spec, endpoints: endpoints, transports: transports)
+                    .resolveRev(spec.ref ?? "HEAD")
+            }
         }
         let tree = try await tree(rev: rev, spec: spec, endpoints: endpoints, capture: capture)
         var attrs = input.attrs
@@ -119,9 +125,14 @@ struct ForgeFetcher: Sendable {
             return Tree(narHash: hit.narHash, lastModified: t, files: hit.files.filter { capture.contains($0.key) })
         }
         if settings.offline { throw FetchError.offline(what: "revision \(rev) of \(spec.forge.rawValue):\(spec.owner)/\(spec.repo)") }
-        let url = endpoints.archiveURL(rev: rev)
-        let options = ArchiveOptions(topLevel: topLevel, captureFiles: capture, sourceDescription: url)
-        let result = try await transports.archives.download(endpoints.request(url), mode: .archive(options))
+        let (url, result) = try await withGitHubFallback(spec, endpoints: endpoints) { useAPI in
+            let url =
+                useAPI
+                ? endpoints.archiveURL(rev: rev)
+                : GitHubWithoutAPI(spec: spec, endpoints: endpoints, transports: transports).archiveURL(rev: rev)
+            let options = ArchiveOptions(topLevel: topLevel, captureFiles: capture, sourceDescription: url)
+            return (url, try await transports.archives.download(endpoints.request(url), mode: .archive(options)))
+        }
         guard let archive = result.archive else {
             throw FetchError.unexpectedResponse("unexpected answer while downloading '\(url)'")
         }
@@ -129,6 +140,24 @@ struct ForgeFetcher: Sendable {
         if let top = archive.topLevelMtime { facts["topMtime"] = String(top) }
         cache.store(key, FetchCache.Entry(narHash: archive.narHash, facts: facts, files: archive.capturedFiles, capturedPaths: Set(capture)))
         return Tree(narHash: archive.narHash, lastModified: lastModified(from: facts) ?? 0, files: archive.capturedFiles)
+    }
+
+    /// Runs `body` with the API (`true`) or without it (`false`), per `github-api`: `never`
+    /// goes without; `auto` uses the API until a host's quota is found exhausted, then says so
+    /// once and goes without for the rest of the run; `always` (and non-GitHub forges) use it.
+    private func withGitHubFallback<T>(
+        _ spec: ForgeInput, endpoints: ForgeEndpoints, _ body: (Bool) async throws -> T
+    ) async throws -> T {
+        guard spec.forge == .github, settings.githubAPI != .always else { return try await body(true) }
+        if settings.githubAPI == .never || quota.isExhausted(endpoints.host) { return try await body(false) }
+        do {
+            return try await body(true)
+        } catch let error as HTTPTransportError where error.isRateLimit {
+            if quota.markExhausted(endpoints.host) {
+                reporter.warning(GitHubWithoutAPI.exhaustedWarning(host: endpoints.host, error: error))
+            }
+            return try await body(false)
+        }
     }
 
     private func lastModified(from facts: [String: String]) -> Int64? {

@@ -35,6 +35,7 @@ struct CommandContext {
             tarballTTL: 0, offline: offline || (lock?.offline ?? false), allowDirty: settings.allowDirty,
             warnDirty: settings.warnDirty)
         fetchSettings.realStoreDirectory = FetchSettings.realStoreDirectory(storeSetting: settings.values["store"])
+        fetchSettings.githubAPI = try settings.githubAPI
 
         var transportSettings = NativeTransportSettings.from(environment: env)
         if settings.connectTimeout > 0 { transportSettings.http.connectTimeout = settings.connectTimeout }
