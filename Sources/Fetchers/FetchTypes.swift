@@ -28,6 +28,8 @@ public struct FetchSettings: Sendable {
     public var realStoreDirectory: String
     /// `github-api`: whether GitHub inputs use the REST API (see ``GitHubAPIMode``).
     public var githubAPI: GitHubAPIMode = .auto
+    /// `fact-cache`: a fact cache shared with other machines, or nil.
+    public var factCache: FactCacheSettings?
 
     public init(
         profile: CompatProfile, cacheDirectory: String, accessTokens: [String: String] = [:], tarballTTL: Int = 0,
@@ -144,10 +146,13 @@ public struct Transports: Sendable {
     public var http: any HTTPTransport
     public var archives: any ArchiveHasher
     public var git: any GitTransport
+    /// HTTP PUT, for writing to a shared fact cache; nil: nothing is written over HTTP.
+    public var upload: (any HTTPUploader)?
 
-    public init(http: any HTTPTransport, archives: any ArchiveHasher, git: any GitTransport) {
+    public init(http: any HTTPTransport, archives: any ArchiveHasher, git: any GitTransport, upload: (any HTTPUploader)? = nil) {
         self.http = http
         self.archives = archives
         self.git = git
+        self.upload = upload
     }
 }

@@ -51,7 +51,11 @@ public actor SourceFetcher {
         self.transports = transports
         self.registries = registries
         self.reporter = reporter
-        self.cache = FetchCache(directory: settings.cacheDirectory)
+        self.cache = FetchCache(
+            directory: settings.cacheDirectory,
+            shared: settings.factCache.map {
+                SharedFactCache(settings: $0, http: transports.http, uploader: transports.upload, reporter: reporter)
+            })
         self.limiter = AsyncLimiter(limit: maxConcurrent > 0 ? maxConcurrent : 1_000)
     }
 
@@ -93,7 +97,16 @@ public actor SourceFetcher {
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
         wantFlakeFiles: Bool = true
     ) async throws -> FetchResult {
-        let key = "\(ref.toAttrs().description)|\(String(describing: registryScope))|\(parentDirectory ?? "")|\(wantFlakeFiles)"
+        // The registry scope matters only to an indirect reference, and a remote archive does
+        // not depend on the declaring flake's directory: the same GitHub input declared by two
+        // flakes is one fetch.
+        let (scope, parent): (String, String) =
+            switch ref.input.spec {
+            case .indirect: (String(describing: registryScope), parentDirectory ?? "")
+            case .forge, .tarball: ("", "")
+            default: ("", parentDirectory ?? "")
+            }
+        let key = "\(ref.toAttrs().description)|\(scope)|\(parent)|\(wantFlakeFiles)"
         if let task = inFlight[key] { return try await task.value }
         if case .indirect = ref.input.spec {
             // Load the global registry once; callers that arrive while it loads (the actor is

@@ -9,21 +9,13 @@ import FlakeLockTestSupport
 /// one the API route writes.
 @Suite(.serialized)
 final class GitHubWithoutAPITests {
-    let root: String
-    let forge: FakeForge
-    let universe: ForgeUniverse
+    let fixture: ForgeCLIFixture
+    var root: String { fixture.root }
+    var forge: FakeForge { fixture.forge }
+    var universe: ForgeUniverse { fixture.universe }
 
     init() throws {
-        root = try FixtureShell.makeTemporaryDirectory(prefix: "flakelock-ghgit")
-        forge = try FakeForge(root: root, lifetime: 600)
-        universe = ForgeUniverse(root: root, forge: forge)
-        try universe.reset()
-    }
-
-    deinit {
-        forge.stop()
-        _ = try? ProcessRunner.run("/bin/chmod", ["-R", "u+rwx", root])
-        try? FileManager.default.removeItem(atPath: root)
+        fixture = try ForgeCLIFixture(prefix: "flakelock-ghgit")
     }
 
     static let resetTime: Int64 = 1_900_000_000
@@ -69,22 +61,8 @@ final class GitHubWithoutAPITests {
         ])
     }
 
-    struct Run {
-        var status: Int32
-        var stderr: String
-        var lock: Data?
-    }
-
-    /// Runs flakelock in a fresh engine environment (empty cache) in `ROOT/top`.
-    func flakelock(_ args: [String], engine: String, config: String = "", keepLock: Bool = true) throws -> Run {
-        let env = try ForgeEngineEnvironment(name: engine, universe: universe, forge: forge, extraNixConfig: config)
-        let top = "\(root)/top"
-        if !keepLock { try? FileManager.default.removeItem(atPath: "\(top)/flake.lock") }
-        let r = try TimedProcess.run(
-            BuiltBinary.flakelock, args, environment: env.variables, currentDirectory: top, scratch: env.directory,
-            timeout: 120)
-        #expect(!r.timedOut)
-        return Run(status: r.status, stderr: r.stderr, lock: FileManager.default.contents(atPath: "\(top)/flake.lock"))
+    func flakelock(_ args: [String], engine: String, config: String = "", keepLock: Bool = true) throws -> ForgeCLIFixture.Run {
+        try fixture.flakelock(args, engine: engine, config: config, keepLock: keepLock)
     }
 
     func apiRequests() -> [String] {

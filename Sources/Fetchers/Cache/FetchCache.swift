@@ -12,9 +12,13 @@ import NixCompat
 /// small files the locker reads (`flake.nix`, `flake.lock`).
 public struct FetchCache: Sendable {
     public let directory: String
+    /// A fact cache shared with other machines (`fact-cache`), consulted on a local miss
+    /// for keys that name an immutable revision.
+    public let shared: SharedFactCache?
 
-    public init(directory: String) {
+    public init(directory: String, shared: SharedFactCache? = nil) {
         self.directory = directory
+        self.shared = shared
     }
 
     /// One cached result.
@@ -38,15 +42,42 @@ public struct FetchCache: Sendable {
         public func covers(_ paths: [String]) -> Bool { paths.allSatisfy(capturedPaths.contains) }
     }
 
-    func file(for key: String) -> String {
-        let digest = NixHash.sha256(of: Array(key.utf8)).digest
-        return directory + "/v1/" + NixBase32.encode(digest.prefix(20)) + ".json"
+    func file(for key: String) -> String { directory + "/v1/" + fileName(for: key) + ".json" }
+
+    /// The entry's file name (without `.json`): nix-base32 of 20 bytes of the key's SHA-256.
+    func fileName(for key: String) -> String {
+        NixBase32.encode(NixHash.sha256(of: Array(key.utf8)).digest.prefix(20))
     }
 
     /// The entry for `key`, or nil (a missing or unreadable entry is simply a miss).
     public func lookup(_ key: String) -> Entry? {
-        guard let data = FileManager.default.contents(atPath: file(for: key)),
-            let value = try? JSONValue.parse(Array(data)), let obj = value.objectValue,
+        guard let data = FileManager.default.contents(atPath: file(for: key)) else { return nil }
+        return Self.decode(Array(data), key: key)
+    }
+
+    /// Stores `entry` under `key` atomically. Failures to write the cache are not errors.
+    public func store(_ key: String, _ entry: Entry) {
+        let path = file(for: key)
+        try? FileManager.default.createDirectory(atPath: directory + "/v1", withIntermediateDirectories: true)
+        try? AtomicFile.write(Self.encode(key, entry), to: path)
+    }
+
+    /// An entry's JSON text (also what the shared fact cache signs and stores).
+    static func encode(_ key: String, _ entry: Entry) -> [UInt8] {
+        let obj = JSONValue.object(
+            JSONObject([
+                ("key", .string(key)),
+                ("narHash", .string(entry.narHash.sri)),
+                ("facts", .object(JSONObject(entry.facts.map { ($0.key, JSONValue.string($0.value)) }))),
+                ("files", .object(JSONObject(entry.files.map { ($0.key, JSONValue.string(Base64.encode($0.value))) }))),
+                ("captured", .array(entry.capturedPaths.sorted().map { .string($0) })),
+            ]))
+        return Array(obj.compactText.utf8)
+    }
+
+    /// The entry in `bytes` if it is well-formed and for `key`.
+    static func decode(_ bytes: [UInt8], key: String) -> Entry? {
+        guard let value = try? JSONValue.parse(bytes), let obj = value.objectValue,
             obj["key"]?.stringValue == key,
             let hashText = obj["narHash"]?.stringValue, let hash = try? NixHash.parseSRI(hashText)
         else { return nil }
@@ -58,20 +89,5 @@ public struct FetchCache: Sendable {
         }
         let captured = Set((obj["captured"]?.arrayValue ?? []).compactMap(\.stringValue))
         return Entry(narHash: hash, facts: facts, files: files, capturedPaths: captured)
-    }
-
-    /// Stores `entry` under `key` atomically. Failures to write the cache are not errors.
-    public func store(_ key: String, _ entry: Entry) {
-        let obj = JSONValue.object(
-            JSONObject([
-                ("key", .string(key)),
-                ("narHash", .string(entry.narHash.sri)),
-                ("facts", .object(JSONObject(entry.facts.map { ($0.key, JSONValue.string($0.value)) }))),
-                ("files", .object(JSONObject(entry.files.map { ($0.key, JSONValue.string(Base64.encode($0.value))) }))),
-                ("captured", .array(entry.capturedPaths.sorted().map { .string($0) })),
-            ]))
-        let path = file(for: key)
-        try? FileManager.default.createDirectory(atPath: directory + "/v1", withIntermediateDirectories: true)
-        try? AtomicFile.write(Array(obj.compactText.utf8), to: path)
     }
 }

@@ -64,6 +64,12 @@ public struct NixSettings: Sendable, Equatable {
             return mode
         }
     }
+    /// `fact-cache` (flakelock's own): the URL of a fact cache shared between machines.
+    public var factCache: String? { values["fact-cache"].flatMap { Self.words($0).first } }
+    /// `fact-cache-secret-key-file`: signs what this machine writes to the fact cache.
+    public var factCacheSecretKeyFile: String? { values["fact-cache-secret-key-file"].flatMap { Self.words($0).first } }
+    /// `fact-cache-public-keys`: the keys whose fact cache entries are believed.
+    public var factCachePublicKeys: [String] { Self.words(values["fact-cache-public-keys"] ?? "") }
     /// `user-agent-suffix`.
     public var userAgentSuffix: String { values["user-agent-suffix"] ?? "" }
 

@@ -121,7 +121,7 @@ struct ForgeFetcher: Sendable {
     func tree(rev: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String]) async throws -> Tree {
         let topLevel = SchemeChecks.archiveTopLevel(settings.profile)
         let key = "forge-rev:\(rev):\(topLevel)"
-        if let hit = cache.lookup(key), hit.covers(capture), let t = lastModified(from: hit.facts) {
+        if let hit = await cache.lookupShared(key), hit.covers(capture), let t = lastModified(from: hit.facts) {
             return Tree(narHash: hit.narHash, lastModified: t, files: hit.files.filter { capture.contains($0.key) })
         }
         if settings.offline { throw FetchError.offline(what: "revision \(rev) of \(spec.forge.rawValue):\(spec.owner)/\(spec.repo)") }
@@ -138,7 +138,8 @@ struct ForgeFetcher: Sendable {
         }
         var facts = ["maxMtime": String(archive.maxMtime)]
         if let top = archive.topLevelMtime { facts["topMtime"] = String(top) }
-        cache.store(key, FetchCache.Entry(narHash: archive.narHash, facts: facts, files: archive.capturedFiles, capturedPaths: Set(capture)))
+        await cache.storeShared(
+            key, FetchCache.Entry(narHash: archive.narHash, facts: facts, files: archive.capturedFiles, capturedPaths: Set(capture)))
         return Tree(narHash: archive.narHash, lastModified: lastModified(from: facts) ?? 0, files: archive.capturedFiles)
     }
 

@@ -173,7 +173,7 @@ struct GitFetcher: Sendable {
         // (keyed by everything that changes the result), so a warm lock hashes nothing.
         let key = "git-tree:v1:\(commit.hex):\(exportIgnore):\(subst):\(spec.submodules == true):\(shallow)"
         let facts: Facts
-        if let hit = cache.lookup(key), hit.covers(capture), let lm = hit.facts["lastModified"].flatMap({ Int64($0) }) {
+        if let hit = await cache.lookupShared(key), hit.covers(capture), let lm = hit.facts["lastModified"].flatMap({ Int64($0) }) {
             facts = Facts(narHash: hit.narHash, revCount: hit.facts["revCount"].flatMap { Int($0) }, lastModified: lm, files: hit.files)
         } else {
             let info = try await git.commitInfo(commit, in: repository, countRevisions: !shallow)
@@ -190,7 +190,7 @@ struct GitFetcher: Sendable {
             facts = Facts(narHash: tree.narHash, revCount: info.revCount, lastModified: info.committerTime, files: files)
             var stored = ["lastModified": String(info.committerTime)]
             if let n = info.revCount { stored["revCount"] = String(n) }
-            cache.store(key, FetchCache.Entry(narHash: tree.narHash, facts: stored, files: files, capturedPaths: Set(capture)))
+            await cache.storeShared(key, FetchCache.Entry(narHash: tree.narHash, facts: stored, files: files, capturedPaths: Set(capture)))
         }
         attrs["rev"] = .string(object.hex)
         if !shallow, let count = facts.revCount { attrs["revCount"] = .int(UInt64(count)) }

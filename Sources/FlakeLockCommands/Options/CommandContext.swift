@@ -4,6 +4,7 @@ import FlakeModel
 import Fetchers
 import Foundation
 import NativeTransport
+import NixCompat
 
 /// Everything a command needs, built once from the environment, nix.conf and the options.
 /// This is the only place that reads the process environment.
@@ -52,7 +53,8 @@ struct CommandContext {
         let http = CurlHTTPTransport(configuration: transportSettings.http)
         let transports = Transports(
             http: http, archives: LibArchiveHasher(http: http, maxConcurrentDownloads: max(1, min(parallel, 16))),
-            git: makeGitTransport(transportSettings.git))
+            git: makeGitTransport(transportSettings.git), upload: CurlUploader(configuration: transportSettings.http))
+        fetchSettings.factCache = try factCacheSettings(settings)
 
         let reporter = StderrReporter()
         let registries = try await loadRegistries(
@@ -76,6 +78,27 @@ struct CommandContext {
     /// User (`$XDG_CONFIG_HOME/nix/registry.json`), system (`$NIX_CONF_DIR/registry.json`)
     /// and global (the `flake-registry` setting: a path or a URL; empty disables it)
     /// registries, and the flag registry from `--override-flake`.
+    /// The shared fact cache's settings (`fact-cache`, its keys), or nil when none is set.
+    static func factCacheSettings(_ settings: NixSettings) throws -> FactCacheSettings? {
+        guard let url = settings.factCache, !url.isEmpty else { return nil }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("file:///") else {
+            throw MessageError("setting 'fact-cache' has invalid value '\(url)' (expected an http://, https:// or file:/// URL)")
+        }
+        var secret: NixSecretKey?
+        if let file = settings.factCacheSecretKeyFile {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw MessageError("cannot read the fact cache secret key file '\(file)'")
+            }
+            do {
+                secret = try NixSecretKey(text: String(decoding: data, as: UTF8.self))
+            } catch {
+                throw MessageError("in the fact cache secret key file '\(file)': \(error)")
+            }
+        }
+        let keys = try settings.factCachePublicKeys.map { try NixPublicKey(text: $0) }
+        return FactCacheSettings(url: url, secretKey: secret, publicKeys: keys + (secret.map { [$0.publicKey] } ?? []))
+    }
+
     static func loadRegistries(
         env: [String: String], settings: NixSettings, profile: CompatProfile, http: any HTTPTransport,
         lock: LockOptions?, reporter: StderrReporter
