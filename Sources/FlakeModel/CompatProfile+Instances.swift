@@ -136,7 +136,9 @@ extension CompatProfile {
         metadataLockedURLOnlyIfLocked: false,
         updateTakesInputNames: false,
         deprecatesUpdateInputFlag: false,
-        errorStyle: .nix28)
+        errorStyle: .nix28,
+        referenceLockFileNeedsAllowDirty: false,
+        dirtyGitTreeFingerprint: false)
 
     /// Lix `main` (read from source, never run; best effort from the spec).
     public static let lix: CompatProfile = {

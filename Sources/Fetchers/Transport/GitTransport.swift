@@ -298,6 +298,26 @@ public protocol GitTransport: Sendable {
     /// The NAR hash of the files listed in the index (`git ls-files`), with their working-tree
     /// contents (dirty trees). `lastModified` of a dirty tree is HEAD's commit time (``commitInfo``).
     func hashWorkTree(at path: String) async throws -> GitTreeHashResult
+
+    /// The tracked files of a checkout that differ from HEAD (nil: not supported).
+    func workTreeChanges(at path: String) async throws -> GitWorkTreeChanges?
+}
+
+extension GitTransport {
+    public func workTreeChanges(at path: String) async throws -> GitWorkTreeChanges? { nil }
+}
+
+/// The tracked files of a non-bare checkout that differ from HEAD (`/`-separated paths).
+public struct GitWorkTreeChanges: Sendable, Hashable {
+    /// Added or modified in the index or the work tree.
+    public var modified: [String]
+    /// Deleted from the index or the work tree.
+    public var deleted: [String]
+
+    public init(modified: [String], deleted: [String]) {
+        self.modified = modified
+        self.deleted = deleted
+    }
 }
 
 /// Git failures, with Nix's wording where Nix has one.

@@ -34,7 +34,9 @@ struct CommandContext {
             profile: profile, cacheDirectory: cacheDirectory ?? (cacheBase + "/flakelock"), accessTokens: settings.accessTokens,
             tarballTTL: 0, offline: offline || (lock?.offline ?? false), allowDirty: settings.allowDirty,
             warnDirty: settings.warnDirty)
-        fetchSettings.realStoreDirectory = FetchSettings.realStoreDirectory(storeSetting: settings.values["store"])
+        let stores = FetchSettings.storeDirectories(storeSetting: settings.values["store"], environment: env)
+        fetchSettings.storeDirectory = stores.storeDirectory
+        fetchSettings.realStoreDirectory = stores.realStoreDirectory
 
         var transportSettings = NativeTransportSettings.from(environment: env)
         if settings.connectTimeout > 0 { transportSettings.http.connectTimeout = settings.connectTimeout }

@@ -156,4 +156,8 @@ public final class LibGit2Transport: GitTransport {
     public func hashWorkTree(at path: String) async throws -> GitTreeHashResult {
         try await run { _ in try GitWorkTree.hash(at: path) }
     }
+
+    public func workTreeChanges(at path: String) async throws -> GitWorkTreeChanges? {
+        try await run { _ in try GitWorkTree.changes(at: path) }
+    }
 }
