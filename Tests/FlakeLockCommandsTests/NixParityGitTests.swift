@@ -185,3 +185,25 @@ extension ParityCLI {
         try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary
     }
 }
+
+/// flake-in-submodule.sh: a flake inside a submodule (`?submodules=1&dir=submodule`), with
+/// local submodules allowed the way Nix's tests allow them, in git's global configuration.
+struct SubmoduleFlakeParityTests {
+    @Test func flakeInSubmoduleWithGlobalGitConfig() throws {
+        let cli = ParityCLI()
+        let (root, _) = try GitFlakeParityTests().submoduleRepositories(cli)
+        var env = cli.variables
+        for key in ["GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_CONFIG_GLOBAL"] { env[key] = nil }
+        let ref = "git+file://\(root.path)?submodules=1&dir=submodule"
+        let denied = try BuiltBinary.runFlakelock(["metadata", "--json", ref], environment: env)
+        #expect(denied.status == 1)
+        #expect(denied.stderr.contains("transport 'file' not allowed"), "\(denied.stderr)")
+        try "[protocol \"file\"]\n\tallow = always\n".write(
+            toFile: env["HOME"]! + "/.gitconfig", atomically: true, encoding: .utf8)
+        let r = try BuiltBinary.runFlakelock(["metadata", "--json", ref], environment: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        let locked = try #require(try ParityCLI.json(r.stdout)["locked"] as? NSDictionary)
+        #expect(locked["rev"] as? String == (try root.git("rev-parse", "HEAD")))
+        #expect(locked["dir"] as? String == "submodule")
+    }
+}

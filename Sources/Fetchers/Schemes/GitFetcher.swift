@@ -195,7 +195,11 @@ struct GitFetcher: Sendable {
             let tree = try await git.hashTree(of: commit, in: repository, options: options)
             var files: [String: [UInt8]] = [:]
             for path in capture {
-                if let bytes = try await git.readFile(path, at: commit, in: repository) { files[path] = bytes }
+                if let bytes = try await git.readFile(path, at: commit, in: repository) {
+                    files[path] = bytes
+                } else if submodules != nil, let bytes = try await git.readFile(path, at: commit, in: repository, options: options) {
+                    files[path] = bytes  // inside a submodule
+                }
             }
             facts = Facts(narHash: tree.narHash, revCount: info.revCount, lastModified: info.committerTime, files: files)
             var stored = ["lastModified": String(info.committerTime)]

@@ -291,6 +291,10 @@ public protocol GitTransport: Sendable {
     /// or not a regular file.
     func readFile(_ path: String, at rev: GitObjectID, in repository: String) async throws -> [UInt8]?
 
+    /// Like ``readFile(_:at:in:)``, in the tree ``hashTree(of:in:options:)`` hashes: with
+    /// `options.submodules`, files inside submodules too (a flake in a submodule).
+    func readFile(_ path: String, at rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws -> [UInt8]?
+
     /// HEAD, dirtiness and shallowness of a non-bare checkout. `ignoreSubmodules` is
     /// `git diff --ignore-submodules` (Nix uses it unless `submodules = true`).
     func workTreeStatus(at path: String, ignoreSubmodules: Bool) async throws -> GitWorkTreeStatus
@@ -305,6 +309,12 @@ public protocol GitTransport: Sendable {
 
 extension GitTransport {
     public func workTreeChanges(at path: String) async throws -> GitWorkTreeChanges? { nil }
+
+    public func readFile(
+        _ path: String, at rev: GitObjectID, in repository: String, options: GitTreeOptions
+    ) async throws -> [UInt8]? {
+        try await readFile(path, at: rev, in: repository)
+    }
 }
 
 /// The tracked files of a non-bare checkout that differ from HEAD (`/`-separated paths).
