@@ -137,7 +137,6 @@ extension CompatProfile {
         updateTakesInputNames: false,
         deprecatesUpdateInputFlag: false,
         errorStyle: .nix28,
-        referenceLockFileNeedsAllowDirty: false,
         dirtyGitTreeFingerprint: false)
 
     /// Lix `main` (read from source, never run; best effort from the spec).
@@ -171,6 +170,7 @@ extension CompatProfile {
         p.lockFilePathQuote = "'"
         p.metadataShowsDates = false
         p.deprecatesUpdateInputFlag = false
+        p.dirtyGitTreeFingerprint = false
         return p
     }()
 

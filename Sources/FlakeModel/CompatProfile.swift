@@ -171,9 +171,6 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: - Later additions (the defaults are current Nix's)
 
-    /// `--reference-lock-file` is refused when `allow-dirty` is false (≥2.18;
-    /// src/libflake/flake.cc, `lockFlake`).
-    public var referenceLockFileNeedsAllowDirty = true
     /// A dirty Git tree's fingerprint (metadata's `fingerprint`) hashes its modified and
     /// deleted files (≥2.26; src/libfetchers/git.cc, `getFingerprint`).
     public var dirtyGitTreeFingerprint = true

@@ -70,8 +70,8 @@ struct GitFlakeParityTests {
         #expect(locked["rev"] as? String == (try sub.git("rev-parse", "HEAD")))
     }
 
-    /// flakes.sh: `--reference-lock-file` with `allow-dirty = false` is refused by current
-    /// Nix; Nix 2.8 accepts it.
+    /// flakes.sh: `--reference-lock-file` with `allow-dirty = false` is refused (Nix 2.8
+    /// has no such flag).
     @Test func referenceLockFileNeedsAllowDirty() throws {
         let cli = ParityCLI(nixConfig: "allow-dirty = false")
         let repo = try GitFixtureRepository(at: cli.scratch.path + "/flake2")
@@ -84,8 +84,6 @@ struct GitFlakeParityTests {
         #expect(
             r.stderr.contains("error: reference lock file was provided, but the `allow-dirty` setting is set to false"),
             "\(r.stderr)")
-        let old = try cli.run(args + ["--compat", "nix-2.8"], in: cli.scratch.path)
-        #expect(old.status == 0, "\(old.stderr)")
         let allowed = try cli.run(args, in: cli.scratch.path, environment: ["NIX_CONFIG": "flake-registry =\nallow-dirty = true"])
         #expect(allowed.status == 0, "\(allowed.stderr)")
     }
