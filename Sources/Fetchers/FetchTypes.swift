@@ -52,17 +52,31 @@ public struct FetchSettings: Sendable {
         realStoreDirectory + "/" + storePath.hashPart + "-" + storePath.name
     }
 
-    /// The physical store directory for a `store` setting (`/dir`, `local?root=/dir`,
-    /// `local`/`daemon`/`auto`/empty for the default store).
-    public static func realStoreDirectory(storeSetting: String?, storeDirectory: String = StorePath.defaultStoreDirectory) -> String {
-        guard var s = storeSetting?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return storeDirectory }
-        if s.hasPrefix("local?") || s.hasPrefix("local://?") {
-            let query = s[s.index(after: s.firstIndex(of: "?")!)...]
-            guard let root = query.split(separator: "&").first(where: { $0.hasPrefix("root=") }) else { return storeDirectory }
-            s = String(root.dropFirst("root=".count)).removingPercentEncoding ?? String(root.dropFirst("root=".count))
+    /// The logical and physical store directories Nix uses, from `$NIX_STORE_DIR` (else
+    /// `$NIX_STORE`, else `/nix/store`) and the `store` setting: a plain directory `/dir`,
+    /// `local?root=/dir`, `local`/`daemon`/`auto`/empty for the default store; the store's
+    /// `store=` parameter replaces the logical directory, `real=` the physical one. A chroot
+    /// store (`root`) keeps its files in `<root>/nix/store` (src/libstore/globals.cc,
+    /// src/libstore/local-fs-store.hh).
+    public static func storeDirectories(
+        storeSetting: String?, environment: [String: String]
+    ) -> (storeDirectory: String, realStoreDirectory: String) {
+        let fromEnv = [environment["NIX_STORE_DIR"], environment["NIX_STORE"]].compactMap { $0 }.first { !$0.isEmpty }
+        var store = fromEnv.map(PathSyntax.canonicalize) ?? StorePath.defaultStoreDirectory
+        var params: [String: String] = [:]
+        var root: String?
+        if let s = storeSetting?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
+            let (base, query) = s.firstIndex(of: "?").map { (String(s[..<$0]), String(s[s.index(after: $0)...])) } ?? (s, "")
+            for pair in query.split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                if kv.count == 2 { params[kv[0]] = kv[1] }
+            }
+            if base.hasPrefix("/") { root = base }
+            if let r = params["root"] { root = r }
         }
-        guard s.hasPrefix("/") else { return storeDirectory }
-        return (s.hasSuffix("/") ? String(s.dropLast()) : s) + storeDirectory
+        if let s = params["store"], s.hasPrefix("/") { store = PathSyntax.canonicalize(s) }
+        let real = params["real"] ?? root.map { PathSyntax.canonicalize($0 + "/nix/store") } ?? store
+        return (store, real)
     }
 }
 
@@ -90,6 +104,9 @@ public struct FetchedSource: Sendable {
     public var localPath: String?
     /// Store path Nix would give this tree (for `metadata`'s `path`).
     public var storePath: StorePath
+    /// The input's fingerprint when it is not implied by a locked revision (a dirty Git
+    /// work tree in current Nix; see `GitDirtyFingerprint`).
+    public var fingerprint: String?
 
     public init(locked: Input, narHash: NixHash, files: [String: [UInt8]], localPath: String?, storePath: StorePath) {
         self.locked = locked

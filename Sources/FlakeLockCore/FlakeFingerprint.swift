@@ -5,20 +5,29 @@ import NixCompat
 /// `nix flake metadata` (`Fingerprint:`, JSON `fingerprint`).
 ///
 /// SHA-256 (base16) of: the top-level input's fingerprint (Git: `rev`, plus `;s` with
-/// submodules, `;e` with exportIgnore, `;l` with lfs), `;<subdir>;<lock file as JSON,
-/// dump(2)>`, then `;revCount=N` and `;lastModified=N` when the locked input has them
-/// (Nix's `LockedFlake::getFingerprint`). Only locked Git top-level flakes have one here:
-/// `path:` flakes have none in Nix 2.31.5, and for dirty Git trees Nix hashes the modified
-/// files, which flakelock does not reproduce yet.
+/// submodules, `;e` with exportIgnore, `;l` with lfs; a dirty Git tree: HEAD's and a hash
+/// of the modified files, `inputFingerprint`), `;<subdir>;<lock file as JSON, dump(2)>`,
+/// then `;revCount=N` and `;lastModified=N` when the locked input has them (Nix's
+/// `LockedFlake::getFingerprint`). Only Git top-level flakes have one here: `path:` flakes
+/// have none in Nix 2.31.5.
 public enum FlakeFingerprint {
-    public static func compute(locked: FlakeRef, lockFile: LockFile, profile: CompatProfile) -> String? {
+    public static func compute(
+        locked: FlakeRef, lockFile: LockFile, profile: CompatProfile, inputFingerprint: String? = nil
+    ) -> String? {
         guard profile.metadataLockedURLOnlyIfLocked, case .git(let git) = locked.input.spec,
-            let rev = locked.input.common.rev?.hex, lockFile.firstUnlockedInput(profile: profile) == nil
+            lockFile.firstUnlockedInput(profile: profile) == nil
         else { return nil }
-        var s = rev
-        if git.submodules == true { s += ";s" }
-        if git.exportIgnore == true { s += ";e" }
-        if git.lfs == true { s += ";l" }
+        var s: String
+        if let rev = locked.input.common.rev?.hex {
+            s = rev
+            if git.submodules == true { s += ";s" }
+            if git.exportIgnore == true { s += ";e" }
+            if git.lfs == true { s += ";l" }
+        } else if let inputFingerprint {
+            s = inputFingerprint
+        } else {
+            return nil
+        }
         s += ";\(locked.subdir);\(lockFile.json.prettyText)"
         if let n = locked.input.common.revCount { s += ";revCount=\(n)" }
         if let t = locked.input.common.lastModified { s += ";lastModified=\(t)" }

@@ -14,6 +14,10 @@ struct FlakeInputSpec: Sendable {
     /// For relative `path:` references (current Nix): the input path of the flake that
     /// declared it.
     var parentPath: InputPath?
+    /// For an override declared in some flake.nix: where that flake lives. Current Nix
+    /// resolves a relative override against the flake that declares it (the overrider),
+    /// not the flake whose input it replaces (src/libflake/flake.cc, `OverrideTarget`).
+    var declaringSource: FlakeSource?
     /// Where it was declared, for messages.
     var span: SourceSpan?
 
@@ -113,9 +117,7 @@ struct FlakeInputParser {
             guard profile.relativePathInputs else {
                 throw LockError.located("expected a string but got a path", span)
             }
-            var rel = p
-            if rel.hasPrefix("./") { rel.removeFirst(2) }
-            text = "path:" + (rel.isEmpty ? "." : rel)
+            text = "path:" + (p.hasPrefix("/") ? p : Self.relativePathValue(p))
         }
         let base: FlakeRefPathBase
         if profile.relativePathInputs {
@@ -130,6 +132,21 @@ struct FlakeInputParser {
         } catch {
             throw LockError.located(error.description, span)
         }
+    }
+
+    /// A relative path value (`./sub`, `../.`) as Nix writes it: the path it denotes,
+    /// relative to the flake's directory (`CanonPath::makeRelative`: `.`, `sub`, `..`).
+    static func relativePathValue(_ literal: String) -> String {
+        let depth = max(1, literal.split(separator: "/").count)
+        let base = (0..<depth).map { "/d\($0)" }.joined()
+        let target = PathSyntax.canonicalize(base + "/" + literal)
+        let baseParts = base.split(separator: "/")
+        let targetParts = target.split(separator: "/")
+        var common = 0
+        while common < baseParts.count && common < targetParts.count && baseParts[common] == targetParts[common] { common += 1 }
+        let up = Array(repeating: "..", count: baseParts.count - common)
+        let parts = up + targetParts[common...].map(String.init)
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
     }
 
     static func attrValue(_ v: NixSyntax.AttrValue) -> FlakeModel.AttrValue {

@@ -15,11 +15,20 @@ struct LoadedFlake: Sendable {
     /// For a flake read from inside another flake's remote tree (a relative `path:` input):
     /// that tree's locked reference with the flake's directory as subdir.
     var remoteSource: FlakeRef? = nil
+    /// For a flake read from inside another flake's local tree (a relative `path:` input):
+    /// that tree's root on disk and its store path.
+    var enclosingTree: (directory: String, storePath: String)? = nil
+    /// `inputs.self.submodules` / `inputs.self.lfs` (current Nix): attributes the flake's
+    /// own locked reference must carry.
+    var selfAttributes = Attrs()
 
     /// Where this flake's own relative `path:` inputs resolve.
     var source: FlakeSource {
-        if let dir = flakeDirectory { return FlakeSource(directory: dir) }
-        return FlakeSource(lockedRef: remoteSource ?? fetch.locked)
+        let storePath = enclosingTree?.storePath ?? fetch.source.storePath.description
+        if let dir = flakeDirectory {
+            return FlakeSource(directory: dir, rootDirectory: enclosingTree?.directory ?? sourcePath, storePath: storePath)
+        }
+        return FlakeSource(lockedRef: remoteSource ?? fetch.locked, storePath: storePath)
     }
 
     var lockedRef: FlakeRef { fetch.locked }
@@ -59,7 +68,26 @@ struct FlakeLoader: Sendable {
     ) async throws -> LoadedFlake {
         let fetched = try await consume(
             try await fetcher.fetch(ref, registryScope: registryScope, parentDirectory: parentDirectory))
-        return try read(fetched, lockRootPath: lockRootPath)
+        return try await applyingSelfAttributes(try read(fetched, lockRootPath: lockRootPath), lockRootPath: lockRootPath)
+    }
+
+    /// Current Nix's `applySelfAttrs` (src/libflake/flake.cc, `getFlake`): when a flake's
+    /// `inputs.self` asks for attributes its locked reference lacks, the tree is fetched
+    /// again with them (without the old `narHash`), and that is the flake's locked reference.
+    /// A flake read from inside another tree (relative `path:`) is not refetched.
+    func applyingSelfAttributes(_ flake: LoadedFlake, lockRootPath: InputPath) async throws -> LoadedFlake {
+        guard !flake.selfAttributes.isEmpty else { return flake }
+        let first = flake.fetch
+        var attrs = first.locked.input.attrs
+        for (name, value) in flake.selfAttributes { attrs[name] = value }
+        guard attrs != first.locked.input.attrs else { return flake }
+        _ = attrs.removeValue(forKey: "narHash")
+        let ref = FlakeRef(input: try Input.fromAttrs(attrs, profile: profile), subdir: first.locked.subdir)
+        var again = try await consume(try await fetcher.fetch(ref, registryScope: nil))
+        again.original = first.original
+        again.resolved = first.resolved
+        again.source.localPath = first.source.localPath
+        return try read(again, lockRootPath: lockRootPath)
     }
 
     /// Reads the flake.nix of an already fetched tree.
@@ -75,11 +103,37 @@ struct FlakeLoader: Sendable {
         let parser = FlakeInputParser(
             profile: profile, lockRootPath: lockRootPath,
             baseDirectory: profile.relativePathInputs ? nil : storeFlakeDirectory(fetched), probe: probe)
-        var inputs = try parser.parse(file.inputs)
+        var decls = file.inputs
+        var selfAttributes = Attrs()
+        if profile.selfAttributes, let i = decls.firstIndex(where: { $0.name == "self" }) {
+            selfAttributes = try Self.selfAttributes(decls.remove(at: i))
+        }
+        var inputs = try parser.parse(decls)
         for formal in file.outputsFormals ?? [] where formal != "self" && inputs[formal] == nil {
             inputs[formal] = FlakeInputSpec(ref: try parser.indirect(formal, span: file.outputsSpan))
         }
-        return LoadedFlake(fetch: fetched, file: file, inputs: inputs, sourcePath: fetched.source.localPath)
+        var flake = LoadedFlake(fetch: fetched, file: file, inputs: inputs, sourcePath: fetched.source.localPath)
+        flake.selfAttributes = selfAttributes
+        return flake
+    }
+
+    /// The attributes of `inputs.self`: only `submodules` and `lfs`, as Booleans.
+    static func selfAttributes(_ d: InputDecl) throws -> Attrs {
+        var names = d.attributes.map(\.name)
+        if d.url != nil { names.append("url") }
+        if d.flake != nil { names.append("flake") }
+        if d.follows != nil { names.append("follows") }
+        for name in names.sorted(by: { $0.byteWiseLess(than: $1) }) where name != "submodules" && name != "lfs" {
+            throw LockError.message("flake 'self' attribute '\(name)' is not supported")
+        }
+        var attrs = Attrs()
+        for a in d.attributes {
+            guard case .bool(let b) = a.value else {
+                throw LockError.located("flake 'self' attribute '\(a.name)' must be a Boolean, at \(a.span)", a.span)
+            }
+            attrs[a.name] = .bool(b)
+        }
+        return attrs
     }
 
     /// Nix 2.8 resolves `./sub` in a flake.nix against the flake's directory in the store.
@@ -102,12 +156,46 @@ actor FetchLedger {
 
 /// Where a flake lives, for resolving its relative `path:` inputs: a directory on disk, or
 /// the locked reference of a remote tree (with the flake's directory as subdir).
+///
+/// Current Nix resolves a relative path against the flake's directory inside the whole
+/// fetched tree (src/libflake/flake.cc, `resolveRelativePath`): it may climb above a
+/// `?dir=` sub-flake up to the tree's root, and what climbs further leaves the tree's store
+/// path.
 struct FlakeSource: Sendable {
     var directory: String?
     var lockedRef: FlakeRef?
+    /// The root of the local tree that contains ``directory``.
+    var rootDirectory: String?
+    /// The store path of the whole tree (`/nix/store/…-source`).
+    var storePath: String?
 
-    init(directory: String? = nil, lockedRef: FlakeRef? = nil) {
+    init(directory: String? = nil, lockedRef: FlakeRef? = nil, rootDirectory: String? = nil, storePath: String? = nil) {
         self.directory = directory
         self.lockedRef = lockedRef
+        self.rootDirectory = rootDirectory
+        self.storePath = storePath
+    }
+
+    /// Resolves `relativePath`, declared by the flake at `location` (its directory relative
+    /// to the tree's root), to a path relative to the tree's root (`""` for the root). A path
+    /// that climbs out of the tree's store path is what current Nix refuses: reading a flake
+    /// there is an access outside the store paths evaluation may read (its allow-list admits
+    /// the store's ancestors; the first other component is named).
+    static func treePath(
+        of relativePath: String, location: String, storePath: String?, storeDirectory: String
+    ) throws -> String {
+        let root = storePath ?? storeDirectory + "/source"
+        let target = PathSyntax.canonicalize([root, location, relativePath].filter { !$0.isEmpty }.joined(separator: "/"))
+        if target == root { return "" }
+        if target.hasPrefix(root + "/") { return String(target.dropFirst(root.count + 1)) }
+        func admitted(_ p: String) -> Bool { p == storeDirectory || storeDirectory.hasPrefix(p + "/") || p == "" }
+        var shown = ""
+        for component in target.split(separator: "/") {
+            shown += "/" + component
+            if !admitted(shown) { break }
+        }
+        if admitted(shown) { shown += "/flake.nix" }
+        throw LockError.message(
+            "access to absolute path '\(shown)' is forbidden in pure evaluation mode (use '--impure' to override)")
     }
 }

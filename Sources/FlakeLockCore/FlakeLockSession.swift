@@ -60,6 +60,13 @@ public struct FlakeLockSession: Sendable {
             default: break
             }
         }
+        if flags.referenceLockFilePath != nil, !fetcher.settings.allowDirty {
+            // src/libflake/flake.cc, lockFlake (the check came with the flag, Nix 2.18): a
+            // reference lock file is refused when dirty trees are.
+            throw ErrorWithContext(
+                LockError.message("reference lock file was provided, but the `allow-dirty` setting is set to false"),
+                context: "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'")
+        }
         let lockPath = top.flakeDirectory.map { $0 + "/flake.lock" }
         let oldLock: LockFile
         do {

@@ -55,20 +55,22 @@ final class LockResolver {
 
     /// Registers the nested overrides declared by `specs` (step (a)). Current Nix registers
     /// to any depth, skipping specs that have neither a reference nor follows.
-    private func registerOverrides(_ specs: [(String, FlakeInputSpec)], prefix: InputPath) {
+    private func registerOverrides(_ specs: [(String, FlakeInputSpec)], prefix: InputPath, source: FlakeSource) {
         for (id, spec) in specs {
             for (childID, child) in spec.sortedOverrides {
-                registerDeep(prefix.appending(id).appending(childID), child)
+                registerDeep(prefix.appending(id).appending(childID), child, source: source)
             }
         }
     }
 
-    private func registerDeep(_ path: InputPath, _ spec: FlakeInputSpec) {
+    private func registerDeep(_ path: InputPath, _ spec: FlakeInputSpec, source: FlakeSource) {
         if spec.ref != nil || spec.follows != nil || !profile.deepOverrides {
+            var spec = spec
+            spec.declaringSource = source
             registerOverride(path, spec)
         }
         guard profile.deepOverrides else { return }
-        for (id, child) in spec.sortedOverrides { registerDeep(path.appending(id), child) }
+        for (id, child) in spec.sortedOverrides { registerDeep(path.appending(id), child, source: source) }
     }
 
     /// Computes the inputs of `node` from `specs`.
@@ -82,7 +84,7 @@ final class LockResolver {
         _ specs: [(String, FlakeInputSpec)], node: LockNode, prefix: InputPath, oldNode: LockNode?,
         followsPrefix: InputPath, source: FlakeSource, trustLock: Bool
     ) async throws {
-        registerOverrides(specs, prefix: prefix)
+        registerOverrides(specs, prefix: prefix, source: source)
         if profile.warnsOverrideForNonexistentInput {
             warnAboutDanglingOverrides(specs, prefix: prefix)
         }
@@ -115,13 +117,14 @@ final class LockResolver {
                 old = n
             }
             let parentPath = ref.input.isRelativePath(profile: profile) ? (override?.parentPath ?? prefix) : nil
+            let inputSource = override?.declaringSource ?? source
 
             if let old, let oldLock = old.lock, canKeep(oldLock, ref: ref, parentPath: parentPath, override: override, isCLIOverride: isCLIOverride) {
-                try await keep(id, old: old, oldLock: oldLock, node: node, path: path, followsPrefix: followsPrefix, source: source, trustLock: trustLock)
+                try await keep(id, old: old, oldLock: oldLock, node: node, path: path, followsPrefix: followsPrefix, source: inputSource, trustLock: trustLock)
             } else {
                 try await relock(
                     id, spec: spec, declared: declared, ref: ref, node: node, path: path, old: old, parentPath: parentPath,
-                    isCLIOverride: isCLIOverride, followsPrefix: followsPrefix, source: source)
+                    isCLIOverride: isCLIOverride, followsPrefix: followsPrefix, source: inputSource)
             }
         }
     }
@@ -250,25 +253,41 @@ final class LockResolver {
 
     /// Fetches and reads a flake. A relative `path:` reference (current Nix) is read from the
     /// declaring flake's tree: on disk when that tree is local, else from the declaring
-    /// flake's locked source, fetched again for the files under the relative path.
+    /// flake's locked source, fetched again for the files under the relative path. Either
+    /// way it may climb up to the tree's root (above a `?dir=` sub-flake), not further.
     private func loadFlake(
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, lockRootPath: InputPath, source: FlakeSource
     ) async throws -> LoadedFlake {
-        if source.directory == nil, let parent = source.lockedRef, case .path(let p) = ref.input.spec,
-            ref.input.isRelativePath(profile: profile)
-        {
-            let rel = PathSyntax.canonicalizeRelative(
-                [parent.subdir, p.path, ref.subdir].filter { !$0.isEmpty }.joined(separator: "/"))
-            if rel == ".." || rel.hasPrefix("../") {
-                throw LockError.message("relative path '\(p.path)' points outside of its parent's source tree")
-            }
-            let within = FlakeRef(input: parent.input, subdir: rel == "." ? "" : rel)
-            let fetched = try await loader.consume(try await fetcher.fetch(within, registryScope: nil))
+        guard case .path(let p) = ref.input.spec, ref.input.isRelativePath(profile: profile) else {
+            return try await loader.load(
+                ref, registryScope: registryScope, lockRootPath: lockRootPath, parentDirectory: source.directory)
+        }
+        let storeDirectory = fetcher.settings.storeDirectory
+        if let dir = source.directory {
+            let root = source.rootDirectory ?? dir
+            let location = dir.hasPrefix(root + "/") ? String(dir.dropFirst(root.count + 1)) : ""
+            let inTree = try FlakeSource.treePath(
+                of: p.path, location: location, storePath: source.storePath, storeDirectory: storeDirectory)
+            var attrs = ref.input.attrs
+            attrs["path"] = .string(inTree.isEmpty ? "." : inTree)
+            let within = FlakeRef(input: try Input.fromAttrs(attrs, profile: profile), subdir: ref.subdir)
+            let fetched = try await loader.consume(
+                try await fetcher.fetch(within, registryScope: registryScope, parentDirectory: root))
             var flake = try loader.read(fetched, lockRootPath: lockRootPath)
-            flake.remoteSource = within
+            flake.enclosingTree = (root, source.storePath ?? flake.fetch.source.storePath.description)
             return flake
         }
-        return try await loader.load(ref, registryScope: registryScope, lockRootPath: lockRootPath, parentDirectory: source.directory)
+        guard let parent = source.lockedRef else {
+            return try await loader.load(ref, registryScope: registryScope, lockRootPath: lockRootPath)
+        }
+        let inTree = try FlakeSource.treePath(
+            of: [p.path, ref.subdir].filter { !$0.isEmpty }.joined(separator: "/"), location: parent.subdir,
+            storePath: source.storePath, storeDirectory: storeDirectory)
+        let within = FlakeRef(input: parent.input, subdir: inTree)
+        let fetched = try await loader.consume(try await fetcher.fetch(within, registryScope: nil))
+        var flake = try loader.read(fetched, lockRootPath: lockRootPath)
+        flake.remoteSource = within
+        return flake
     }
 
     /// The input's own `flake.lock` (empty when it has none).

@@ -136,7 +136,8 @@ extension CompatProfile {
         metadataLockedURLOnlyIfLocked: false,
         updateTakesInputNames: false,
         deprecatesUpdateInputFlag: false,
-        errorStyle: .nix28)
+        errorStyle: .nix28,
+        dirtyGitTreeFingerprint: false)
 
     /// Lix `main` (read from source, never run; best effort from the spec).
     public static let lix: CompatProfile = {
@@ -169,6 +170,7 @@ extension CompatProfile {
         p.lockFilePathQuote = "'"
         p.metadataShowsDates = false
         p.deprecatesUpdateInputFlag = false
+        p.dirtyGitTreeFingerprint = false
         return p
     }()
 

@@ -169,6 +169,12 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// wording of the NAR hash mismatch (§6.1).
     public var errorStyle: ErrorStyle
 
+    // MARK: - Later additions (the defaults are current Nix's)
+
+    /// A dirty Git tree's fingerprint (metadata's `fingerprint`) hashes its modified and
+    /// deleted files (≥2.26; src/libfetchers/git.cc, `getFingerprint`).
+    public var dirtyGitTreeFingerprint = true
+
     public var description: String { name }
 }
 

@@ -28,10 +28,20 @@ struct GitFetcher: Sendable {
     func locate(_ url: String) -> Location {
         var base = url
         if let q = base.firstIndex(where: { $0 == "?" || $0 == "#" }) { base = String(base[..<q]) }
-        guard base.hasPrefix("file://") || base.hasPrefix("/") else {
+        var path: String
+        if base.hasPrefix("file://") {
+            path = String(base.dropFirst("file://".count))
+        } else if base.hasPrefix("/") {
+            path = base
+        } else if base.hasPrefix("file:") {
+            // `git+file:./sub`: Nix makes the path absolute against the current directory
+            // (src/libfetchers/git.cc, `getRepoInfo`), not the declaring flake's.
+            path = String(base.dropFirst("file:".count))
+            if !path.hasPrefix("/") { path = PathSyntax.canonicalize(FileManager.default.currentDirectoryPath + "/" + path) }
+            base = "file://" + path
+        } else {
             return Location(actualURL: base, localPath: nil, isWorkTree: false)
         }
-        var path = base.hasPrefix("file://") ? String(base.dropFirst("file://".count)) : base
         path = path.removingPercentEncoding ?? path
         let isWorkTree = FileManager.default.fileExists(atPath: path + "/.git")
         return Location(actualURL: isWorkTree ? path : base, localPath: path, isWorkTree: isWorkTree)
@@ -185,7 +195,11 @@ struct GitFetcher: Sendable {
             let tree = try await git.hashTree(of: commit, in: repository, options: options)
             var files: [String: [UInt8]] = [:]
             for path in capture {
-                if let bytes = try await git.readFile(path, at: commit, in: repository) { files[path] = bytes }
+                if let bytes = try await git.readFile(path, at: commit, in: repository) {
+                    files[path] = bytes
+                } else if submodules != nil, let bytes = try await git.readFile(path, at: commit, in: repository, options: options) {
+                    files[path] = bytes  // inside a submodule
+                }
             }
             facts = Facts(narHash: tree.narHash, revCount: info.revCount, lastModified: info.committerTime, files: files)
             var stored = ["lastModified": String(info.committerTime)]
@@ -235,9 +249,18 @@ struct GitFetcher: Sendable {
             if let data = FileManager.default.contents(atPath: path + "/" + p) { files[p] = Array(data) }
         }
         let locked = try Input.fromAttrs(attrs, profile: profile)
-        return FetchedSource(
+        var source = FetchedSource(
             locked: locked, narHash: tree.narHash, files: files, localPath: path,
             storePath: StorePath.fixedOutputSource(narHash: tree.narHash, storeDirectory: settings.storeDirectory))
+        if profile.dirtyGitTreeFingerprint, let head = status.headCommit, case .git(let spec) = input.spec,
+            !FileManager.default.fileExists(atPath: path + "/.gitmodules"),
+            let changes = try await git.workTreeChanges(at: path)
+        {
+            source.fingerprint = try await BlockingExecutor.shared.run {
+                try GitDirtyFingerprint.compute(workTree: path, head: head, changes: changes, spec: spec)
+            }
+        }
+        return source
     }
 }
 

@@ -291,6 +291,10 @@ public protocol GitTransport: Sendable {
     /// or not a regular file.
     func readFile(_ path: String, at rev: GitObjectID, in repository: String) async throws -> [UInt8]?
 
+    /// Like ``readFile(_:at:in:)``, in the tree ``hashTree(of:in:options:)`` hashes: with
+    /// `options.submodules`, files inside submodules too (a flake in a submodule).
+    func readFile(_ path: String, at rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws -> [UInt8]?
+
     /// HEAD, dirtiness and shallowness of a non-bare checkout. `ignoreSubmodules` is
     /// `git diff --ignore-submodules` (Nix uses it unless `submodules = true`).
     func workTreeStatus(at path: String, ignoreSubmodules: Bool) async throws -> GitWorkTreeStatus
@@ -298,6 +302,32 @@ public protocol GitTransport: Sendable {
     /// The NAR hash of the files listed in the index (`git ls-files`), with their working-tree
     /// contents (dirty trees). `lastModified` of a dirty tree is HEAD's commit time (``commitInfo``).
     func hashWorkTree(at path: String) async throws -> GitTreeHashResult
+
+    /// The tracked files of a checkout that differ from HEAD (nil: not supported).
+    func workTreeChanges(at path: String) async throws -> GitWorkTreeChanges?
+}
+
+extension GitTransport {
+    public func workTreeChanges(at path: String) async throws -> GitWorkTreeChanges? { nil }
+
+    public func readFile(
+        _ path: String, at rev: GitObjectID, in repository: String, options: GitTreeOptions
+    ) async throws -> [UInt8]? {
+        try await readFile(path, at: rev, in: repository)
+    }
+}
+
+/// The tracked files of a non-bare checkout that differ from HEAD (`/`-separated paths).
+public struct GitWorkTreeChanges: Sendable, Hashable {
+    /// Added or modified in the index or the work tree.
+    public var modified: [String]
+    /// Deleted from the index or the work tree.
+    public var deleted: [String]
+
+    public init(modified: [String], deleted: [String]) {
+        self.modified = modified
+        self.deleted = deleted
+    }
 }
 
 /// Git failures, with Nix's wording where Nix has one.

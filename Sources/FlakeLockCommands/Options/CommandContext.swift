@@ -35,7 +35,9 @@ struct CommandContext {
             profile: profile, cacheDirectory: cacheDirectory ?? (cacheBase + "/flakelock"), accessTokens: settings.accessTokens,
             tarballTTL: 0, offline: offline || (lock?.offline ?? false), allowDirty: settings.allowDirty,
             warnDirty: settings.warnDirty)
-        fetchSettings.realStoreDirectory = FetchSettings.realStoreDirectory(storeSetting: settings.values["store"])
+        let stores = FetchSettings.storeDirectories(storeSetting: settings.values["store"], environment: env)
+        fetchSettings.storeDirectory = stores.storeDirectory
+        fetchSettings.realStoreDirectory = stores.realStoreDirectory
         fetchSettings.githubAPI = try settings.githubAPI
 
         var transportSettings = NativeTransportSettings.from(environment: env)

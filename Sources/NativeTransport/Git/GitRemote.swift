@@ -33,7 +33,7 @@ struct GitRemoteOps {
     func checkAllowed(_ url: String, fromUser: Bool) throws {
         let scheme = Self.scheme(of: url)
         let policy =
-            settings.value("protocol.\(scheme).allow") ?? settings.value("protocol.allow")
+            configValue("protocol.\(scheme).allow") ?? configValue("protocol.allow")
             ?? (["http", "https", "git", "ssh"].contains(scheme) ? "always" : scheme == "ext" ? "never" : "user")
         let allowed: Bool
         switch policy {
@@ -42,6 +42,30 @@ struct GitRemoteOps {
         default: allowed = fromUser
         }
         if !allowed { throw GitTransportError.protocolNotAllowed(scheme: scheme, url: url) }
+    }
+
+    /// A setting as git reads it: `GIT_CONFIG_COUNT` entries first, then the global, XDG and
+    /// (unless `GIT_CONFIG_NOSYSTEM`) system configuration files (`git config --global
+    /// protocol.file.allow always` is how Nix's own tests allow local submodules).
+    func configValue(_ key: String) -> String? {
+        if let v = settings.value(key) { return v }
+        var cfg: OpaquePointer? = nil
+        guard git_config_new(&cfg) == 0, let cfg else { return nil }
+        defer { git_config_free(cfg) }
+        var files: [(String, git_config_level_t)] = []
+        func find(_ f: (UnsafeMutablePointer<git_buf>?) -> Int32, _ level: git_config_level_t) {
+            var buf = git_buf()
+            defer { git_buf_dispose(&buf) }
+            if f(&buf) == 0, let p = buf.ptr { files.append((String(cString: p), level)) }
+        }
+        if !settings.noSystemConfig { find(git_config_find_system, GIT_CONFIG_LEVEL_SYSTEM) }
+        find(git_config_find_xdg, GIT_CONFIG_LEVEL_XDG)
+        find(git_config_find_global, GIT_CONFIG_LEVEL_GLOBAL)
+        for (path, level) in files where git_config_add_file_ondisk(cfg, path, level, nil, 0) != 0 { return nil }
+        var out = git_buf()
+        defer { git_buf_dispose(&out) }
+        guard git_config_get_string_buf(&out, cfg, key) == 0, let p = out.ptr else { return nil }
+        return String(cString: p)
     }
 
     /// libgit2 1.5 cannot do shallow fetches or ssh with `GIT_SSH_COMMAND`, and in our tests

@@ -119,3 +119,33 @@ enum GitWorkTree {
         return GitTreeHashResult(narHash: h.hash, narSize: h.size)
     }
 }
+
+extension GitWorkTree {
+    /// The tracked files of a checkout that differ from HEAD, as Nix lists them
+    /// (src/libfetchers/git-utils.cc, `getWorkdirInfo`): `git status` without untracked
+    /// files and submodules; a file deleted in the index or the work tree is "deleted",
+    /// any other change "modified". Paths are `/`-separated, relative to the root.
+    static func changes(at path: String) throws -> GitWorkTreeChanges {
+        let repo = try GitRepositoryHandle(openingAt: path)
+        return try repo.withHandle { r in
+            var opts = git_status_options()
+            try gitCheck(git_status_options_init(&opts, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
+            opts.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+            opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue
+            var list: OpaquePointer? = nil
+            try gitCheck(git_status_list_new(&list, r, &opts), "getting working directory status of '\(path)'")
+            guard let list else { return GitWorkTreeChanges(modified: [], deleted: []) }
+            defer { git_status_list_free(list) }
+            var modified: [String] = []
+            var deleted: [String] = []
+            let gone = GIT_STATUS_INDEX_DELETED.rawValue | GIT_STATUS_WT_DELETED.rawValue
+            for i in 0..<git_status_list_entrycount(list) {
+                guard let e = git_status_byindex(list, i)?.pointee, e.status.rawValue != GIT_STATUS_CURRENT.rawValue else { continue }
+                guard let delta = (e.head_to_index ?? e.index_to_workdir)?.pointee, let p = delta.old_file.path else { continue }
+                let name = String(cString: p)
+                if e.status.rawValue & gone != 0 { deleted.append(name) } else { modified.append(name) }
+            }
+            return GitWorkTreeChanges(modified: modified, deleted: deleted)
+        }
+    }
+}

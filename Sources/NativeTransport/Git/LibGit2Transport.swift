@@ -149,11 +149,36 @@ public final class LibGit2Transport: GitTransport {
         }
     }
 
+    public func readFile(
+        _ path: String, at rev: GitObjectID, in repository: String, options: GitTreeOptions
+    ) async throws -> [UInt8]? {
+        guard options.submodules != nil else { return try await readFile(path, at: rev, in: repository) }
+        let remote = self.remote
+        return try await run { flag in
+            let repo = try GitRepositoryHandle(openingAt: repository)
+            var node = try GitTreePreparer(options: options, remote: remote, flag: flag).prepare(
+                repo: repo, commit: try GitOID.parse(rev.hex), url: options.submodules?.superprojectURL, applyAttributes: true)
+            for component in path.split(separator: "/") {
+                guard case .directory(let children) = node.kind, let child = children[Array(component.utf8)] else { return nil }
+                node = child
+            }
+            let file = GitNARNode(node: node, cache: GitNARNode.BlobCache())
+            guard case .regular = try file.kind() else { return nil }
+            var bytes: [UInt8] = []
+            try file.readContents { bytes.append(contentsOf: $0) }
+            return bytes
+        }
+    }
+
     public func workTreeStatus(at path: String, ignoreSubmodules: Bool) async throws -> GitWorkTreeStatus {
         try await run { _ in try GitWorkTree.status(at: path, ignoreSubmodules: ignoreSubmodules) }
     }
 
     public func hashWorkTree(at path: String) async throws -> GitTreeHashResult {
         try await run { _ in try GitWorkTree.hash(at: path) }
+    }
+
+    public func workTreeChanges(at path: String) async throws -> GitWorkTreeChanges? {
+        try await run { _ in try GitWorkTree.changes(at: path) }
     }
 }

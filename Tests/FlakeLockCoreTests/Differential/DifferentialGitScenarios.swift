@@ -7,7 +7,8 @@ import FlakeLockTestSupport
 /// their state is visible at a glance.
 enum DifferentialGitScenarios {
     static let all: [DiffScenario] = [
-        gitFileBare, gitFileBareWithoutRef, gitFileWorkTree, gitHTTP, gitDaemon, gitFollows, gitRevs, gitTopLevel,
+        gitFileBare, gitFileBareWithoutRef, gitFileWorkTree, gitFileRelative, gitHTTP, gitDaemon, gitFollows, gitRevs,
+        gitTopLevel,
     ]
 
     static func gitRepo(_ u: ForgeUniverse, _ name: String = "alice/g") throws {
@@ -57,6 +58,12 @@ enum DifferentialGitScenarios {
         },
         steps: [.nix("flake lock", expect: .failure, lockUnchanged: true)])
 
+    /// Upstream moves and the checkout `ROOT/work/g` follows it.
+    static let updateCheckout = DiffStep.change("new commit in the checkout's origin, checkout updated") { u in
+        try moveUpstream(u)
+        try u.checkout("g", repo: "alice/g")
+    }
+
     /// `git+file` on a work tree: clean (ref, rev, revCount), then dirty.
     static let gitFileWorkTree = DiffScenario(
         name: "git: git+file work tree, clean then dirty",
@@ -67,10 +74,7 @@ enum DifferentialGitScenarios {
         },
         steps: [
             .lock,
-            .change("new commit in the checkout's origin, checkout updated") { u in
-                try moveUpstream(u)
-                try u.checkout("g", repo: "alice/g")
-            },
+            updateCheckout,
             .nix("flake lock", lockUnchanged: true),
             .nix("flake lock --update-input w"),
             .change("the checkout becomes dirty") { u in try u.checkout("g", repo: "alice/g", dirty: ["x": "dirty\n"]) },
@@ -79,6 +83,29 @@ enum DifferentialGitScenarios {
         ])
 
     /// Smart HTTP over https and http, with a tag, a rev and dir.
+    /// `git+file:../work/g`: a path relative to the current directory (ROOT/top), locked
+    /// with the URL as written.
+    static let gitFileRelative = DiffScenario(
+        name: "git: git+file relative to the current directory",
+        setup: { u in
+            try gitRepo(u)
+            try u.checkout("g", repo: "alice/g")
+            try u.top([
+                "flake.nix": flakeNix(
+                    """
+                    w.url = "git+file:../work/g";
+                    wn = { url = "git+file:../work/g"; flake = false; };
+                    """)
+            ])
+        },
+        steps: [
+            .lock,
+            updateCheckout,
+            .nix("flake lock", lockUnchanged: true),
+            .update,
+            .metadata,
+        ])
+
     static let gitHTTP = DiffScenario(
         name: "git: git+https and git+http",
         setup: { u in
