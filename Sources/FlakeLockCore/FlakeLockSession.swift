@@ -83,7 +83,8 @@ public struct FlakeLockSession: Sendable {
         } catch {
             throw ErrorWithContext(error, context: "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'")
         }
-        let newLock = LockFile(root: newRoot)
+        var newLock = LockFile(root: newRoot)
+        newLock.path = flags.outputLockFilePath ?? lockPath
 
         for (path, text) in flags.inputOverrideArguments where !resolver.overridesUsed.contains(path) {
             reporter.warning("the flag '--override-input \(path) \(text)' does not match any input")

@@ -130,7 +130,9 @@ struct LocalLockFile {
     /// Parses the lock file, accepting unlocked entries (the audit reports them).
     func read(profile: CompatProfile) throws -> LockFile {
         guard let data = FileManager.default.contents(atPath: lockPath) else { throw Missing(path: lockPath) }
-        return try LockFile.parse(Array(data), path: lockPath, profile: profile, allowUnlocked: true)
+        let lock = try LockFile.parse(Array(data), path: lockPath, profile: profile, allowUnlocked: true)
+        try lock.checkFollowsCycles()
+        return lock
     }
 }
 

@@ -66,11 +66,16 @@ enum LockFileRevision {
         if FileManager.default.fileExists(atPath: asPath, isDirectory: &isDir), !isDir.boolValue,
             let data = FileManager.default.contents(atPath: asPath)
         {
-            return try LockFile.parse(Array(data), path: asPath, profile: profile, allowUnlocked: true)
+            return try checked(LockFile.parse(Array(data), path: asPath, profile: profile, allowUnlocked: true))
         }
         let spec = argument.contains(":") ? argument : argument + ":./flake.lock"
         let bytes = try gitShow(spec, in: flakeDirectory)
-        return try LockFile.parse(bytes, path: spec, profile: profile, allowUnlocked: true)
+        return try checked(LockFile.parse(bytes, path: spec, profile: profile, allowUnlocked: true))
+    }
+
+    private static func checked(_ lock: LockFile) throws(LockFileError) -> LockFile {
+        try lock.checkFollowsCycles()
+        return lock
     }
 
     /// The bytes `git show <spec>` prints.

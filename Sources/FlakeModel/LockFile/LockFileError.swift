@@ -2,8 +2,8 @@ import FlakeLockBasics
 
 /// An error reading or resolving a lock file.
 ///
-/// `description` is Nix's message (spec §4); `file` and `node` say where it happened, and
-/// ``contextDescription`` renders them as a context line for `--show-trace`-style output.
+/// ``message`` is Nix's message; `file` and `node` say where it happened, and
+/// ``description`` adds them as a context line, so that every message names the file.
 public struct LockFileError: UserFacingError, Equatable {
     public enum Kind: Sendable, Hashable {
         /// Not JSON, or the wrong JSON structure.
@@ -14,6 +14,8 @@ public struct LockFileError: UserFacingError, Equatable {
         case missingNode
         /// An edge points back at the root node.
         case cycleToRoot
+        /// Edges between non-root nodes forming a cycle (`a → b → a`).
+        case cycle
         /// `locked` or `original` absent.
         case missingAttribute
         /// Attributes the scheme rejects or a value of an unsupported type.
@@ -38,7 +40,13 @@ public struct LockFileError: UserFacingError, Equatable {
         self.node = node
     }
 
-    public var description: String { message }
+    /// The message, followed by a context line naming the lock file and node when the
+    /// message does not already name the file.
+    public var description: String {
+        guard let context = contextDescription else { return message }
+        if node == nil, let f = file, message.contains("'\(f)'") { return message }
+        return "\(message)\n… \(context)"
+    }
 
     /// `while reading node 'x' of lock file '/p/flake.lock'` (or the parts that are known).
     public var contextDescription: String? {

@@ -39,6 +39,10 @@ struct LockFileReader {
     var nodesJSON = JSONObject()
     var rootKey = ""
     var warnings: [String] = []
+    /// Keys of the nodes whose inputs are being read, outermost first: an edge back to one
+    /// of them is a cycle (an edge to a node read before is sharing, which is legal).
+    var readStack: [String] = []
+    var onReadStack: Set<String> = []
 
     init(path: String, profile: CompatProfile, allowUnlocked: Bool) {
         self.path = path
@@ -83,6 +87,7 @@ struct LockFileReader {
         try readInputs(of: root, json: rootJSON, key: rk, depth: 0)
         var lock = LockFile(root: root)
         lock.warnings = warnings
+        lock.path = path
         return lock
     }
 
@@ -94,6 +99,12 @@ struct LockFileReader {
         guard let inputs = obj["inputs"] else { return }
         guard let inputsObj = inputs.objectValue else {
             throw fail(.malformed, "'inputs' of lock file node '\(key)' is not an object", node: key)
+        }
+        readStack.append(key)
+        onReadStack.insert(key)
+        defer {
+            readStack.removeLast()
+            onReadStack.remove(key)
         }
         for (name, value) in inputsObj {
             switch value {
@@ -107,6 +118,7 @@ struct LockFileReader {
                 }
                 node.inputs[name] = .follows(InputPath(comps))
             case .string(let inputKey):
+                if onReadStack.contains(inputKey) { throw cycle(to: inputKey, from: key) }
                 let child: LockNode
                 if let existing = nodeMap[inputKey] {
                     child = existing
@@ -118,14 +130,23 @@ struct LockFileReader {
                     nodeMap[inputKey] = child
                     try readInputs(of: child, json: childJSON, key: inputKey, depth: depth + 1)
                 }
-                guard child.lock != nil else {
-                    throw fail(.cycleToRoot, "lock file contains cycle to root node", node: key)
-                }
                 node.inputs[name] = .node(child)
             default:
                 throw fail(.malformed, "input '\(name)' of lock file node '\(key)' is neither a string nor an array", node: key)
             }
         }
+    }
+
+    /// The error for an edge from `key` back to `target`, a node whose inputs are being
+    /// read: Nix's message for an edge to the root (Nix reports other cycles only by running
+    /// out of stack), then the cycle of node keys.
+    func cycle(to target: String, from key: String) -> LockFileError {
+        let start = readStack.lastIndex(of: target) ?? 0
+        let keys = (readStack[start...] + [target]).joined(separator: " → ")
+        if target == rootKey {
+            return fail(.cycleToRoot, "lock file contains cycle to root node: \(keys)", node: key)
+        }
+        return fail(.cycle, "lock file contains a cycle: \(keys)", node: key)
     }
 
     mutating func lockedInput(_ json: JSONValue, key: String) throws(LockFileError) -> LockedInput {
