@@ -61,6 +61,12 @@ public struct FlakeLockSession: Sendable {
             }
         }
         let lockPath = top.flakeDirectory.map { $0 + "/flake.lock" }
+        if flags.writeLockFile, let path = flags.outputLockFilePath ?? lockPath {
+            // A run killed between writing and renaming leaves its temporary file behind.
+            for removed in AtomicFile.removeStaleTemporaries(for: path) {
+                reporter.warning("removed '\(removed)', left behind by an earlier run")
+            }
+        }
         let oldLock: LockFile
         do {
             if let ref = flags.referenceLockFilePath {
