@@ -66,10 +66,8 @@ extension FlakeLockCommand {
             var report = AuditReport(lock: lock, lockFilePath: local.lockPath, profile: profile, options: options)
             if let nixPath = local.flakeNixPath, let data = FileManager.default.contents(atPath: nixPath) {
                 let text = String(decoding: data, as: UTF8.self)
-                let findings = try withContext("while checking '\(local.lockPath)' against '\(nixPath)'") {
-                    try LockSyncCheck.findings(
-                        flakeNix: text, file: nixPath, flakeDirectory: local.directory, lock: lock, profile: profile)
-                }
+                let findings = LockSyncCheck.findingsOrUnreadable(
+                    flakeNix: text, file: nixPath, flakeDirectory: local.directory, lock: lock, profile: profile)
                 report.add(findings, from: [.outOfSync])
             }
             if verify {
