@@ -68,6 +68,12 @@ public struct FlakeLockSession: Sendable {
                 context: "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'")
         }
         let lockPath = top.flakeDirectory.map { $0 + "/flake.lock" }
+        if flags.writeLockFile, let path = flags.outputLockFilePath ?? lockPath {
+            // A run killed between writing and renaming leaves its temporary file behind.
+            for removed in AtomicFile.removeStaleTemporaries(for: path) {
+                reporter.warning("removed '\(removed)', left behind by an earlier run")
+            }
+        }
         let oldLock: LockFile
         do {
             if let ref = flags.referenceLockFilePath {
@@ -90,7 +96,8 @@ public struct FlakeLockSession: Sendable {
         } catch {
             throw ErrorWithContext(error, context: "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'")
         }
-        let newLock = LockFile(root: newRoot)
+        var newLock = LockFile(root: newRoot)
+        newLock.path = flags.outputLockFilePath ?? lockPath
 
         for (path, text) in flags.inputOverrideArguments where !resolver.overridesUsed.contains(path) {
             reporter.warning("the flag '--override-input \(path) \(text)' does not match any input")

@@ -3,10 +3,11 @@ import FlakeLockBasics
 /// Turns Nix source into tokens the way Nix's flex lexer does: longest match, ties to the
 /// earlier rule, and a stack of start states for strings, indented strings and paths.
 ///
-/// The whole input is tokenized up front; the array ends with `.endOfFile` or with an
-/// `.error` token that the parser raises when it gets there (so a syntax error earlier in
-/// the file wins, as in Nix). A NUL byte outside strings and comments ends the input, as
-/// it does for Nix's lexer.
+/// Tokens are made on demand (``TokenStream``), so that the parser stops lexing where it
+/// stops parsing; the tokens end with `.endOfFile` or with an `.error` token that the
+/// parser raises when it gets there (so a syntax error earlier in the file wins, as in
+/// Nix). A NUL byte outside strings and comments ends the input, as it does for Nix's
+/// lexer. Every pattern runs in time linear in the input over the whole lexing.
 struct Lexer {
     enum State { case initial, normal, string, indented, inPath, inPathSlash }
 
@@ -25,25 +26,16 @@ struct Lexer {
         self.allowPipeOperators = allowPipeOperators
     }
 
-    /// Tokenizes `bytes`; the result always ends with `.endOfFile` or `.error`.
-    static func tokenize(_ bytes: [UInt8], file: String, allowPipeOperators: Bool) -> [Token] {
-        var lexer = Lexer(bytes: bytes, file: file, allowPipeOperators: allowPipeOperators)
-        lexer.run()
-        return lexer.tokens
-    }
-
     var count: Int { p.bytes.count }
 
-    mutating func run() {
-        while true {
-            let done: Bool
-            switch state {
-            case .initial, .normal: done = lexNormal()
-            case .string: done = lexString()
-            case .indented: done = lexIndented()
-            case .inPath, .inPathSlash: done = lexInPath()
-            }
-            if done { return }
+    /// Lexes what the current state matches next (zero or more tokens); true once the last
+    /// token (`.endOfFile` or `.error`) is made.
+    mutating func step() -> Bool {
+        switch state {
+        case .initial, .normal: lexNormal()
+        case .string: lexString()
+        case .indented: lexIndented()
+        case .inPath, .inPathSlash: lexInPath()
         }
     }
 
@@ -257,5 +249,28 @@ struct Lexer {
         let hasNonZeroDigit = mantissa.contains { $0 >= "1" && $0 <= "9" }
         if hasNonZeroDigit && (value == 0 || value.isSubnormal) { return nil }
         return value
+    }
+}
+
+/// The tokens of one input, lexed as the parser asks for them.
+final class TokenStream {
+    private var lexer: Lexer
+    private var finished = false
+
+    init(_ lexer: Lexer) { self.lexer = lexer }
+
+    /// Token `i`, or the last token (`.endOfFile` or `.error`) when `i` is past it.
+    subscript(i: Int) -> Token {
+        while lexer.tokens.count <= i && !finished { finished = lexer.step() }
+        return lexer.tokens[min(i, lexer.tokens.count - 1)]
+    }
+
+    /// How many tokens have been lexed so far.
+    var produced: Int { lexer.tokens.count }
+
+    /// Whether token `i` is the last one.
+    func isLast(_ i: Int) -> Bool {
+        _ = self[i + 1]
+        return finished && i >= lexer.tokens.count - 1
     }
 }

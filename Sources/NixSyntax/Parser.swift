@@ -49,8 +49,8 @@ public enum NixParser {
         -> NixExpr
     {
         let result = LargeStack.run { () -> Result<NixExpr, NixParseError> in
-            let tokens = Lexer.tokenize(bytes, file: file, allowPipeOperators: options.allowPipeOperators)
-            var parser = Parser(tokens: tokens, file: file, options: options)
+            let lexer = Lexer(bytes: bytes, file: file, allowPipeOperators: options.allowPipeOperators)
+            var parser = Parser(tokens: TokenStream(lexer), file: file, options: options)
             do throws(NixParseError) {
                 let expr = try parser.parseExpr()
                 try parser.expectEnd()
@@ -66,13 +66,13 @@ public enum NixParser {
 /// The recursive-descent parser. Each `parse…` method corresponds to a nonterminal of
 /// Nix's `parser.y`; binary operators use precedence climbing with bison's precedence table.
 struct Parser {
-    let tokens: [Token]
+    let tokens: TokenStream
     let file: String
     let options: NixParser.Options
     var position = 0
     var depth = 0
 
-    init(tokens: [Token], file: String, options: NixParser.Options) {
+    init(tokens: TokenStream, file: String, options: NixParser.Options) {
         self.tokens = tokens
         self.file = file
         self.options = options
@@ -82,12 +82,12 @@ struct Parser {
 
     var peek: Token { tokens[position] }
 
-    func peek(_ ahead: Int) -> Token { tokens[min(position + ahead, tokens.count - 1)] }
+    func peek(_ ahead: Int) -> Token { tokens[position + ahead] }
 
     @discardableResult
     mutating func advance() -> Token {
         let token = tokens[position]
-        if position < tokens.count - 1 { position += 1 }
+        if !tokens.isLast(position) { position += 1 }
         return token
     }
 

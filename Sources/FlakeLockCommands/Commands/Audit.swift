@@ -66,10 +66,8 @@ extension FlakeLockCommand {
             var report = AuditReport(lock: lock, lockFilePath: local.lockPath, profile: profile, options: options)
             if let nixPath = local.flakeNixPath, let data = FileManager.default.contents(atPath: nixPath) {
                 let text = String(decoding: data, as: UTF8.self)
-                let findings = try withContext("while checking '\(local.lockPath)' against '\(nixPath)'") {
-                    try LockSyncCheck.findings(
-                        flakeNix: text, file: nixPath, flakeDirectory: local.directory, lock: lock, profile: profile)
-                }
+                let findings = LockSyncCheck.findingsOrUnreadable(
+                    flakeNix: text, file: nixPath, flakeDirectory: local.directory, lock: lock, profile: profile)
                 report.add(findings, from: [.outOfSync])
             }
             if verify {
@@ -130,7 +128,9 @@ struct LocalLockFile {
     /// Parses the lock file, accepting unlocked entries (the audit reports them).
     func read(profile: CompatProfile) throws -> LockFile {
         guard let data = FileManager.default.contents(atPath: lockPath) else { throw Missing(path: lockPath) }
-        return try LockFile.parse(Array(data), path: lockPath, profile: profile, allowUnlocked: true)
+        let lock = try LockFile.parse(Array(data), path: lockPath, profile: profile, allowUnlocked: true)
+        try lock.checkFollowsCycles()
+        return lock
     }
 }
 

@@ -58,26 +58,41 @@ enum LockFileRevision {
         }
     }
 
+    struct BadRevision: UserFacingError {
+        var argument: String
+        var description: String {
+            "'\(argument)' is neither a file nor a Git revision: a revision cannot start with '-'"
+        }
+    }
+
     /// `argument` as a file if one exists, else `git show REV:./flake.lock` (or
-    /// `git show REV:PATH` when the argument has a colon) in `flakeDirectory`.
+    /// `git show REV:PATH` when the argument has a colon) in `flakeDirectory`. A revision
+    /// starting with `-` is refused, and git is told where its options end, so that no
+    /// argument is taken for an option of `git show` (`--output=FILE` would write a file).
     static func read(_ argument: String, flakeDirectory: String, profile: CompatProfile) throws -> LockFile {
         var isDir: ObjCBool = false
         let asPath = argument.hasPrefix("/") ? argument : GlobalOptions.absolutePath(argument)
         if FileManager.default.fileExists(atPath: asPath, isDirectory: &isDir), !isDir.boolValue,
             let data = FileManager.default.contents(atPath: asPath)
         {
-            return try LockFile.parse(Array(data), path: asPath, profile: profile, allowUnlocked: true)
+            return try checked(LockFile.parse(Array(data), path: asPath, profile: profile, allowUnlocked: true))
         }
+        if argument.hasPrefix("-") { throw BadRevision(argument: argument) }
         let spec = argument.contains(":") ? argument : argument + ":./flake.lock"
         let bytes = try gitShow(spec, in: flakeDirectory)
-        return try LockFile.parse(bytes, path: spec, profile: profile, allowUnlocked: true)
+        return try checked(LockFile.parse(bytes, path: spec, profile: profile, allowUnlocked: true))
+    }
+
+    private static func checked(_ lock: LockFile) throws(LockFileError) -> LockFile {
+        try lock.checkFollowsCycles()
+        return lock
     }
 
     /// The bytes `git show <spec>` prints.
     static func gitShow(_ spec: String, in directory: String) throws -> [UInt8] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", directory, "show", spec, "--"]
+        p.arguments = ["git", "-C", directory, "show", "--end-of-options", spec, "--"]
         let out = Pipe()
         let err = Pipe()
         p.standardOutput = out

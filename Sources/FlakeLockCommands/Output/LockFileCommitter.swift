@@ -44,7 +44,7 @@ enum LockFileCommitter {
         if forceIgnored {
             try git(["add", "--force", "--intent-to-add", "--", rel], in: tree)
         } else {
-            if (try? git(["check-ignore", "--quiet", rel], in: tree)) != nil { return }
+            if (try? git(["check-ignore", "--quiet", "--", rel], in: tree)) != nil { return }
             try git(["add", "--intent-to-add", "--", rel], in: tree)
         }
     }
@@ -55,7 +55,7 @@ enum LockFileCommitter {
         let rel = String(path.dropFirst(tree.count + 1))
         let first = summary.isEmpty ? "\(rel): \(created ? "Add" : "Update")" : summary
         let message = "\(first)\n\nFlake lock file updates:\n\n\(diff)"
-        try git(["commit", rel, "-m", message], in: tree)
+        try git(["commit", "-m", message, "--", rel], in: tree)
         return try git(["rev-parse", "HEAD"], in: tree).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

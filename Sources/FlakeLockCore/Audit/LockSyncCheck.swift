@@ -53,6 +53,26 @@ public enum LockSyncCheck {
         return out
     }
 
+    /// Like ``findings(flakeNix:file:flakeDirectory:lock:profile:)``, but a flake.nix that
+    /// cannot be read — a syntax error, or an attribute current Nix rejects, such as the
+    /// long-gone `edition` of old flakes — becomes one `out-of-sync` finding saying so
+    /// (`reason: unreadable`), so that the audit of flake.lock itself still runs.
+    public static func findingsOrUnreadable(
+        flakeNix: String, file: String, flakeDirectory: String?, lock: LockFile, profile: CompatProfile
+    ) -> [AuditFinding] {
+        do {
+            return try findings(flakeNix: flakeNix, file: file, flakeDirectory: flakeDirectory, lock: lock, profile: profile)
+        } catch {
+            let reason = String(describing: error)
+            return [
+                AuditFinding(
+                    check: .outOfSync,
+                    message: "out of sync: cannot compare flake.lock with '\(file)', which is unreadable: \(reason)",
+                    details: ["reason": "unreadable", "file": file, "error": reason])
+            ]
+        }
+    }
+
     struct Checker {
         let lock: LockFile
         let profile: CompatProfile

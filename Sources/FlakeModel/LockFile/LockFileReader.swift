@@ -17,7 +17,7 @@ extension LockFile {
         let json: JSONValue
         do { json = try JSONValue.parse(bytes) } catch {
             let msg = profile.lockParseErrorNamesFile ? "Could not parse '\(path)': \(error)" : error.description
-            throw LockFileError(.malformed, msg, file: path)
+            throw LockFileError(.malformed, msg, file: path, line: error.line, column: error.column)
         }
         return try fromJSON(json, path: path, profile: profile, allowUnlocked: allowUnlocked)
     }
@@ -39,6 +39,10 @@ struct LockFileReader {
     var nodesJSON = JSONObject()
     var rootKey = ""
     var warnings: [String] = []
+    /// Keys of the nodes whose inputs are being read, outermost first: an edge back to one
+    /// of them is a cycle (an edge to a node read before is sharing, which is legal).
+    var readStack: [String] = []
+    var onReadStack: Set<String> = []
 
     init(path: String, profile: CompatProfile, allowUnlocked: Bool) {
         self.path = path
@@ -46,8 +50,8 @@ struct LockFileReader {
         self.allowUnlocked = allowUnlocked
     }
 
-    func fail(_ kind: LockFileError.Kind, _ message: String, node: String? = nil) -> LockFileError {
-        LockFileError(kind, message, file: path, node: node)
+    func fail(_ kind: LockFileError.Kind, _ message: String, node: String? = nil, attribute: String? = nil) -> LockFileError {
+        LockFileError(kind, message, file: path, node: node, attribute: attribute)
     }
 
     mutating func read(_ json: JSONValue) throws(LockFileError) -> LockFile {
@@ -61,7 +65,7 @@ struct LockFileReader {
         case .number(.float(let d)) where d >= 0 && d < 1e19: version = UInt64(d)
         case .number: version = 0
         case let other?:
-            throw fail(.malformed, "[json.exception.type_error.302] type must be number, but is \(other.typeName)")
+            throw fail(.malformed, "[json.exception.type_error.302] type must be number, but is \(other.typeName)", attribute: "version")
         }
         guard (5...7).contains(version) else {
             let shown = top["version"].map { if case .number(let n) = $0 { n.text } else { "0" } } ?? "0"
@@ -78,11 +82,12 @@ struct LockFileReader {
         let root = LockNode()
         nodeMap[rk] = root
         guard let rootJSON = nodes[rk] else {
-            throw fail(.missingNode, "lock file references missing node '\(rk)'", node: rk)
+            throw fail(.missingNode, "lock file references missing node '\(rk)'", attribute: "root")
         }
         try readInputs(of: root, json: rootJSON, key: rk, depth: 0)
         var lock = LockFile(root: root)
         lock.warnings = warnings
+        lock.path = path
         return lock
     }
 
@@ -93,7 +98,13 @@ struct LockFileReader {
         }
         guard let inputs = obj["inputs"] else { return }
         guard let inputsObj = inputs.objectValue else {
-            throw fail(.malformed, "'inputs' of lock file node '\(key)' is not an object", node: key)
+            throw fail(.malformed, "'inputs' of lock file node '\(key)' is not an object", node: key, attribute: "inputs")
+        }
+        readStack.append(key)
+        onReadStack.insert(key)
+        defer {
+            readStack.removeLast()
+            onReadStack.remove(key)
         }
         for (name, value) in inputsObj {
             switch value {
@@ -101,31 +112,43 @@ struct LockFileReader {
                 var comps: [String] = []
                 for e in elems {
                     guard let s = e.stringValue else {
-                        throw fail(.malformed, "follows path of input '\(name)' contains a non-string", node: key)
+                        throw fail(.malformed, "follows path of input '\(name)' contains a non-string", node: key, attribute: "inputs.\(name)")
                     }
                     comps.append(s)
                 }
                 node.inputs[name] = .follows(InputPath(comps))
             case .string(let inputKey):
+                if onReadStack.contains(inputKey) { throw cycle(to: inputKey, from: key, input: name) }
                 let child: LockNode
                 if let existing = nodeMap[inputKey] {
                     child = existing
                 } else {
                     guard let childJSON = nodesJSON[inputKey] else {
-                        throw fail(.missingNode, "lock file references missing node '\(inputKey)'", node: key)
+                        throw fail(.missingNode, "lock file references missing node '\(inputKey)'", node: key, attribute: "inputs.\(name)")
                     }
                     child = LockNode(lock: try lockedInput(childJSON, key: inputKey))
                     nodeMap[inputKey] = child
                     try readInputs(of: child, json: childJSON, key: inputKey, depth: depth + 1)
                 }
-                guard child.lock != nil else {
-                    throw fail(.cycleToRoot, "lock file contains cycle to root node", node: key)
-                }
                 node.inputs[name] = .node(child)
             default:
-                throw fail(.malformed, "input '\(name)' of lock file node '\(key)' is neither a string nor an array", node: key)
+                throw fail(
+                    .malformed, "input '\(name)' of lock file node '\(key)' is neither a string nor an array", node: key,
+                    attribute: "inputs.\(name)")
             }
         }
+    }
+
+    /// The error for an edge from `key` back to `target`, a node whose inputs are being
+    /// read: Nix's message for an edge to the root (Nix reports other cycles only by running
+    /// out of stack), then the cycle of node keys.
+    func cycle(to target: String, from key: String, input: String) -> LockFileError {
+        let start = readStack.lastIndex(of: target) ?? 0
+        let keys = (readStack[start...] + [target]).joined(separator: " → ")
+        if target == rootKey {
+            return fail(.cycleToRoot, "lock file contains cycle to root node: \(keys)", node: key, attribute: "inputs.\(input)")
+        }
+        return fail(.cycle, "lock file contains a cycle: \(keys)", node: key, attribute: "inputs.\(input)")
     }
 
     mutating func lockedInput(_ json: JSONValue, key: String) throws(LockFileError) -> LockedInput {
@@ -137,14 +160,16 @@ struct LockFileReader {
         var isFlake = true
         if let f = obj["flake"] {
             guard case .bool(let b) = f else {
-                throw fail(.malformed, "[json.exception.type_error.302] type must be boolean, but is \(f.typeName)", node: key)
+                throw fail(
+                    .malformed, "[json.exception.type_error.302] type must be boolean, but is \(f.typeName)", node: key,
+                    attribute: "flake")
             }
             isFlake = b
         }
         var parent: InputPath?
         if profile.lockNodesHaveParent, let p = obj["parent"] {
             guard let arr = p.arrayValue, arr.allSatisfy({ $0.stringValue != nil }) else {
-                throw fail(.malformed, "'parent' of lock file node '\(key)' is not an array of strings", node: key)
+                throw fail(.malformed, "'parent' of lock file node '\(key)' is not an array of strings", node: key, attribute: "parent")
             }
             parent = InputPath(arr.compactMap(\.stringValue))
         }
@@ -156,7 +181,7 @@ struct LockFileReader {
         guard !allowUnlocked, !ref.input.isRelativePath(profile: profile), !ref.isLocked(profile: profile) else { return }
         switch profile.lockedness {
         case .revOrNarHash:
-            throw fail(.unlockedInput, "lockfile contains mutable lock '\(ref.input.attrs)'", node: key)
+            throw fail(.unlockedInput, "lockfile contains mutable lock '\(ref.input.attrs)'", node: key, attribute: "locked")
         case .perScheme:
             if ref.input.common.narHash != nil {
                 let url = (try? ref.toURLString(profile: profile)) ?? ref.description
@@ -167,29 +192,33 @@ struct LockFileReader {
                 throw fail(
                     .unlockedInput,
                     "Lock file contains unlocked input '\(ref.input.attrs)'. Use '--allow-dirty-locks' to accept this lock file.",
-                    node: key)
+                    node: key, attribute: "locked")
             }
         }
     }
 
     func flakeRef(_ obj: JSONObject, _ attr: String, info: String?, key: String) throws(LockFileError) -> FlakeRef {
         guard let value = obj[attr] else {
-            throw fail(.missingAttribute, "attribute '\(attr)' missing in lock file", node: key)
+            throw fail(.missingAttribute, "attribute '\(attr)' missing in lock file", node: key, attribute: attr)
         }
-        var attrs = try Self.attrs(fromJSON: value, path: path, node: key)
+        var attrs = try attributes(value, key: key, attribute: attr)
         if let info, let extra = obj[info] {
-            for (k, v) in try Self.attrs(fromJSON: extra, path: path, node: key) { attrs[k] = v }
+            for (k, v) in try attributes(extra, key: key, attribute: info) { attrs[k] = v }
         }
         do { return try FlakeRef.fromAttrs(attrs, profile: profile) } catch {
-            throw fail(.invalidAttributes, error.message, node: key)
+            throw fail(.invalidAttributes, error.message, node: key, attribute: attr)
         }
     }
 
     /// Nix's `jsonToAttrs`: strings, Booleans and numbers (read as unsigned 64-bit; a
-    /// fraction is truncated); anything else is an error.
-    static func attrs(fromJSON value: JSONValue, path: String, node: String) throws(LockFileError) -> Attrs {
+    /// fraction is truncated); anything else is an error, which names the attribute whose
+    /// value it is (`locked.rev`), or `attribute` when the value is not an object.
+    func attributes(_ value: JSONValue, key: String, attribute: String) throws(LockFileError) -> Attrs {
         do { return try Attrs(json: value) } catch {
-            throw LockFileError(.invalidAttributes, error.message, file: path, node: node)
+            let bad = value.objectValue.flatMap { obj in
+                obj.first { _, v in (try? Attrs(json: .object(JSONObject([("v", v)])))) == nil }?.0
+            }
+            throw fail(.invalidAttributes, error.message, node: key, attribute: bad.map { "\(attribute).\($0)" } ?? attribute)
         }
     }
 }

@@ -57,6 +57,8 @@ public struct LockFile {
     public var root: LockNode
     /// Warnings produced while reading (current Nix's "unlocked but checked by NAR hash").
     public var warnings: [String] = []
+    /// The file the graph was read from (or is to be written to), named by its errors.
+    public var path: String?
 
     /// A graph with an empty root: what Nix uses when there is no lock file.
     public init(root: LockNode = LockNode()) {
@@ -78,7 +80,7 @@ public struct LockFile {
     private func find(_ path: InputPath, _ visited: inout [InputPath]) throws(LockFileError) -> LockNode? {
         if let i = visited.firstIndex(of: path) {
             let cycle = (visited[i...] + [path]).map(\.description).joined(separator: " -> ")
-            throw LockFileError(.followCycle, "follow cycle detected: [\(cycle)]")
+            throw LockFileError(.followCycle, "follow cycle detected: [\(cycle)]", file: self.path)
         }
         visited.append(path)
         var pos = root
@@ -92,6 +94,15 @@ public struct LockFile {
             }
         }
         return pos
+    }
+
+    /// Resolves every follows edge, as Nix's `LockFile::check` does for a new lock, so that a
+    /// cycle of follows paths is reported before anything walks the graph.
+    /// - Throws: ``LockFileError`` `follow cycle detected: [a -> b -> a]`, naming ``path``.
+    public func checkFollowsCycles() throws(LockFileError) {
+        for (_, edge) in flattened() {
+            if case .follows(let target) = edge { _ = try findInput(target) }
+        }
     }
 
     /// The first node (in walk order) whose `locked` input is neither locked nor a relative
