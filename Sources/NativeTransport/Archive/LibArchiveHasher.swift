@@ -117,10 +117,9 @@ enum ArchiveTreeHashing {
             try reader.open(input)
         }
         let tree = ArchiveTree(source: options.sourceDescription, rejectEscapingSymlinks: options.rejectEscapingSymlinks)
-        var buffer = [UInt8](repeating: 0, count: 1 << 18)
         while let e = try reader.nextEntry() {
             if flag.isCancelled { throw CancellationError() }
-            try add(e, to: tree, reader: reader, spool: spool, buffer: &buffer)
+            try add(e, to: tree, reader: reader, spool: spool)
         }
         withExtendedLifetime(zipSpool) {}
         let top = try tree.treeRoot(options.topLevel)
@@ -144,7 +143,7 @@ enum ArchiveTreeHashing {
     }
 
     private static func add(
-        _ e: ArchiveEntryInfo, to tree: ArchiveTree, reader: ArchiveReadHandle, spool: SpoolFile, buffer: inout [UInt8]
+        _ e: ArchiveEntryInfo, to tree: ArchiveTree, reader: ArchiveReadHandle, spool: SpoolFile
     ) throws {
         let shown = String(decoding: e.path, as: UTF8.self)
         let comps = try tree.components(e.path)
@@ -159,7 +158,8 @@ enum ArchiveTreeHashing {
             }
             // Some formats (pax, cpio) may carry data with the link; it then replaces the contents.
             let offset = spool.size
-            let size = try reader.readData(into: &buffer) { try spool.append($0) }
+            // No padding to the header's size here: a link's size field need not describe data.
+            let size = try reader.readData(size: nil, { try spool.append($0) }, zeros: { try spool.appendZeros($0) })
             let kind: ArchiveTree.Node.Kind
             if size > 0, case .regular(let x, _, _) = target.kind {
                 kind = .regular(executable: x, offset: offset, size: size)
@@ -172,7 +172,7 @@ enum ArchiveTreeHashing {
         switch e.type {
         case .regular:
             let offset = spool.size
-            let size = try reader.readData(into: &buffer) { try spool.append($0) }
+            let size = try reader.readData(size: e.size, { try spool.append($0) }, zeros: { try spool.appendZeros($0) })
             try tree.add(comps, kind: .regular(executable: e.mode & 0o100 != 0, offset: offset, size: size), mtime: e.mtime, shownPath: shown)
         case .directory:
             try tree.add(comps, kind: .directory, mtime: e.mtime, shownPath: shown)

@@ -36,6 +36,23 @@ final class SpoolFile {
         }
     }
 
+    /// Appends `count` zero bytes (a sparse file's hole). Long runs become a hole in the
+    /// spool itself, so they take no disk space.
+    func appendZeros(_ count: UInt64) throws {
+        guard count > 0 else { return }
+        if count < UInt64(Self.bufferSize) {
+            if buffer.count + Int(count) > Self.bufferSize { try flush() }
+            buffer.append(contentsOf: repeatElement(0, count: Int(count)))
+            return
+        }
+        try flush()
+        let end = flushedSize + count
+        guard ftruncate(fd, off_t(end)) == 0, lseek(fd, 0, SEEK_END) == off_t(end) else {
+            throw ArchiveError.spool(message: String(cString: strerror(errno)))
+        }
+        flushedSize = end
+    }
+
     func flush() throws {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { try writeAll($0) }
