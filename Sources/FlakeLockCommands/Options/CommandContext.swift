@@ -43,6 +43,8 @@ struct CommandContext {
         if let netrc = settings.netrcFile, FileManager.default.fileExists(atPath: netrc) {
             transportSettings.http.netrcFile = netrc
         }
+        let reporter = StderrReporter()
+        transportSettings.http.retryWarning = { reporter.warning($0) }
         try NativeTransport.initialize(transportSettings)
         let parallel = lock?.maxConcurrentDownloads ?? (settings.httpConnections > 0 ? settings.httpConnections : 25)
         // Each transfer blocks one thread while it waits on the network: give HTTP a pool as
@@ -53,7 +55,6 @@ struct CommandContext {
             http: http, archives: LibArchiveHasher(http: http, maxConcurrentDownloads: max(1, min(parallel, 16))),
             git: makeGitTransport(transportSettings.git))
 
-        let reporter = StderrReporter()
         let registries = try await loadRegistries(
             env: env, settings: settings, profile: profile, http: http, lock: lock, reporter: reporter)
         let aliases = StorePathAliases()

@@ -57,16 +57,16 @@ public final class LibArchiveHasher: ArchiveHasher {
         // The consumer is started first; it blocks on the pipe until bytes arrive.
         async let consumed: DownloadHashResult.Content = runCancellable(on: consumers) { flag in
             do {
-                let content: DownloadHashResult.Content
-                switch mode {
-                case .archive(let options):
-                    content = .archive(
-                        try ArchiveTreeHashing.hash(input: .pipe(pipe, first: nil), options: options, spoolDirectory: spoolDirectory, flag: flag))
-                case .file:
-                    content = try ArchiveTreeHashing.hashSingleFile(pipe: pipe, spoolDirectory: spoolDirectory)
+                // A retried transfer restarts the pipe: hashing begins again from scratch.
+                while true {
+                    do {
+                        let content = try Self.consume(pipe, mode: mode, spoolDirectory: spoolDirectory, flag: flag)
+                        pipe.discardRemaining()
+                        return content
+                    } catch is BytePipe.Restarted {
+                        continue
+                    }
                 }
-                pipe.discardRemaining()
-                return content
             } catch {
                 pipe.abandon(error)
                 throw error
@@ -89,6 +89,19 @@ public final class LibArchiveHasher: ArchiveHasher {
             return DownloadHashResult(response: response, content: .notModified)
         }
         return DownloadHashResult(response: response, content: try await consumed)
+    }
+
+    /// One pass of the consumer over the body in `pipe`.
+    private static func consume(
+        _ pipe: BytePipe, mode: DownloadHashMode, spoolDirectory: String?, flag: CancellationFlag
+    ) throws -> DownloadHashResult.Content {
+        switch mode {
+        case .archive(let options):
+            return .archive(
+                try ArchiveTreeHashing.hash(input: .pipe(pipe, first: nil), options: options, spoolDirectory: spoolDirectory, flag: flag))
+        case .file:
+            return try ArchiveTreeHashing.hashSingleFile(pipe: pipe, spoolDirectory: spoolDirectory)
+        }
     }
 }
 

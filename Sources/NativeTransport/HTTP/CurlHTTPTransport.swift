@@ -27,6 +27,9 @@ public struct HTTPConfiguration: Sendable {
     public var executor: BlockingExecutor
     /// A netrc file with credentials per host (Nix's `netrc-file`); nil: none.
     public var netrcFile: String?
+    /// Told about every retry, with Nix's wording (`unable to download '…': …; retrying in
+    /// 250 ms`); nil: retries are silent.
+    public var retryWarning: (@Sendable (String) -> Void)?
 
     public init(
         connectTimeout: Int = 0, stallTimeout: Int = 300, attempts: Int = 5, retryBaseDelay: Duration = .milliseconds(250),
@@ -130,6 +133,8 @@ public final class CurlHTTPTransport: HTTPTransport {
                     guard wait <= configuration.maxRetryAfter else { throw failure.error }
                     delay = max(delay, wait)
                 }
+                let ms = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+                configuration.retryWarning?("\(failure.error); retrying in \(ms) ms")
                 try await Task.sleep(for: delay)
             }
         }
