@@ -127,14 +127,18 @@ struct GitFetcher: Sendable {
 
     /// One cache repository is updated by one fetch at a time: two inputs of the same
     /// repository (other refs, other revs) are fetched in parallel by the locker's prefetch,
-    /// and libgit2 cannot create or fetch into one repository concurrently.
+    /// and libgit2 cannot create or fetch into one repository concurrently. Within the
+    /// process this lock orders the tasks; across processes sharing the cache, the
+    /// transport's ``GitTransport/withRepositoryLock(_:_:)``.
     static let repositoryLocks = KeyedLock()
 
     /// Fetches into the bare cache when the answer may have moved (no `rev`), the `rev` is
     /// missing, or all refs are wanted.
     func update(repository: String, url: String, ref: String, rev: String?, spec: GitInput) async throws {
         try await Self.repositoryLocks.withLock(repository) {
-            try await updateLocked(repository: repository, url: url, ref: ref, rev: rev, spec: spec)
+            try await git.withRepositoryLock(repository) {
+                try await updateLocked(repository: repository, url: url, ref: ref, rev: rev, spec: spec)
+            }
         }
     }
 

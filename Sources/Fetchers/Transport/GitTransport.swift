@@ -298,6 +298,18 @@ public protocol GitTransport: Sendable {
     /// The NAR hash of the files listed in the index (`git ls-files`), with their working-tree
     /// contents (dirty trees). `lastModified` of a dirty tree is HEAD's commit time (``commitInfo``).
     func hashWorkTree(at path: String) async throws -> GitTreeHashResult
+
+    /// Runs `body` holding the exclusive lock on the cache repository at `repository` that
+    /// every process sharing the cache honours; creating and fetching into a cache
+    /// repository happen only under it. Waiting for it never blocks the cooperative pool.
+    func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T) async throws -> T
+}
+
+extension GitTransport {
+    /// No inter-process lock (transports that keep no shared cache, test fakes).
+    public func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await body()
+    }
 }
 
 /// Git failures, with Nix's wording where Nix has one.
