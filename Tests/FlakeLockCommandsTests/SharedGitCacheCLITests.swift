@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The git cache under `XDG_CACHE_HOME` is shared by every process of the user: concurrent
-/// runs must not trip over each other.
+/// runs must not trip over each other, and a damaged cache repository must heal.
 @Suite("Shared git cache (CLI)") struct SharedGitCacheCLITests {
     /// Three upstream repositories: two served over `file://` (bare), one over smart HTTP.
     final class Upstreams: @unchecked Sendable {
@@ -82,6 +82,61 @@ import Testing
             #expect(locks.count <= 1, "round \(round): the processes wrote different locks")
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    /// Every cache repository under the environment's cache.
+    static func cacheRepositories(_ env: IsolatedCLIEnvironment) throws -> [String] {
+        let git = env.cacheHome + "/flakelock/git"
+        return try FileManager.default.contentsOfDirectory(atPath: git)
+            .filter { !$0.hasSuffix(".lock") && !$0.contains(".damaged-") }.sorted().map { git + "/" + $0 }
+    }
+
+    enum Damage: String, CaseIterable, Sendable {
+        /// The pack files are deleted (the fetch cache still knows the trees).
+        case packsDeleted
+        /// The pack files are deleted and so is the fetch cache (the trees must be read).
+        case packsAndFetchCacheDeleted
+        /// The pack files are cut in half.
+        case packsTruncated
+    }
+
+    @Test(arguments: Damage.allCases)
+    func damagedCacheRepositoriesHeal(damage: Damage) throws {
+        let env = try IsolatedCLIEnvironment()
+        let up = try Upstreams(in: env)
+        try env.writeFlake(inputs: up.inputs)
+        let first = try env.run(["lock"])
+        try #require(first.status == 0, "\(first.stderr)")
+        let good = try #require(env.lockText)
+        let repos = try Self.cacheRepositories(env)
+        #expect(repos.count == 3)
+        for repo in repos {
+            let packDir = repo + "/objects/pack"
+            for f in try FileManager.default.contentsOfDirectory(atPath: packDir) where f.hasSuffix(".pack") || f.hasSuffix(".idx") {
+                let path = packDir + "/" + f
+                if damage == .packsTruncated {
+                    let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                    try FixtureShell.run(["truncate", "-s", String(size / 2), path])
+                } else {
+                    try FileManager.default.removeItem(atPath: path)
+                }
+            }
+        }
+        if damage == .packsAndFetchCacheDeleted { try FileManager.default.removeItem(atPath: env.cacheHome + "/flakelock/v1") }
+        try FileManager.default.removeItem(atPath: env.flake + "/flake.lock")
+        let healed = try env.run(["lock"])
+        #expect(healed.status == 0, "\(healed.stderr)")
+        #expect(env.lockText == good)
+        for repo in repos {
+            #expect(healed.stderr.contains("warning: Git cache repository '\(repo)' is damaged"), "\(healed.stderr)")
+            #expect(FileManager.default.fileExists(atPath: repo + ".damaged-1"))
+        }
+        // Healed for good: the next run neither warns nor fails.
+        try FileManager.default.removeItem(atPath: env.flake + "/flake.lock")
+        let again = try env.run(["lock"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stderr.contains("damaged"), "\(again.stderr)")
+        #expect(env.lockText == good)
     }
 }
 

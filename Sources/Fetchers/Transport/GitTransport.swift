@@ -303,6 +303,10 @@ public protocol GitTransport: Sendable {
     /// every process sharing the cache honours; creating and fetching into a cache
     /// repository happen only under it. Waiting for it never blocks the cooperative pool.
     func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T) async throws -> T
+
+    /// A description of damage found in the repository at `repository` (references that
+    /// point at missing or unreadable objects, a repository that no longer opens), or nil.
+    func damage(in repository: String) async -> String?
 }
 
 extension GitTransport {
@@ -310,6 +314,9 @@ extension GitTransport {
     public func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T) async throws -> T {
         try await body()
     }
+
+    /// No check (test fakes).
+    public func damage(in repository: String) async -> String? { nil }
 }
 
 /// Git failures, with Nix's wording where Nix has one.

@@ -30,6 +30,10 @@ public final class LibGit2Transport: GitTransport {
         return try await body()
     }
 
+    public func damage(in repository: String) async -> String? {
+        try? await run { _ in GitRepositoryCheck.damage(in: repository) }
+    }
+
     public func ensureBareRepository(at path: String) async throws {
         try await run { _ in
             if (try? GitRepositoryHandle(openingAt: path)) != nil { return }
