@@ -52,7 +52,9 @@ struct CommandContext {
         transportSettings.http.executor = BlockingExecutor(threads: max(4, 2 * parallel))
         let http = CurlHTTPTransport(configuration: transportSettings.http)
         let transports = Transports(
-            http: http, archives: LibArchiveHasher(http: http, maxConcurrentDownloads: max(1, min(parallel, 16))),
+            http: http,
+            archives: LibArchiveHasher(
+                http: http, maxConcurrentDownloads: max(1, min(parallel, 16)), maxUnpackedSize: try settings.maxUnpackedSize()),
             git: makeGitTransport(transportSettings.git))
 
         let registries = try await loadRegistries(
