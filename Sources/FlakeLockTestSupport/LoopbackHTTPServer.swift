@@ -127,6 +127,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var redirect: String?
         public var etag: String?
         public var truncate: Int?
+        /// With ``truncate``: end the connection with a TCP reset (`Connection reset by peer`).
+        public var reset: Bool?
         public var stall: Double?
         public var stallAfter: Int?
         public var delay: Double?
@@ -135,7 +137,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
         public init(
             status: Int? = nil, headers: [String: String]? = nil, body: String? = nil, bodyFile: String? = nil,
-            redirect: String? = nil, etag: String? = nil, truncate: Int? = nil, stall: Double? = nil,
+            redirect: String? = nil, etag: String? = nil, truncate: Int? = nil, reset: Bool? = nil, stall: Double? = nil,
             stallAfter: Int? = nil, delay: Double? = nil, times: Int? = nil
         ) {
             self.status = status
@@ -145,6 +147,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             self.redirect = redirect
             self.etag = etag
             self.truncate = truncate
+            self.reset = reset
             self.stall = stall
             self.stallAfter = stallAfter
             self.delay = delay
@@ -152,7 +155,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case status, headers, body, redirect, etag, truncate, stall, delay, times
+            case status, headers, body, redirect, etag, truncate, reset, stall, delay, times
             case bodyFile = "body_file"
             case stallAfter = "stall_after"
         }

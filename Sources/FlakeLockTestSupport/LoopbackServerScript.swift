@@ -4,12 +4,13 @@
 /// server runs. Each path has a list of rules; the first rule whose `times` is not used up
 /// answers. A rule may set `status`, `headers`, `body` (text), `body_file`, `redirect`,
 /// `etag` (answers 304 to a matching `If-None-Match`), `truncate` (announce the full length,
-/// send N bytes, close), `stall` (send N bytes then sleep `stall` seconds), `delay`. Paths
+/// send N bytes, close; with `reset`, abort the connection with a TCP reset instead of
+/// closing it), `stall` (send N bytes then sleep `stall` seconds), `delay`. Paths
 /// under `/git/` go to `git http-backend` (smart HTTP) with `GIT_PROJECT_ROOT` = `--git-root`.
 /// Absolute-URI requests (a client using the server as an HTTP proxy) are logged with
 /// `"proxied": true` and routed by their path. Every request is appended to `requests.log`.
 let loopbackServerScript = #"""
-import http.server, socketserver, json, os, sys, ssl, subprocess, threading, time, urllib.parse
+import http.server, socketserver, json, os, socket, struct, sys, ssl, subprocess, threading, time, urllib.parse
 
 STATE = sys.argv[1]
 CERT = sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] != "-" else None
@@ -90,6 +91,9 @@ class H(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             if "stall" in rule:
                 time.sleep(rule["stall"])
+            if rule.get("reset"):
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.connection.close()
             self.close_connection = True
             return
         self.send_simple(status, body, headers)

@@ -70,6 +70,28 @@ public struct NixSettings: Sendable, Equatable {
     public var factCacheSecretKeyFile: String? { values["fact-cache-secret-key-file"].flatMap { Self.words($0).first } }
     /// `fact-cache-public-keys`: the keys whose fact cache entries are believed.
     public var factCachePublicKeys: [String] { Self.words(values["fact-cache-public-keys"] ?? "") }
+    /// `max-unpacked-size` (flakelock's own): the most bytes one input's archive may unpack
+    /// to, or one `file` input may download; a number with an optional `K`, `M`, `G` or `T`
+    /// suffix (powers of 1024, as Nix reads sizes), `0` for no bound. Default 8 GiB.
+    /// - Returns: nil for no bound.
+    /// - Throws: ``NixSettingsError/invalidValue(name:value:)``.
+    public func maxUnpackedSize() throws -> UInt64? {
+        guard let raw = values["max-unpacked-size"] else { return Self.defaultMaxUnpackedSize }
+        let text = Self.words(raw).first ?? ""
+        var digits = Substring(text)
+        var shift: UInt64 = 0
+        if let last = digits.last, let i = "KMGT".firstIndex(of: last) {
+            shift = UInt64(10 * ("KMGT".distance(from: "KMGT".startIndex, to: i) + 1))
+            digits = digits.dropLast()
+        }
+        guard let n = UInt64(digits), n <= UInt64.max >> shift else {
+            throw NixSettingsError.invalidValue(name: "max-unpacked-size", value: raw)
+        }
+        return n == 0 ? nil : n << shift
+    }
+
+    public static let defaultMaxUnpackedSize: UInt64 = 8 << 30
+
     /// `user-agent-suffix`.
     public var userAgentSuffix: String { values["user-agent-suffix"] ?? "" }
 
@@ -192,12 +214,14 @@ public enum NixSettingsError: UserFacingError, Equatable {
     case syntax(origin: String, line: Int, String)
     case missingInclude(origin: String, path: String)
     case includeDepth(origin: String)
+    case invalidValue(name: String, value: String)
 
     public var description: String {
         switch self {
         case .syntax(let origin, let line, let m): "\(m) in '\(origin)' line \(line)"
         case .missingInclude(let origin, let path): "file '\(path)' included from '\(origin)' does not exist"
         case .includeDepth(let origin): "too many nested includes in '\(origin)'"
+        case .invalidValue(let name, let value): "configuration setting '\(name)' should be a size in bytes, not '\(value)'"
         }
     }
 }

@@ -74,41 +74,48 @@ struct GitFetcher: Sendable {
             }
         }
 
-        let repository: String
-        let ref: String
         if loc.isWorkTree, let path = loc.localPath {
-            repository = path
+            let ref: String
             if let givenRef {
                 ref = givenRef
             } else {
                 let status = try await git.workTreeStatus(at: path, ignoreSubmodules: true)
                 ref = recordedLocalRef(status) ?? "HEAD"
             }
+            if attrs["ref"] == nil { attrs["ref"] = .string(ref) }
+            return try await fetchRef(input, attrs: attrs, spec: spec, repository: path, url: loc.actualURL, ref: ref, capture: capture)
+        }
+        let repository = cacheRepository(for: loc.actualURL, shallow: fetchesShallow(spec))
+        let ref: String
+        if let givenRef {
+            ref = givenRef
+        } else if profile.gitDefaultRefIsRemoteHead {
+            ref = try await remoteHead(loc.actualURL)
         } else {
-            repository = cacheRepository(for: loc.actualURL, shallow: fetchesShallow(spec))
-            if let givenRef {
-                ref = givenRef
-            } else if profile.gitDefaultRefIsRemoteHead {
-                ref = try await remoteHead(loc.actualURL)
-            } else {
-                ref = "master"
-            }
-            try await update(repository: repository, url: loc.actualURL, ref: ref, rev: givenRev, spec: spec)
+            ref = "master"
         }
         if attrs["ref"] == nil { attrs["ref"] = .string(ref) }
+        return try await healingDamage(of: repository) { [attrs] in
+            try await update(repository: repository, url: loc.actualURL, ref: ref, rev: givenRev, spec: spec)
+            return try await fetchRef(input, attrs: attrs, spec: spec, repository: repository, url: loc.actualURL, ref: ref, capture: capture)
+        }
+    }
 
+    /// Finds `rev` (or the commit `ref` names) in `repository` and hashes it.
+    private func fetchRef(
+        _ input: Input, attrs: Attrs, spec: GitInput, repository: String, url: String, ref: String, capture: [String]
+    ) async throws -> FetchedSource {
         let object: GitObjectID
-        if let givenRev, let id = GitObjectID(givenRev) {
+        if let givenRev = input.common.rev?.hex, let id = GitObjectID(givenRev) {
             guard try await git.contains(id, in: repository) else {
-                throw GitTransportError.revisionNotInRef(rev: givenRev, ref: ref, url: loc.actualURL)
+                throw GitTransportError.revisionNotInRef(rev: givenRev, ref: ref, url: url)
             }
             object = id
         } else {
             let resolved = try await git.resolve(ref: localRefName(ref), in: repository)
             object = profile.annotatedTagsPeeled ? resolved.commit : resolved.object
         }
-        return try await fetchCommit(
-            input, attrs: attrs, spec: spec, repository: repository, url: loc.actualURL, object: object, capture: capture)
+        return try await fetchCommit(input, attrs: attrs, spec: spec, repository: repository, url: url, object: object, capture: capture)
     }
 
     /// The `ref` recorded for a clean local work tree without one: 2.8 the abbreviated branch
@@ -137,14 +144,18 @@ struct GitFetcher: Sendable {
 
     /// One cache repository is updated by one fetch at a time: two inputs of the same
     /// repository (other refs, other revs) are fetched in parallel by the locker's prefetch,
-    /// and libgit2 cannot create or fetch into one repository concurrently.
+    /// and libgit2 cannot create or fetch into one repository concurrently. Within the
+    /// process this lock orders the tasks; across processes sharing the cache, the
+    /// transport's ``GitTransport/withRepositoryLock(_:_:)``.
     static let repositoryLocks = KeyedLock()
 
     /// Fetches into the bare cache when the answer may have moved (no `rev`), the `rev` is
     /// missing, or all refs are wanted.
     func update(repository: String, url: String, ref: String, rev: String?, spec: GitInput) async throws {
         try await Self.repositoryLocks.withLock(repository) {
-            try await updateLocked(repository: repository, url: url, ref: ref, rev: rev, spec: spec)
+            try await git.withRepositoryLock(repository) {
+                try await updateLocked(repository: repository, url: url, ref: ref, rev: rev, spec: spec)
+            }
         }
     }
 

@@ -78,6 +78,11 @@ struct TarballFetcher: Sendable {
         if let cached, cached.covers(capture), let etag = cached.facts["etag"] { request.ifNoneMatch = etag }
         let result = try await transports.archives.download(request, mode: mode)
         let link = profile.honoursImmutableLinkHeader ? Self.immutableLink(result.response) : nil
+        // The immutable URL becomes the locked input: like a redirect, it may name only
+        // http(s), never a local file the next fetch would read.
+        if let link, let scheme = URLParts(link)?.scheme, scheme != "http", scheme != "https" {
+            throw HTTPTransportError.unsupportedProtocol(url: url, redirectedTo: link)
+        }
         let d: Downloaded
         switch result.content {
         case .notModified:

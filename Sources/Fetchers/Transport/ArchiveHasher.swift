@@ -124,6 +124,8 @@ public enum ArchiveError: UserFacingError, Equatable {
     case unsupportedEntry(source: String, path: String)
     case read(source: String, message: String)
     case spool(message: String)
+    /// The archive unpacks to more than `limit` bytes (the `max-unpacked-size` setting).
+    case unpackedSizeLimit(source: String, limit: UInt64)
 
     public var description: String {
         switch self {
@@ -136,6 +138,8 @@ public enum ArchiveError: UserFacingError, Equatable {
         case .unsupportedEntry(let s, let p): "archive '\(s)' contains entry '\(p)' of an unsupported type"
         case .read(let s, let m): "failed to read archive '\(s)': \(m)"
         case .spool(let m): "failed to spool archive contents: \(m)"
+        case .unpackedSizeLimit(let s, let limit):
+            "'\(s)' unpacks to more than \(limit) bytes, the limit set by 'max-unpacked-size'"
         }
     }
 }

@@ -305,6 +305,15 @@ public protocol GitTransport: Sendable {
 
     /// The tracked files of a checkout that differ from HEAD (nil: not supported).
     func workTreeChanges(at path: String) async throws -> GitWorkTreeChanges?
+
+    /// Runs `body` holding the exclusive lock on the cache repository at `repository` that
+    /// every process sharing the cache honours; creating and fetching into a cache
+    /// repository happen only under it. Waiting for it never blocks the cooperative pool.
+    func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T) async throws -> T
+
+    /// A description of damage found in the repository at `repository` (references that
+    /// point at missing or unreadable objects, a repository that no longer opens), or nil.
+    func damage(in repository: String) async -> String?
 }
 
 extension GitTransport {
@@ -315,6 +324,14 @@ extension GitTransport {
     ) async throws -> [UInt8]? {
         try await readFile(path, at: rev, in: repository)
     }
+
+    /// No inter-process lock (transports that keep no shared cache, test fakes).
+    public func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await body()
+    }
+
+    /// No check (test fakes).
+    public func damage(in repository: String) async -> String? { nil }
 }
 
 /// The tracked files of a non-bare checkout that differ from HEAD (`/`-separated paths).

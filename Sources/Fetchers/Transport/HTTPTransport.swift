@@ -147,6 +147,9 @@ public enum HTTPTransportError: UserFacingError, Equatable {
     case truncated(url: String, received: UInt64, expected: UInt64?)
     case timedOut(url: String, message: String)
     case tooManyRedirects(url: String)
+    /// The URL's scheme is not one the transport reads, or a redirect led to a scheme other
+    /// than http or https (`redirectedTo` is that location).
+    case unsupportedProtocol(url: String, redirectedTo: String?)
     case invalidURL(String)
     case cancelled(url: String)
 
@@ -169,6 +172,10 @@ public enum HTTPTransportError: UserFacingError, Equatable {
             return "unable to download '\(url)': \(message)"
         case .tooManyRedirects(let url):
             return "unable to download '\(url)': too many redirects"
+        case .unsupportedProtocol(let url, nil):
+            return "unable to download '\(url)': Unsupported protocol"
+        case .unsupportedProtocol(let url, let location?):
+            return "unable to download '\(url)': redirected to '\(location)': Unsupported protocol (only http and https redirects are followed)"
         case .invalidURL(let url):
             return "invalid URL '\(url)'"
         case .cancelled(let url):

@@ -47,6 +47,8 @@ struct CommandContext {
         if let netrc = settings.netrcFile, FileManager.default.fileExists(atPath: netrc) {
             transportSettings.http.netrcFile = netrc
         }
+        let reporter = StderrReporter()
+        transportSettings.http.retryWarning = { reporter.warning($0) }
         try NativeTransport.initialize(transportSettings)
         let parallel = lock?.maxConcurrentDownloads ?? (settings.httpConnections > 0 ? settings.httpConnections : 25)
         // Each transfer blocks one thread while it waits on the network: give HTTP a pool as
@@ -54,11 +56,12 @@ struct CommandContext {
         transportSettings.http.executor = BlockingExecutor(threads: max(4, 2 * parallel))
         let http = CurlHTTPTransport(configuration: transportSettings.http)
         let transports = Transports(
-            http: http, archives: LibArchiveHasher(http: http, maxConcurrentDownloads: max(1, min(parallel, 16))),
+            http: http,
+            archives: LibArchiveHasher(
+                http: http, maxConcurrentDownloads: max(1, min(parallel, 16)), maxUnpackedSize: try settings.maxUnpackedSize()),
             git: makeGitTransport(transportSettings.git), upload: CurlUploader(configuration: transportSettings.http))
         fetchSettings.factCache = try factCacheSettings(settings)
 
-        let reporter = StderrReporter()
         let registries = try await loadRegistries(
             env: env, settings: settings, profile: profile, http: http, lock: lock, reporter: reporter)
         let aliases = StorePathAliases()

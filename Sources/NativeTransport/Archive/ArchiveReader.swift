@@ -115,25 +115,43 @@ final class ArchiveReadHandle {
             mode: UInt32(archive_entry_mode(entry)),
             mtime: archive_entry_mtime_is_set(entry) != 0 ? Int64(archive_entry_mtime(entry)) : nil,
             symlinkTarget: bytes(archive_entry_symlink(entry)),
-            hardlinkTarget: bytes(archive_entry_hardlink(entry)))
+            hardlinkTarget: bytes(archive_entry_hardlink(entry)),
+            size: archive_entry_size_is_set(entry) != 0 ? Int64(archive_entry_size(entry)) : nil)
     }
 
-    /// Streams the current entry's data (sparse holes come back as zeros).
-    func readData(into buffer: inout [UInt8], _ consume: (UnsafeRawBufferPointer) throws -> Void) throws -> UInt64 {
-        var total: UInt64 = 0
-        try buffer.withUnsafeMutableBytes { buf in
-            while true {
-                let n = archive_read_data(pointer, buf.baseAddress, buf.count)
-                if n == 0 { break }
-                if n < 0 {
-                    if n == Int(ARCHIVE_WARN) { continue }
-                    throw lastError()
-                }
-                try consume(UnsafeRawBufferPointer(rebasing: buf[0..<n]))
-                total += UInt64(n)
+    /// Streams the current entry's data as `tar -x` writes it: a sparse entry's holes (between
+    /// libarchive's data blocks, and after the last block up to the entry's size) come back
+    /// as runs of zeros, passed to `zeros` instead of `consume`.
+    func readData(
+        size: Int64?, _ consume: (UnsafeRawBufferPointer) throws -> Void, zeros: (UInt64) throws -> Void
+    ) throws -> UInt64 {
+        var position: Int64 = 0
+        while true {
+            var block: UnsafeRawPointer? = nil
+            var length = 0
+            var offset: la_int64_t = 0
+            let r = archive_read_data_block(pointer, &block, &length, &offset)
+            if r == ARCHIVE_EOF { break }
+            if r == ARCHIVE_WARN && length == 0 { continue }
+            guard r == ARCHIVE_OK || r == ARCHIVE_WARN else { throw lastError() }
+            // Blocks arrive in increasing offsets; a gap is a hole.
+            if offset > position {
+                try zeros(UInt64(offset - position))
+                position = offset
+            }
+            guard offset == position else {
+                throw ArchiveError.read(source: source, message: "overlapping data blocks in a sparse entry")
+            }
+            if let block, length > 0 {
+                try consume(UnsafeRawBufferPointer(start: block, count: length))
+                position += Int64(length)
             }
         }
-        return total
+        if let size, size > position {
+            try zeros(UInt64(size - position))
+            position = size
+        }
+        return UInt64(position)
     }
 }
 
@@ -146,4 +164,6 @@ struct ArchiveEntryInfo {
     var mtime: Int64?
     var symlinkTarget: [UInt8]?
     var hardlinkTarget: [UInt8]?
+    /// The size of the extracted file (for a sparse entry: holes included); nil if unknown.
+    var size: Int64?
 }

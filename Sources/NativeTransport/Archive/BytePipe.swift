@@ -9,6 +9,10 @@ import Foundation
 /// queue is empty. Either side can end the pipe: ``finish()`` / ``fail(_:)`` from the
 /// producer, ``abandon(_:)`` from the consumer (the producer's next write then throws,
 /// which aborts the download).
+///
+/// When the transport retries a transfer that already delivered bytes, ``restart()`` drops
+/// what is queued and makes the consumer's next read throw ``Restarted``: the consumer then
+/// starts over from the first byte of the new attempt, so a partial body is never hashed.
 final class BytePipe: HTTPBodySink, @unchecked Sendable {
     // @unchecked: all mutable state is guarded by `condition`.
     private let condition = NSCondition()
@@ -19,6 +23,7 @@ final class BytePipe: HTTPBodySink, @unchecked Sendable {
     private var discarding = false
     private var producerError: (any Error)?
     private var consumerError: (any Error)?
+    private var restartPending = false
     private let capacity: Int
     /// Total bytes written (for `file` mode sizes and tests).
     private(set) var totalWritten: UInt64 = 0
@@ -26,6 +31,9 @@ final class BytePipe: HTTPBodySink, @unchecked Sendable {
     init(capacity: Int = 4 << 20) { self.capacity = capacity }
 
     struct Abandoned: Error {}
+
+    /// Thrown to the consumer when the producer restarted the body: begin again.
+    struct Restarted: Error {}
 
     // MARK: Producer
 
@@ -45,8 +53,22 @@ final class BytePipe: HTTPBodySink, @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Retrying after bytes went into the pipe is impossible: the consumer already read them.
-    func restart() -> Bool { false }
+    /// The transport retries from the start: the consumer is told to start over. A consumer
+    /// that already has its whole archive (discarding the rest) keeps its result; one that
+    /// gave up cannot restart.
+    func restart() -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if consumerError != nil { return false }
+        totalWritten = 0
+        if discarding { return true }
+        chunks.removeAll()
+        head = 0
+        queued = 0
+        restartPending = true
+        condition.broadcast()
+        return true
+    }
 
     func finish() {
         condition.lock()
@@ -65,11 +87,16 @@ final class BytePipe: HTTPBodySink, @unchecked Sendable {
 
     // MARK: Consumer
 
-    /// The next chunk, or nil at the end. Throws the producer's error.
+    /// The next chunk, or nil at the end. Throws the producer's error, or ``Restarted``
+    /// once after a restart (before any byte of the new attempt).
     func next() throws -> [UInt8]? {
         condition.lock()
         defer { condition.unlock() }
-        while head == chunks.count && !finished { condition.wait() }
+        while head == chunks.count && !finished && !restartPending { condition.wait() }
+        if restartPending {
+            restartPending = false
+            throw Restarted()
+        }
         if head < chunks.count {
             let c = chunks[head]
             head += 1

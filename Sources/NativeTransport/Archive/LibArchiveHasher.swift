@@ -19,29 +19,32 @@ public final class LibArchiveHasher: ArchiveHasher {
     private let consumers: BlockingExecutor
     private let fileExecutor: BlockingExecutor
     private let limiter: AsyncLimiter
-    private let spoolDirectory: String?
+    private let spool: SpoolFile.Settings
 
     /// - Parameters:
     ///   - http: the transport that downloads.
     ///   - maxConcurrentDownloads: downloads hashed at the same time (more wait their turn).
     ///   - spoolDirectory: where the unlinked spool files go (default `$TMPDIR` or `/tmp`).
+    ///   - maxUnpackedSize: the most bytes one archive may unpack to (or one `file` download
+    ///     may have); past it the hashing fails with ``ArchiveError/unpackedSizeLimit(source:limit:)``.
+    ///     nil: no bound.
     ///   - executor: where local archive files are read.
     public init(
         http: any HTTPTransport, maxConcurrentDownloads: Int = 8, spoolDirectory: String? = nil,
-        executor: BlockingExecutor = .shared
+        maxUnpackedSize: UInt64? = nil, executor: BlockingExecutor = .shared
     ) {
         self.http = http
         let n = max(1, maxConcurrentDownloads)
         self.consumers = BlockingExecutor(threads: n)
         self.limiter = AsyncLimiter(limit: n)
-        self.spoolDirectory = spoolDirectory
+        self.spool = SpoolFile.Settings(directory: spoolDirectory, limit: maxUnpackedSize)
         self.fileExecutor = executor
     }
 
     public func hashArchive(atPath path: String, options: ArchiveOptions) async throws -> ArchiveHashResult {
-        let spoolDirectory = self.spoolDirectory
+        let spool = self.spool
         return try await runCancellable(on: fileExecutor) { flag in
-            try ArchiveTreeHashing.hash(input: .file(path), options: options, spoolDirectory: spoolDirectory, flag: flag)
+            try ArchiveTreeHashing.hash(input: .file(path), options: options, spool: spool, flag: flag)
         }
     }
 
@@ -53,20 +56,21 @@ public final class LibArchiveHasher: ArchiveHasher {
 
     private func pipeline(_ request: HTTPRequest, mode: DownloadHashMode) async throws -> DownloadHashResult {
         let pipe = BytePipe()
-        let spoolDirectory = self.spoolDirectory
+        let spool = self.spool
+        let url = request.url
         // The consumer is started first; it blocks on the pipe until bytes arrive.
         async let consumed: DownloadHashResult.Content = runCancellable(on: consumers) { flag in
             do {
-                let content: DownloadHashResult.Content
-                switch mode {
-                case .archive(let options):
-                    content = .archive(
-                        try ArchiveTreeHashing.hash(input: .pipe(pipe, first: nil), options: options, spoolDirectory: spoolDirectory, flag: flag))
-                case .file:
-                    content = try ArchiveTreeHashing.hashSingleFile(pipe: pipe, spoolDirectory: spoolDirectory)
+                // A retried transfer restarts the pipe: hashing begins again from scratch.
+                while true {
+                    do {
+                        let content = try Self.consume(pipe, mode: mode, url: url, spool: spool, flag: flag)
+                        pipe.discardRemaining()
+                        return content
+                    } catch is BytePipe.Restarted {
+                        continue
+                    }
                 }
-                pipe.discardRemaining()
-                return content
             } catch {
                 pipe.abandon(error)
                 throw error
@@ -90,22 +94,34 @@ public final class LibArchiveHasher: ArchiveHasher {
         }
         return DownloadHashResult(response: response, content: try await consumed)
     }
+
+    /// One pass of the consumer over the body in `pipe`.
+    private static func consume(
+        _ pipe: BytePipe, mode: DownloadHashMode, url: String, spool: SpoolFile.Settings, flag: CancellationFlag
+    ) throws -> DownloadHashResult.Content {
+        switch mode {
+        case .archive(let options):
+            return .archive(try ArchiveTreeHashing.hash(input: .pipe(pipe, first: nil), options: options, spool: spool, flag: flag))
+        case .file:
+            return try ArchiveTreeHashing.hashSingleFile(pipe: pipe, url: url, spool: spool)
+        }
+    }
 }
 
 /// The blocking hashing steps shared by files and downloads.
 enum ArchiveTreeHashing {
     static func hash(
-        input: ArchiveInput, options: ArchiveOptions, spoolDirectory: String?, flag: CancellationFlag
+        input: ArchiveInput, options: ArchiveOptions, spool settings: SpoolFile.Settings, flag: CancellationFlag
     ) throws -> ArchiveHashResult {
         let reader = try ArchiveReadHandle(source: options.sourceDescription)
-        let spool = try SpoolFile(directory: spoolDirectory)
+        let spool = try SpoolFile(settings, source: options.sourceDescription)
         var zipSpool: SpoolFile?
         if case .pipe(let pipe, _) = input {
             // Zip keeps modes and symlink flags in the central directory at the end, so a
             // zip is spooled whole and read seekably (as Nix reads its downloaded file).
             let first = try pipe.next()
             if let first, first.starts(with: [0x50, 0x4b]) {
-                let whole = try SpoolFile(directory: spoolDirectory)
+                let whole = try SpoolFile(settings, source: options.sourceDescription)
                 try first.withUnsafeBytes { try whole.append($0) }
                 while let c = try pipe.next() { try c.withUnsafeBytes { try whole.append($0) } }
                 try reader.open(.descriptor(try whole.rewoundDescriptor()))
@@ -117,10 +133,9 @@ enum ArchiveTreeHashing {
             try reader.open(input)
         }
         let tree = ArchiveTree(source: options.sourceDescription, rejectEscapingSymlinks: options.rejectEscapingSymlinks)
-        var buffer = [UInt8](repeating: 0, count: 1 << 18)
         while let e = try reader.nextEntry() {
             if flag.isCancelled { throw CancellationError() }
-            try add(e, to: tree, reader: reader, spool: spool, buffer: &buffer)
+            try add(e, to: tree, reader: reader, spool: spool)
         }
         withExtendedLifetime(zipSpool) {}
         let top = try tree.treeRoot(options.topLevel)
@@ -144,7 +159,7 @@ enum ArchiveTreeHashing {
     }
 
     private static func add(
-        _ e: ArchiveEntryInfo, to tree: ArchiveTree, reader: ArchiveReadHandle, spool: SpoolFile, buffer: inout [UInt8]
+        _ e: ArchiveEntryInfo, to tree: ArchiveTree, reader: ArchiveReadHandle, spool: SpoolFile
     ) throws {
         let shown = String(decoding: e.path, as: UTF8.self)
         let comps = try tree.components(e.path)
@@ -159,7 +174,8 @@ enum ArchiveTreeHashing {
             }
             // Some formats (pax, cpio) may carry data with the link; it then replaces the contents.
             let offset = spool.size
-            let size = try reader.readData(into: &buffer) { try spool.append($0) }
+            // No padding to the header's size here: a link's size field need not describe data.
+            let size = try reader.readData(size: nil, { try spool.append($0) }, zeros: { try spool.appendZeros($0) })
             let kind: ArchiveTree.Node.Kind
             if size > 0, case .regular(let x, _, _) = target.kind {
                 kind = .regular(executable: x, offset: offset, size: size)
@@ -172,7 +188,7 @@ enum ArchiveTreeHashing {
         switch e.type {
         case .regular:
             let offset = spool.size
-            let size = try reader.readData(into: &buffer) { try spool.append($0) }
+            let size = try reader.readData(size: e.size, { try spool.append($0) }, zeros: { try spool.appendZeros($0) })
             try tree.add(comps, kind: .regular(executable: e.mode & 0o100 != 0, offset: offset, size: size), mtime: e.mtime, shownPath: shown)
         case .directory:
             try tree.add(comps, kind: .directory, mtime: e.mtime, shownPath: shown)
@@ -185,8 +201,8 @@ enum ArchiveTreeHashing {
 
     /// `file` mode: the whole body as one regular file (its size is known only at the end,
     /// and NAR writes it first, so the body is spooled).
-    static func hashSingleFile(pipe: BytePipe, spoolDirectory: String?) throws -> DownloadHashResult.Content {
-        let spool = try SpoolFile(directory: spoolDirectory)
+    static func hashSingleFile(pipe: BytePipe, url: String, spool settings: SpoolFile.Settings) throws -> DownloadHashResult.Content {
+        let spool = try SpoolFile(settings, source: url)
         while let chunk = try pipe.next() { try chunk.withUnsafeBytes { try spool.append($0) } }
         let size = spool.size
         var writer = NARWriter(sink: SHA256Sink())

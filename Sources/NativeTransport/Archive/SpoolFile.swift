@@ -6,13 +6,27 @@ import Foundation
 ///
 /// Not Sendable: used by one thread at a time (the archive consumer, then the NAR writer).
 final class SpoolFile {
+    /// Where spool files go and how much one input may put in them.
+    struct Settings: Sendable {
+        /// Default `$TMPDIR` or `/tmp`.
+        var directory: String?
+        /// The most bytes one spool may hold (nil: no bound); past it appends throw
+        /// ``ArchiveError/unpackedSizeLimit(source:limit:)``.
+        var limit: UInt64?
+    }
+
     private let fd: Int32
+    private let limit: UInt64?
+    private let source: String
     private var buffer: [UInt8] = []
     private var flushedSize: UInt64 = 0
     private static let bufferSize = 1 << 20
 
-    init(directory: String? = nil) throws {
-        let dir = directory ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+    /// - Parameter source: the archive or URL named when the limit is exceeded.
+    init(_ settings: Settings, source: String) throws {
+        let dir = settings.directory ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        limit = settings.limit
+        self.source = source
         var template = Array("\(dir)/flakelock-spool-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw ArchiveError.spool(message: "cannot create a temporary file in '\(dir)': \(String(cString: strerror(errno)))") }
@@ -26,7 +40,12 @@ final class SpoolFile {
     /// Current end offset (where the next append lands).
     var size: UInt64 { flushedSize + UInt64(buffer.count) }
 
+    private func reserve(_ count: UInt64) throws {
+        if let limit, size + count > limit { throw ArchiveError.unpackedSizeLimit(source: source, limit: limit) }
+    }
+
     func append(_ bytes: UnsafeRawBufferPointer) throws {
+        try reserve(UInt64(bytes.count))
         if buffer.count + bytes.count > Self.bufferSize { try flush() }
         if bytes.count >= Self.bufferSize {
             try writeAll(bytes)
@@ -34,6 +53,24 @@ final class SpoolFile {
         } else {
             buffer.append(contentsOf: bytes)
         }
+    }
+
+    /// Appends `count` zero bytes (a sparse file's hole). Long runs become a hole in the
+    /// spool itself, so they take no disk space.
+    func appendZeros(_ count: UInt64) throws {
+        guard count > 0 else { return }
+        try reserve(count)
+        if count < UInt64(Self.bufferSize) {
+            if buffer.count + Int(count) > Self.bufferSize { try flush() }
+            buffer.append(contentsOf: repeatElement(0, count: Int(count)))
+            return
+        }
+        try flush()
+        let end = flushedSize + count
+        guard ftruncate(fd, off_t(end)) == 0, lseek(fd, 0, SEEK_END) == off_t(end) else {
+            throw ArchiveError.spool(message: String(cString: strerror(errno)))
+        }
+        flushedSize = end
     }
 
     func flush() throws {

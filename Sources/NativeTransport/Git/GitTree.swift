@@ -128,7 +128,19 @@ struct GitTreePreparer {
         }
         let url = try Self.resolveSubmoduleURL(rawURL, superproject: ctx.url ?? sub.superprojectURL)
         let cache = sub.cacheRepository(url)
-        let repo = try GitRepositoryHandle(creatingBareAt: cache)
+        try fetchSubmodule(url, commit: commit, into: cache, path: path)
+        let reopened = try GitRepositoryHandle(openingAt: cache)
+        return try GitTreePreparer(options: options, remote: remote, flag: flag)
+            .prepare(repo: reopened, commit: commit, url: url, applyAttributes: false)
+    }
+
+    /// Creates the submodule's cache repository and fetches into it unless it has `commit`,
+    /// holding the cache repository's inter-process lock (on this blocking thread; nothing
+    /// else is locked meanwhile, so waiting cannot deadlock).
+    private func fetchSubmodule(_ url: String, commit: git_oid, into cache: String, path: String) throws {
+        let lock = try RepositoryFileLock.acquireBlocking(for: cache)
+        defer { withExtendedLifetime(lock) {} }
+        let repo = try (try? GitRepositoryHandle(openingAt: cache)) ?? GitRepositoryHandle(creatingBareAt: cache)
         var oid = commit
         var present = false
         repo.withHandle { r in
@@ -138,16 +150,14 @@ struct GitTreePreparer {
                 git_odb_free(odb)
             }
         }
-        if !present {
-            do {
-                try remote.fetch(url, into: cache, refspecs: ["refs/heads/*:refs/heads/*", "refs/tags/*:refs/tags/*"], shallow: false, fromUser: false, flag: flag)
-            } catch let e as GitTransportError {
-                throw GitTransportError.submodule(path: path, message: e.description)
-            }
+        if present { return }
+        do {
+            try remote.fetch(
+                url, into: cache, refspecs: ["refs/heads/*:refs/heads/*", "refs/tags/*:refs/tags/*"], shallow: false,
+                fromUser: false, flag: flag)
+        } catch let e as GitTransportError {
+            throw GitTransportError.submodule(path: path, message: e.description)
         }
-        let reopened = try GitRepositoryHandle(openingAt: cache)
-        return try GitTreePreparer(options: options, remote: remote, flag: flag)
-            .prepare(repo: reopened, commit: commit, url: url, applyAttributes: false)
     }
 
     /// Resolves a `.gitmodules` URL as git does: `./x` and `../x` are relative to the

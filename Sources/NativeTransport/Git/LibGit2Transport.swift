@@ -24,6 +24,16 @@ public final class LibGit2Transport: GitTransport {
         return try await runCancellable(on: executor, body)
     }
 
+    public func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        let lock = try await RepositoryFileLock.acquire(for: repository, executor: executor)
+        defer { withExtendedLifetime(lock) {} }
+        return try await body()
+    }
+
+    public func damage(in repository: String) async -> String? {
+        try? await run { _ in GitRepositoryCheck.damage(in: repository) }
+    }
+
     public func ensureBareRepository(at path: String) async throws {
         try await run { _ in
             if (try? GitRepositoryHandle(openingAt: path)) != nil { return }

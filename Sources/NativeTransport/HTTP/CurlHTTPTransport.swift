@@ -27,6 +27,9 @@ public struct HTTPConfiguration: Sendable {
     public var executor: BlockingExecutor
     /// A netrc file with credentials per host (Nix's `netrc-file`); nil: none.
     public var netrcFile: String?
+    /// Told about every retry, with Nix's wording (`unable to download '…': …; retrying in
+    /// 250 ms`); nil: retries are silent.
+    public var retryWarning: (@Sendable (String) -> Void)?
 
     public init(
         connectTimeout: Int = 0, stallTimeout: Int = 300, attempts: Int = 5, retryBaseDelay: Duration = .milliseconds(250),
@@ -66,7 +69,11 @@ public final class CurlHTTPTransport: HTTPTransport {
 
     public func get(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws -> HTTPResponse {
         try NativeTransport.ensureCurl()
-        guard let startOrigin = URLParts(request.url)?.origin else { throw HTTPTransportError.invalidURL(request.url) }
+        guard let start = URLParts(request.url) else { throw HTTPTransportError.invalidURL(request.url) }
+        guard HTTPSchemePolicy.requestSchemes.contains(start.scheme) else {
+            throw HTTPTransportError.unsupportedProtocol(url: request.url, redirectedTo: nil)
+        }
+        let startOrigin = start.origin
         var url = request.url
         var headers = request.headers
         var redirects = 0
@@ -81,6 +88,11 @@ public final class CurlHTTPTransport: HTTPTransport {
             case .redirect(let location):
                 redirects += 1
                 guard redirects <= configuration.maxRedirects else { throw HTTPTransportError.tooManyRedirects(url: request.url) }
+                // A server may send us on only to http(s): never to `file://` (a local file
+                // hashed as the input) or any other scheme libcurl might know.
+                guard let next = URLParts(location), HTTPSchemePolicy.redirectSchemes.contains(next.scheme) else {
+                    throw HTTPTransportError.unsupportedProtocol(url: request.url, redirectedTo: location)
+                }
                 if URLParts(location)?.origin != startOrigin { headers.removeAll { $0.isSensitive } }
                 url = location
             }
@@ -121,10 +133,29 @@ public final class CurlHTTPTransport: HTTPTransport {
                     guard wait <= configuration.maxRetryAfter else { throw failure.error }
                     delay = max(delay, wait)
                 }
+                let ms = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
+                configuration.retryWarning?("\(failure.error); retrying in \(ms) ms")
                 try await Task.sleep(for: delay)
             }
         }
     }
+}
+
+/// Which URL schemes a transfer may touch. `file://` is read only when the request itself
+/// names it; redirects lead only to http and https (as Nix, whose libcurl answers any other
+/// scheme with "Unsupported protocol"). ``CurlTransfer`` restricts libcurl's own protocol
+/// sets the same way, so the rule holds even if libcurl were to follow a redirect itself.
+enum HTTPSchemePolicy {
+    static let requestSchemes: Set<String> = ["http", "https", "file"]
+    static let redirectSchemes: Set<String> = ["http", "https"]
+
+    /// libcurl's `CURLOPT_PROTOCOLS_STR` for a request: only the request's own scheme.
+    static func curlProtocols(forRequestURL url: String) -> String {
+        URLParts(url)?.scheme == "file" ? "file" : "http,https"
+    }
+
+    /// libcurl's `CURLOPT_REDIR_PROTOCOLS_STR`.
+    static let curlRedirectProtocols = "http,https"
 }
 
 /// The result of one HTTP exchange (one hop, one attempt).

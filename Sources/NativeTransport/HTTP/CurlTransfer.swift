@@ -118,7 +118,8 @@ struct CurlTransfer {
         try handle.set(CURLOPT_FOLLOWLOCATION, 0)
         try handle.set(CURLOPT_NOSIGNAL, 1)
         try handle.set(CURLOPT_USERAGENT, userAgent)
-        try handle.set(CURLOPT_PROTOCOLS_STR, "http,https,file")
+        try handle.set(CURLOPT_PROTOCOLS_STR, HTTPSchemePolicy.curlProtocols(forRequestURL: url))
+        try handle.set(CURLOPT_REDIR_PROTOCOLS_STR, HTTPSchemePolicy.curlRedirectProtocols)
         if configuration.connectTimeout > 0 { try handle.set(CURLOPT_CONNECTTIMEOUT, configuration.connectTimeout) }
         if configuration.stallTimeout > 0 {
             try handle.set(CURLOPT_LOW_SPEED_LIMIT, 1)
