@@ -187,7 +187,10 @@ public actor SourceFetcher {
         case .path(let spec):
             source = try await PathFetcher(settings: settings, aliases: aliases)
                 .fetch(input, spec, parentDirectory: parentDirectory, capture: capture)
-        case .indirect, .hg, .unsupported:
+        case .hg(let spec):
+            source = try await MercurialFetcher(settings: settings, reporter: reporter, cache: cache)
+                .fetch(input, spec, capture: capture)
+        case .indirect, .unsupported:
             throw FetchError.unsupportedInput(input.description)
         }
         return FetchResult(

@@ -163,12 +163,13 @@ public struct FlakeLockSession: Sendable {
         return result
     }
 
-    /// Only a local top-level flake can have its lock written: `path:`, or `git+file`
-    /// without `ref`/`rev` (spec §5.2 step 8).
+    /// Only a local top-level flake can have its lock written: `path:`, or `git+file` or
+    /// `hg+file` without `ref`/`rev` (spec §5.2 step 8).
     func isWritableTop(_ ref: FlakeRef) -> Bool {
         switch ref.input.spec {
         case .path: return true
         case .git(let g): return g.url.hasPrefix("file:") && ref.input.common.ref == nil && ref.input.common.rev == nil
+        case .hg(let h): return h.url.hasPrefix("file:") && ref.input.common.ref == nil && ref.input.common.rev == nil
         default: return false
         }
     }

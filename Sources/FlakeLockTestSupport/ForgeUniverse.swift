@@ -38,7 +38,7 @@ public final class ForgeUniverse: @unchecked Sendable {
 
     private var counter: Int64 = 0
     /// (repo, id or sha) → sha
-    private var revs: [String: String] = [:]
+    var revs: [String: String] = [:]
     /// (repo, sha) → the files of that commit
     private var trees: [String: [String: Entry]] = [:]
     private var dates: [String: Int64] = [:]

@@ -60,6 +60,9 @@ extension CompatProfile {
         pathOverwritesLastModified: false,
         tarballAllowsMultipleTopLevelEntries: true,
         honoursImmutableLinkHeader: true,
+        hgURLKeepsQuery: true,
+        hgRevCountCountsAncestors: false,
+        hgLocalLocksWorkingParent: false,
         creatingLockFileMessage: .withDiff,
         lockFilePathQuote: "\"",
         metadataShowsDates: true,
@@ -129,6 +132,9 @@ extension CompatProfile {
         pathOverwritesLastModified: true,
         tarballAllowsMultipleTopLevelEntries: false,
         honoursImmutableLinkHeader: false,
+        hgURLKeepsQuery: false,
+        hgRevCountCountsAncestors: false,
+        hgLocalLocksWorkingParent: false,
         creatingLockFileMessage: .withoutDiff,
         lockFilePathQuote: "'",
         metadataShowsDates: false,
@@ -171,6 +177,11 @@ extension CompatProfile {
         p.metadataShowsDates = false
         p.deprecatesUpdateInputFlag = false
         p.dirtyGitTreeFingerprint = false
+        // lix/libfetchers/mercurial.cc (lix-project/lix): `url.base`, ancestor counts, and
+        // the working directory's parent for clean local repositories.
+        p.hgURLKeepsQuery = false
+        p.hgRevCountCountsAncestors = true
+        p.hgLocalLocksWorkingParent = true
         return p
     }()
 

@@ -147,6 +147,16 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     public var tarballAllowsMultipleTopLevelEntries: Bool
     /// `Link: <…>; rel="immutable"` is honoured (§9 row 8).
     public var honoursImmutableLinkHeader: Bool
+    /// Mercurial: hg contacts the input's whole URL, query included (current, since
+    /// NixOS/nix 4077aa43 in 2.26), instead of the URL without query and fragment (2.8's
+    /// `url.base`). The cache repository is keyed by that URL too.
+    public var hgURLKeepsQuery: Bool
+    /// Mercurial: `revCount` is the number of ancestors including the changeset (Lix,
+    /// `count(revset('::rev'))`), not hg's local revision number (Nix: 0 for a first commit).
+    public var hgRevCountCountsAncestors: Bool
+    /// Mercurial: a clean local working directory without `ref`/`rev` is locked at its
+    /// parent changeset and branch (Lix, `hg identify -r .`), not at the tip of `default`.
+    public var hgLocalLocksWorkingParent: Bool
 
     // MARK: - Output (§8)
 

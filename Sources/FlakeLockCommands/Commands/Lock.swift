@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fetchers
 import FlakeLockCore
 import FlakeModel
 
@@ -113,6 +114,14 @@ enum LockRunner {
         let session = FlakeLockSession(profile: ctx.profile, fetcher: ctx.fetcher, reporter: ctx.reporter, probe: ctx.probe)
         let result = try await session.lock(ref, flags: flags)
         guard result.written, let path = result.lockFilePath, flags.outputLockFilePath == nil else { return }
+        if case .hg(let hg) = ref.input.spec, let repository = MercurialLocation.localPath(hg.url) {
+            if let rev = try await LockFileCommitter.markChangedInMercurial(
+                path: path, repository: repository, commit: flags.commitLockFile, created: result.created,
+                diff: result.diff, summary: ctx.settings.commitLockFileSummary)
+            {
+                ctx.reporter.warning("committed new revision '\(rev)'")
+            }
+        }
         if case .git = ref.input.spec {
             try LockFileCommitter.intentToAdd(path: path, forceIgnored: !ctx.profile.lockNodesHaveParent)
             if flags.commitLockFile,

@@ -58,4 +58,34 @@ enum LockFileCommitter {
         try git(["commit", "-m", message, "--", rel], in: tree)
         return try git(["rev-parse", "HEAD"], in: tree).trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    // MARK: - Mercurial
+
+    /// A top-level `hg+file` flake: Nix runs `hg add` on the lock file it wrote, and with
+    /// `--commit-lock-file` commits just that file (`markChangedFile` in
+    /// `src/libfetchers/mercurial.cc`). Returns the new changeset when it committed.
+    static func markChangedInMercurial(
+        path: String, repository: String, commit: Bool, created: Bool, diff: String, summary: String
+    ) async throws -> String? {
+        try await hg(["add", path])
+        guard commit else { return nil }
+        let rel = String(path.dropFirst(repository.count + 1))
+        let first = summary.isEmpty ? "\(rel): \(created ? "Add" : "Update")" : summary
+        try await hg(["commit", path, "-m", "\(first)\n\nFlake lock file updates:\n\n\(diff)"])
+        return try await hg(["log", "-R", repository, "-r", ".", "--template", "{node}"])
+    }
+
+    @discardableResult
+    static func hg(_ args: [String]) async throws -> String {
+        let out = try await ExternalCommand.run("hg", args, environment: ["HGPLAIN": ""])
+        guard out.succeeded else { throw ProgramFailed(program: "hg", command: args.joined(separator: " "), output: out.stderr) }
+        return out.stdoutText
+    }
+
+    struct ProgramFailed: UserFacingError {
+        var program: String
+        var command: String
+        var output: String
+        var description: String { "program '\(program)' failed (\(command)): \(output)" }
+    }
 }

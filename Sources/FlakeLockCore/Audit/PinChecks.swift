@@ -31,6 +31,8 @@ struct PinChecks {
             add(.dirty, "\(name) was locked from a dirty Git tree (\(dirty))", ["dirtyRev": dirty])
         } else if case .git = pin.locked.input.spec, attrs["rev"] == nil {
             add(.dirty, "\(name) is a Git input without a rev (an uncommitted work tree)")
+        } else if case .hg = pin.locked.input.spec, attrs["rev"] == nil {
+            add(.dirty, "\(name) is a Mercurial input without a rev (an uncommitted working directory)")
         }
         if case .tarball(let t) = pin.locked.input.spec, !Self.isImmutableTarball(t.url, attrs: attrs) {
             add(.mutableURL, "\(name) is a plain download URL, not an immutable link; its content can change",

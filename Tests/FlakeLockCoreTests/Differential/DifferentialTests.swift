@@ -27,3 +27,12 @@ struct DifferentialGitTests {
         try runDifferential(scenario)
     }
 }
+
+/// MERCURIAL: the same comparison for hg+file inputs, both engines running Debian's `hg`.
+@Suite("Differential (Mercurial): Nix 2.8 vs flakelock", .serialized, .fakeForge())
+struct DifferentialMercurialTests {
+    @Test(arguments: DifferentialMercurialScenarios.all)
+    func mercurialScenario(_ scenario: DiffScenario) throws {
+        try runDifferential(scenario)
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+
+import FlakeLockTestSupport
+
+/// MERCURIAL scenarios: `hg+file` inputs, fetched by both engines with Debian's `hg`.
+/// Repositories live in `ROOT/repos/hg/NAME` (working directories with fixed dates, so the
+/// changesets are the same in both runs).
+enum DifferentialMercurialScenarios {
+    static let all: [DiffScenario] = [
+        firstLockAndUpdate, namedBranch, pinnedRev, nonFlake, nestedFlake, dirty, topLevel,
+    ]
+
+    static func repo(_ u: ForgeUniverse, _ name: String = "h") throws {
+        try u.hgCommit(name, id: "h1", files: ["flake.nix": leafFlake, ".hgignore": "^ignored$\n", "sub/flake.nix": leafFlake])
+        try u.hgCommit(name, id: "h2", files: ["x": "2\n"])
+        try u.hgCommit(name, id: "s1", branch: "stable", files: ["stable": "1\n"])
+        try u.hgTag(name, "v1", at: "h1")
+    }
+
+    /// First lock, a no-op lock, a new commit and `update`, then metadata.
+    static let firstLockAndUpdate = DiffScenario(
+        name: "hg: hg+file first lock, new commit + update",
+        setup: { u in
+            try repo(u)
+            try u.hgUpdate("h", to: "default")
+            try u.top(["flake.nix": flakeNix("h.url = \"hg+file://@ROOT@/repos/hg/h\";")])
+        },
+        steps: [
+            .lock,
+            .change("new commit on default") { u in try u.hgCommit("h", id: "h3", files: ["x": "3\n"]) },
+            .nix("flake lock", lockUnchanged: true),
+            .update,
+            .metadata,
+        ])
+
+    /// `ref` naming a branch, a tag (recorded as the tag's branch) and `default` explicitly.
+    static let namedBranch = DiffScenario(
+        name: "hg: named branch and tag via ref",
+        setup: { u in
+            try repo(u)
+            try u.top([
+                "flake.nix": flakeNix(
+                    """
+                    stable.url = "hg+file://@ROOT@/repos/hg/h?ref=stable";
+                    tag.url = "hg+file://@ROOT@/repos/hg/h?ref=v1";
+                    def.url = "hg+file://@ROOT@/repos/hg/h?ref=default";
+                    """)
+            ])
+        },
+        steps: [
+            .lock,
+            .change("new commit on stable") { u in try u.hgCommit("h", id: "s2", branch: "stable", files: ["stable": "2\n"]) },
+            .nix("flake lock --update-input stable"),
+            .update,
+        ])
+
+    /// `rev` with and without `ref`; a rev on another branch; a rev that does not exist.
+    static let pinnedRev = DiffScenario(
+        name: "hg: pinned rev",
+        setup: { u in
+            try repo(u)
+            try u.top([
+                "flake.nix": flakeNix(
+                    """
+                    r.url = "hg+file://@ROOT@/repos/hg/h?rev=@REV:hg/h:h1@";
+                    rs.url = "hg+file://@ROOT@/repos/hg/h?rev=@REV:hg/h:s1@";
+                    rref.url = "hg+file://@ROOT@/repos/hg/h?ref=default&rev=@REV:hg/h:h2@";
+                    """)
+            ])
+        },
+        steps: [
+            .lock,
+            .change("upstream moves") { u in try u.hgCommit("h", id: "h3", files: ["x": "3\n"]) },
+            .nix("flake update", lockUnchanged: true),
+            .change("a rev that does not exist") { u in
+                try u.editTop([
+                    "flake.nix": flakeNix("bad.url = \"hg+file://@ROOT@/repos/hg/h?rev=0123456789abcdef0123456789abcdef01234567\";")
+                ])
+            },
+            .nix("flake lock", expect: .failure, lockUnchanged: true),
+        ])
+
+    /// `flake = false` on a repository without flake.nix, with a `dir`-free subdirectory tree.
+    static let nonFlake = DiffScenario(
+        name: "hg: flake = false",
+        setup: { u in
+            try u.hgCommit("data", id: "d1", files: ["data/a.txt": "a\n", "run.sh": "#!/bin/sh\n"])
+            try u.top([
+                "flake.nix": flakeNix(
+                    """
+                    data = { url = "hg+file://@ROOT@/repos/hg/data"; flake = false; };
+                    """)
+            ])
+        },
+        steps: [
+            .lock,
+            .change("data moves") { u in try u.hgCommit("data", id: "d2", files: ["data/a.txt": nil, "b.txt": "b\n"]) },
+            .update,
+        ])
+
+    /// A flake in hg whose flake.nix has its own hg input, followed from the top.
+    static let nestedFlake = DiffScenario(
+        name: "hg: flake input with its own input",
+        setup: { u in
+            try u.hgCommit("leaf", id: "l1", files: ["flake.nix": leafFlake])
+            try u.hgCommit(
+                "mid", id: "m1",
+                files: ["flake.nix": flakeNix("leaf.url = \"hg+file://@ROOT@/repos/hg/leaf\";")])
+            try u.top(["flake.nix": flakeNix("mid.url = \"hg+file://@ROOT@/repos/hg/mid\";")])
+        },
+        steps: [
+            .lock,
+            .change("leaf moves; the top follows its own leaf") { u in
+                try u.hgCommit("leaf", id: "l2", files: ["x": "2\n"])
+                try u.editTop([
+                    "flake.nix": flakeNix(
+                        """
+                        mid.url = "hg+file://@ROOT@/repos/hg/mid";
+                        leaf.url = "hg+file://@ROOT@/repos/hg/leaf";
+                        mid.inputs.leaf.follows = "leaf";
+                        """)
+                ])
+            },
+            .lock,
+            .metadata,
+        ])
+
+    /// A working directory with uncommitted changes on `default`: 2.8 locks the tracked files
+    /// by their NAR hash (untracked and ignored files left out).
+    static let dirty = DiffScenario(
+        name: "hg: dirty working directory",
+        setup: { u in
+            try repo(u)
+            try u.hgUpdate("h", to: "default")
+            try u.top(["flake.nix": flakeNix("h.url = \"hg+file://@ROOT@/repos/hg/h\";")])
+        },
+        steps: [
+            .lock,
+            .change("the working directory becomes dirty") { u in
+                try u.hgDirty("h", ["x": "dirty\n", "untracked": "u\n", "ignored": "i\n"])
+            },
+            .update,
+            .metadata,
+        ])
+
+    /// The top-level flake in an hg working directory, named as `hg+file://…`: the lock file
+    /// is written there and `hg add`ed (so the next lock reads it from the now dirty tree),
+    /// then committed with `--commit-lock-file`.
+    static let topLevel = DiffScenario(
+        name: "hg: top-level flake in an hg working directory",
+        setup: { u in
+            try repo(u)
+            try u.hgUpdate("h", to: "default")
+            let top = try u.top(["flake.nix": flakeNix("h.url = \"hg+file://@ROOT@/repos/hg/h?ref=stable\";")])
+            try u.hgCommitDirectory(top, message: "init")
+        },
+        steps: [
+            .nixArgs(["flake", "lock", "hg+file://@ROOT@/top"]),
+            .nixArgs(["flake", "lock", "hg+file://@ROOT@/top"]),
+            .change("stable moves") { u in try u.hgCommit("h", id: "s2", branch: "stable", files: ["stable": "2\n"]) },
+            .nixArgs(["flake", "lock", "hg+file://@ROOT@/top", "--update-input", "h", "--commit-lock-file"]),
+            .nixArgs(["flake", "lock", "hg+file://@ROOT@/top"]),
+        ])
+}
