@@ -1,3 +1,4 @@
+import FlakeLockBasics
 import FlakeLockTestSupport
 import Foundation
 
@@ -34,10 +35,22 @@ struct IsolatedCLIEnvironment {
         try root.write("flake/flake.nix", "{\n  inputs = {\n\(inputs)\n  };\n  outputs = _: { };\n}\n")
     }
 
-    /// Runs `flakelock ARGS` in the flake directory.
-    func run(_ args: [String]) throws -> ProcessRunner.Output {
-        try BuiltBinary.runFlakelock(args, environment: variables, currentDirectory: flake)
+    /// Runs `flakelock ARGS` in the flake directory (or `directory`), waiting on a thread of
+    /// its own so that the test never blocks the cooperative pool other tests run on.
+    func run(_ args: [String], in directory: String? = nil) async throws -> ProcessRunner.Output {
+        let (variables, dir) = (variables, directory ?? flake)
+        return try await Self.processes.run {
+            try BuiltBinary.runFlakelock(args, environment: variables, currentDirectory: dir)
+        }
     }
+
+    /// Runs blocking fixture work (git, tar) off the cooperative pool.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await processes.run(body)
+    }
+
+    /// Threads that wait for the binary's processes and fixture commands.
+    static let processes = BlockingExecutor(threads: 8)
 
     /// The flake's lock file text, or nil.
     var lockText: String? { try? String(contentsOfFile: flake + "/flake.lock", encoding: .utf8) }

@@ -5,15 +5,18 @@ import Testing
 /// `lock` with inputs whose server answers with a redirect (or an immutable `Link`) into a
 /// local file: the lock fails naming both URLs and nothing is written.
 @Suite("Redirect schemes (CLI)") struct RedirectSchemeCLITests {
-    @Test func tarballAndFileInputsRedirectedToLocalFilesFail() throws {
+    @Test func tarballAndFileInputsRedirectedToLocalFilesFail() async throws {
         let env = try IsolatedCLIEnvironment()
         let secret = env.root.path + "/secret.tar"
         try env.root.write("src/dir/a", "local\n")
-        try FixtureShell.run(["tar", "-cf", secret, "-C", env.root.path + "/src", "dir"])
-        let server = try LoopbackHTTPServer()
+        let root = env.root.path
+        let served = root + "/served.tar"
         try env.root.write("ok/dir/b", "served\n")
-        let served = env.root.path + "/served.tar"
-        try FixtureShell.run(["tar", "-cf", served, "-C", env.root.path + "/ok", "dir"])
+        _ = try await IsolatedCLIEnvironment.offPool {
+            try FixtureShell.run(["tar", "-cf", secret, "-C", root + "/src", "dir"])
+            return try FixtureShell.run(["tar", "-cf", served, "-C", root + "/ok", "dir"])
+        }
+        let server = try LoopbackHTTPServer()
         try server.setRoutes([
             "/file": [.init(redirect: "file:///etc/passwd")],
             "/tarball.tar": [.init(status: 301, redirect: "file://" + secret)],
@@ -28,7 +31,7 @@ import Testing
         ]
         for c in cases {
             try env.writeFlake(inputs: "    a = { url = \"\(c.input)\"; flake = false; };")
-            let r = try env.run(["lock"])
+            let r = try await env.run(["lock"])
             #expect(r.status == 1, "\(c.input): \(r.stderr)")
             #expect(r.stderr.contains("'\(c.url)'"), "\(r.stderr)")
             #expect(r.stderr.contains("'\(c.location)'"), "\(r.stderr)")
@@ -37,11 +40,11 @@ import Testing
         }
     }
 
-    @Test func fileInputsThatSayFileAreStillRead() throws {
+    @Test func fileInputsThatSayFileAreStillRead() async throws {
         let env = try IsolatedCLIEnvironment()
         try env.root.write("data.txt", "data\n")
         try env.writeFlake(inputs: "    a = { url = \"file://\(env.root.path)/data.txt\"; flake = false; };")
-        let r = try env.run(["lock"])
+        let r = try await env.run(["lock"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(env.lockText?.contains("data.txt") == true)
     }

@@ -46,9 +46,9 @@ import Testing
         }
     }
 
-    @Test func concurrentProcessesShareOneCache() throws {
+    @Test func concurrentProcessesShareOneCache() async throws {
         let env = try IsolatedCLIEnvironment()
-        let up = try Upstreams(in: env)
+        let up = try await IsolatedCLIEnvironment.offPool { try Upstreams(in: env) }
         let processes = 4
         var flakes: [String] = []
         for p in 0..<processes {
@@ -62,16 +62,20 @@ import Testing
             if round % 2 == 0 {
                 try? FileManager.default.removeItem(atPath: env.cacheHome + "/flakelock")
             } else {
-                try up.advance(round)
+                try await IsolatedCLIEnvironment.offPool { try up.advance(round) }
             }
             for f in flakes { try? FileManager.default.removeItem(atPath: f + "/flake.lock") }
-            let results = Results(processes)
             let dirs = flakes
-            DispatchQueue.concurrentPerform(iterations: processes) { p in
-                results.set(p, Result { try BuiltBinary.runFlakelock(["lock"], environment: env.variables, currentDirectory: dirs[p]) })
+            let results = await withTaskGroup(of: (Int, Result<ProcessRunner.Output, any Error>).self) { group in
+                for p in 0..<processes {
+                    group.addTask { (p, await Result(catching: { try await env.run(["lock"], in: dirs[p]) })) }
+                }
+                var all: [Int: Result<ProcessRunner.Output, any Error>] = [:]
+                for await (p, r) in group { all[p] = r }
+                return (0..<processes).map { all[$0]! }
             }
             var locks: Set<String> = []
-            for (p, r) in results.all.enumerated() {
+            for (p, r) in results.enumerated() {
                 switch r {
                 case .success(let out) where out.status == 0:
                     locks.insert((try? String(contentsOfFile: flakes[p] + "/flake.lock", encoding: .utf8)) ?? "<missing>")
@@ -101,11 +105,11 @@ import Testing
     }
 
     @Test(arguments: Damage.allCases)
-    func damagedCacheRepositoriesHeal(damage: Damage) throws {
+    func damagedCacheRepositoriesHeal(damage: Damage) async throws {
         let env = try IsolatedCLIEnvironment()
-        let up = try Upstreams(in: env)
+        let up = try await IsolatedCLIEnvironment.offPool { try Upstreams(in: env) }
         try env.writeFlake(inputs: up.inputs)
-        let first = try env.run(["lock"])
+        let first = try await env.run(["lock"])
         try #require(first.status == 0, "\(first.stderr)")
         let good = try #require(env.lockText)
         let repos = try Self.cacheRepositories(env)
@@ -124,7 +128,7 @@ import Testing
         }
         if damage == .packsAndFetchCacheDeleted { try FileManager.default.removeItem(atPath: env.cacheHome + "/flakelock/v1") }
         try FileManager.default.removeItem(atPath: env.flake + "/flake.lock")
-        let healed = try env.run(["lock"])
+        let healed = try await env.run(["lock"])
         #expect(healed.status == 0, "\(healed.stderr)")
         #expect(env.lockText == good)
         for repo in repos {
@@ -133,21 +137,16 @@ import Testing
         }
         // Healed for good: the next run neither warns nor fails.
         try FileManager.default.removeItem(atPath: env.flake + "/flake.lock")
-        let again = try env.run(["lock"])
+        let again = try await env.run(["lock"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(!again.stderr.contains("damaged"), "\(again.stderr)")
         #expect(env.lockText == good)
     }
 }
 
-/// Results of concurrently run processes, by index.
-final class Results: @unchecked Sendable {
-    // @unchecked: `values` is guarded by `lock`.
-    private let lock = NSLock()
-    private var values: [Result<ProcessRunner.Output, any Error>?]
-    init(_ n: Int) { values = Array(repeating: nil, count: n) }
-    func set(_ i: Int, _ r: Result<ProcessRunner.Output, any Error>) { lock.withLock { values[i] = r } }
-    var all: [Result<ProcessRunner.Output, any Error>] {
-        lock.withLock { values.map { $0 ?? .failure(CocoaError(.featureUnsupported)) } }
+extension Result where Failure == any Error {
+    /// The result of an async throwing body.
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

@@ -41,7 +41,7 @@ import Testing
     @Test(arguments: Fault.allCases)
     func archiveDownloadsRetryFromTheStart(fault: Fault) async throws {
         let dir = try TT.Dir()
-        let f = try Self.fixtures(dir)
+        let f = try await TT.offPool { try Self.fixtures(dir) }
         let server = try LoopbackHTTPServer()
         // 60 bytes, and then half of the body (past the first gzip blocks and tar headers).
         let half = (try FileManager.default.attributesOfItem(atPath: f.tarGz)[.size] as? Int ?? 0) / 2
@@ -63,7 +63,7 @@ import Testing
     @Test(arguments: Fault.allCases)
     func fileDownloadsRetryFromTheStart(fault: Fault) async throws {
         let dir = try TT.Dir()
-        let f = try Self.fixtures(dir)
+        let f = try await TT.offPool { try Self.fixtures(dir) }
         let server = try LoopbackHTTPServer()
         try server.setRoutes(["/f": [fault.route(f.tarGz, bytes: 60), .init(bodyFile: f.tarGz)]])
         let hasher = LibArchiveHasher(http: try Self.http(fault))
@@ -75,8 +75,11 @@ import Testing
         let whole = try FileManager.default.attributesOfItem(atPath: f.tarGz)[.size] as? Int ?? -1
         #expect(size == UInt64(whole))
         let copy = dir.sub("copy")
-        try FileManager.default.copyItem(atPath: f.tarGz, toPath: copy)
-        #expect(narHash.sri == (try TT.expectedHash(ofPath: copy)))
+        let expected = try await TT.offPool {
+            try FileManager.default.copyItem(atPath: f.tarGz, toPath: copy)
+            return try TT.expectedHash(ofPath: copy)
+        }
+        #expect(narHash.sri == expected)
         #expect(try server.requests().count == 2)
     }
 
@@ -92,7 +95,7 @@ import Testing
     @Test(arguments: [Fault.truncated, Fault.reset])
     func aBodyThatAlwaysBreaksFailsAfterTheAttempts(fault: Fault) async throws {
         let dir = try TT.Dir()
-        let f = try Self.fixtures(dir)
+        let f = try await TT.offPool { try Self.fixtures(dir) }
         let server = try LoopbackHTTPServer()
         try server.setRoutes(["/a.tar.gz": [fault.route(f.tarGz, bytes: 60, times: nil)]])
         let warnings = WarningLog()

@@ -89,7 +89,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: tree, withIntermediateDirectories: true)
         try Data("x\n".utf8).write(to: URL(fileURLWithPath: tree + "/x"))
         let tarball = dir.sub("local.tar")
-        try FixtureShell.run(["tar", "-cf", tarball, "-C", dir.sub("tree"), "src"])
+        _ = try await TT.offPool { try FixtureShell.run(["tar", "-cf", tarball, "-C", dir.sub("tree"), "src"]) }
         let server = try LoopbackHTTPServer()
         try server.setRoutes(["/a.tar": [.init(redirect: "file://" + tarball)]])
         let hasher = LibArchiveHasher(http: try TT.http())

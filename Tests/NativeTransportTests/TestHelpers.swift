@@ -27,6 +27,14 @@ enum TT {
                 maxRetryAfter: maxRetryAfter, caFile: caFile, proxy: proxy))
     }
 
+    /// Runs blocking fixture work (git, tar, nix, file writes) on a thread of its own, so a
+    /// test never blocks the cooperative pool the transfers of other tests continue on.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await fixtureThreads.run(body)
+    }
+
+    private static let fixtureThreads = BlockingExecutor(threads: 4)
+
     /// A fresh temporary directory, removed at deinit.
     final class Dir: @unchecked Sendable {
         let path: String
