@@ -136,7 +136,8 @@ extension CompatProfile {
         metadataLockedURLOnlyIfLocked: false,
         updateTakesInputNames: false,
         deprecatesUpdateInputFlag: false,
-        errorStyle: .nix28)
+        errorStyle: .nix28,
+        untrustedFlakeConfigNamesFlag: false)
 
     /// Lix `main` (read from source, never run; best effort from the spec).
     public static let lix: CompatProfile = {

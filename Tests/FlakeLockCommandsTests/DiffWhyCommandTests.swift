@@ -21,7 +21,7 @@ struct DiffCommandTests {
     @Test func parsesArguments() throws {
         let cmd = try FlakeLockCommand.parseAsRoot(["diff", "HEAD~1", "HEAD", "--flake", "x", "--format", "json"])
         let diff = try #require(cmd as? FlakeLockCommand.Diff)
-        #expect(diff.old == "HEAD~1" && diff.new == "HEAD" && diff.flake == "x" && diff.format == .json)
+        #expect(diff.old == "HEAD~1" && diff.new == "HEAD" && diff.flake == "x" && diff.output.format == .json)
     }
 
     @Test func diffsGitRevisions() throws {
