@@ -29,7 +29,8 @@ struct CommandContext {
         let profile = global.compat.profile
         Diagnostics.style = profile.errorStyle
         let settings = try loadSettings(env, global: global)
-        let reporter = StderrReporter()
+        let progress = ProgressLine.enabled(global: global, environment: env) ? ProgressLine() : nil
+        let reporter = StderrReporter(progress: progress)
         for name in settings.values.keys.sorted() where !NixSettingNames.isKnown(name) {
             reporter.warning("unknown setting '\(name)'")
         }
@@ -58,7 +59,14 @@ struct CommandContext {
         // wide as the number of transfers allowed at once (plus API calls beside downloads).
         transportSettings.http.executor = BlockingExecutor(threads: max(4, 2 * parallel))
         let logger = Logger(label: "flakelock")
-        let http = LoggingHTTPTransport(base: CurlHTTPTransport(configuration: transportSettings.http), logger: logger)
+        let withAttempts = profile.errorStyle == .current
+        transportSettings.http.onRetry = { error, delay, attempt, attempts in
+            // Nix's `src/libstore/filetransfer.cc`; 2.8 does not count the attempts.
+            let ms = LoggingHTTPTransport.milliseconds(delay)
+            reporter.warning("\(error); retrying in \(ms) ms" + (withAttempts ? " (attempt \(attempt)/\(attempts))" : ""))
+        }
+        let http = LoggingHTTPTransport(
+            base: CurlHTTPTransport(configuration: transportSettings.http), logger: logger, progress: progress)
         let transports = Transports(
             http: http, archives: LibArchiveHasher(http: http, maxConcurrentDownloads: max(1, min(parallel, 16))),
             git: makeGitTransport(transportSettings.git))
@@ -221,10 +229,16 @@ struct CommandContext {
     }
 }
 
-/// Writes warnings to stderr as Nix does (`warning: …`).
+/// Writes warnings to stderr as Nix does (`warning: …`), above the progress line if any.
 struct StderrReporter: LockReporter, FetchReporter {
+    var progress: ProgressLine?
+
     func warning(_ message: String) {
-        Diagnostics.warning(message)
+        if let progress {
+            progress.withLineErased { Diagnostics.warning(message) }
+        } else {
+            Diagnostics.warning(message)
+        }
     }
 }
 

@@ -32,7 +32,12 @@ struct StderrLogHandler: LogHandler {
     func redact(_ text: String) -> String {
         var out = text
         for secret in secrets { out = out.replacingOccurrences(of: secret, with: "***") }
-        return out.replacingOccurrences(of: #"(://[^/@:\s]+):[^/@\s]+@"#, with: "$1:***@", options: .regularExpression)
+        return Self.redactPasswords(out)
+    }
+
+    /// `text` with the password of every URL in it replaced by `***`.
+    static func redactPasswords(_ text: String) -> String {
+        text.replacingOccurrences(of: #"(://[^/@:\s]+):[^/@\s]+@"#, with: "$1:***@", options: .regularExpression)
     }
 
     /// swift-log's level for Nix's verbosity (`lvlInfo` = 3 is the default): `-v`
