@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlakeLockBasics
 import Foundation
+import Logging
 
 /// The `flakelock` root command.
 public struct FlakeLockCommand: AsyncParsableCommand {
@@ -20,21 +21,41 @@ public struct FlakeLockCommand: AsyncParsableCommand {
 
     public init() {}
 
-    /// Runs the command line and exits with Nix's exit statuses: 0, 1 for errors, 102 for a
-    /// NAR hash mismatch.
+    /// Runs the command line and exits with Nix's exit statuses: 0, 1 for errors (usage
+    /// errors included, printed as Nix prints them), 102 for a NAR hash mismatch.
     public static func main() async {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(PairArgument.preprocess(Array(CommandLine.arguments.dropFirst())))
+            command = try parseAsRoot(PairArgument.preprocess(Array(CommandLine.arguments.dropFirst())))
+        } catch {
+            // --help, --version and completion scripts exit 0 the ArgumentParser way.
+            if exitCode(for: error) == .success { exit(withError: error) }
+            Diagnostics.printError(UsageError(message: UsageMessages.nixWording(message(for: error))))
+            Foundation.exit(1)
+        }
+        let global = (command as? any HasGlobalOptions)?.global
+        let showTrace = startLogging(global)
+        do {
             if var async = command as? any AsyncParsableCommand {
                 try await async.run()
             } else {
                 try command.run()
             }
         } catch let error as any UserFacingError {
-            Diagnostics.printError(error)
+            Diagnostics.printError(error, showTrace: showTrace)
             Foundation.exit(error.exitStatus)
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// Bootstraps swift-log with the verbosity of the options (the settings read here only
+    /// to know which tokens to redact); returns whether `show-trace` is on.
+    static func startLogging(_ global: GlobalOptions?) -> Bool {
+        let settings = global.flatMap { try? CommandContext.loadSettings(ProcessInfo.processInfo.environment, global: $0) }
+        let level = StderrLogHandler.level(verbosity: global?.verbosity ?? 3)
+        let secrets = Array(settings?.accessTokens.values ?? [:].values)
+        LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: level, secrets: secrets) }
+        return settings?.bool("show-trace") ?? false
     }
 }

@@ -2,7 +2,9 @@ import FlakeLockBasics
 import FlakeModel
 import Fetchers
 import Foundation
+import Logging
 import NixCompat
+import NixSyntax
 
 /// The public facade of the locker: lock a flake as Nix would (spec §5.2).
 ///
@@ -15,12 +17,19 @@ public struct FlakeLockSession: Sendable {
     public let fetcher: SourceFetcher
     public let reporter: any LockReporter
     public let probe: (any FileSystemProbe & Sendable)?
+    /// Where the locker tells each decision (`.info`: keeping or locking an input); by
+    /// default nowhere.
+    public let logger: Logger
 
-    public init(profile: CompatProfile, fetcher: SourceFetcher, reporter: any LockReporter, probe: (any FileSystemProbe & Sendable)?) {
+    public init(
+        profile: CompatProfile, fetcher: SourceFetcher, reporter: any LockReporter, probe: (any FileSystemProbe & Sendable)?,
+        logger: Logger = Logger(label: "flakelock", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) {
         self.profile = profile
         self.fetcher = fetcher
         self.reporter = reporter
         self.probe = probe
+        self.logger = logger
     }
 
     /// What a lock operation produced.
@@ -67,6 +76,7 @@ public struct FlakeLockSession: Sendable {
                 LockError.message("reference lock file was provided, but the `allow-dirty` setting is set to false"),
                 context: "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'")
         }
+        if flags.applyWholeNixConfig { warnAboutUntrustedSettings(top.file.nixConfig, accepted: flags.acceptFlakeConfig) }
         let lockPath = top.flakeDirectory.map { $0 + "/flake.lock" }
         if flags.writeLockFile, let path = flags.outputLockFilePath ?? lockPath {
             // A run killed between writing and renaming leaves its temporary file behind.
@@ -88,7 +98,8 @@ public struct FlakeLockSession: Sendable {
         for w in oldLock.warnings { reporter.warning(w) }
 
         let newRoot = LockNode()
-        let resolver = LockResolver(profile: profile, loader: loader, fetcher: fetcher, flags: flags, reporter: reporter)
+        let resolver = LockResolver(
+            profile: profile, loader: loader, fetcher: fetcher, flags: flags, reporter: reporter, logger: logger)
         do {
             try await resolver.computeLocks(
                 top.sortedInputs, node: newRoot, prefix: [], oldNode: flags.recreateLockFile ? nil : oldLock.root,
@@ -161,6 +172,27 @@ public struct FlakeLockSession: Sendable {
         result.written = true
         result.created = !existed
         return result
+    }
+
+    /// The `nixConfig` settings Nix applies without asking (`src/libflake/config.cc`).
+    static let alwaysTrustedSettings: Set<String> = [
+        "bash-prompt", "bash-prompt-prefix", "bash-prompt-suffix", "flake-registry", "commit-lock-file-summary",
+        "commit-lockfile-summary",
+    ]
+
+    /// Without `accept-flake-config`, Nix ignores (and, with no terminal to ask on, warns
+    /// about) every other setting; flakelock acts on none of them, so accepting them only
+    /// silences the warning.
+    func warnAboutUntrustedSettings(_ settings: [ConfigSetting], accepted: Bool) {
+        guard !accepted else { return }
+        for setting in settings {
+            let base = setting.name.hasPrefix("extra-") ? String(setting.name.dropFirst("extra-".count)) : setting.name
+            guard !Self.alwaysTrustedSettings.contains(base) else { continue }
+            reporter.warning(
+                profile.untrustedFlakeConfigNamesFlag
+                    ? "ignoring untrusted flake configuration setting '\(setting.name)'.\nPass '--accept-flake-config' to trust it"
+                    : "ignoring untrusted flake configuration setting '\(setting.name)'")
+        }
     }
 
     /// Only a local top-level flake can have its lock written: `path:`, or `git+file` or

@@ -12,6 +12,11 @@ public struct LockFlags: Sendable {
     public var useRegistries = true
     /// Apply the top-level flake's `nixConfig` (its `flake-registry`).
     public var applyNixConfig = true
+    /// Apply the rest of `nixConfig` as `nix flake lock` and `update` do: each setting Nix
+    /// does not always trust is ignored with a warning, unless `acceptFlakeConfig`.
+    public var applyWholeNixConfig = false
+    /// `accept-flake-config`: trust every `nixConfig` setting.
+    public var acceptFlakeConfig = false
     /// Allow inputs that are not locked (the CLI's default).
     public var allowUnlocked = true
     /// `nix flake lock` in current Nix: writing a lock with an unlocked input is an error.

@@ -1,6 +1,7 @@
 import FlakeLockBasics
 import FlakeModel
 import Fetchers
+import Logging
 
 /// Nix's `computeLocks` (spec §5.3, with the later changes of §5.4 selected by the
 /// profile): walks the inputs depth-first in sorted order, keeping old lock entries whose
@@ -17,6 +18,7 @@ final class LockResolver {
     let fetcher: SourceFetcher
     let flags: LockFlags
     let reporter: any LockReporter
+    let logger: Logger
 
     /// Overrides by input path (CLI ones first, then those declared in flake.nix files).
     private var overrides: [InputPath: FlakeInputSpec] = [:]
@@ -26,7 +28,11 @@ final class LockResolver {
     /// Original references of the flakes on the current recursion path.
     private var parents: [FlakeRef] = []
 
-    init(profile: CompatProfile, loader: FlakeLoader, fetcher: SourceFetcher, flags: LockFlags, reporter: any LockReporter) {
+    init(
+        profile: CompatProfile, loader: FlakeLoader, fetcher: SourceFetcher, flags: LockFlags, reporter: any LockReporter,
+        logger: Logger
+    ) {
+        self.logger = logger
         self.profile = profile
         self.loader = loader
         self.fetcher = fetcher
@@ -120,8 +126,10 @@ final class LockResolver {
             let inputSource = override?.declaringSource ?? source
 
             if let old, let oldLock = old.lock, canKeep(oldLock, ref: ref, parentPath: parentPath, override: override, isCLIOverride: isCLIOverride) {
+                logger.info("keeping locked input '\(path)'")
                 try await keep(id, old: old, oldLock: oldLock, node: node, path: path, followsPrefix: followsPrefix, source: inputSource, trustLock: trustLock)
             } else {
+                logger.info("\(old == nil ? "locking" : "updating") input '\(path)' from '\((try? ref.toURLString(profile: profile)) ?? ref.description)'")
                 try await relock(
                     id, spec: spec, declared: declared, ref: ref, node: node, path: path, old: old, parentPath: parentPath,
                     isCLIOverride: isCLIOverride, followsPrefix: followsPrefix, source: inputSource)

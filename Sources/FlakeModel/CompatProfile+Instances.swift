@@ -143,6 +143,7 @@ extension CompatProfile {
         updateTakesInputNames: false,
         deprecatesUpdateInputFlag: false,
         errorStyle: .nix28,
+        untrustedFlakeConfigNamesFlag: false,
         dirtyGitTreeFingerprint: false)
 
     /// Lix `main` (read from source, never run; best effort from the spec).

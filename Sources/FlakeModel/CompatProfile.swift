@@ -178,6 +178,9 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// Nix's `error:` followed by the `… while …` context lines and the message; also the
     /// wording of the NAR hash mismatch (§6.1).
     public var errorStyle: ErrorStyle
+    /// The warning about an untrusted `nixConfig` setting names `--accept-flake-config`
+    /// (current Nix; `src/libflake/config.cc`).
+    public var untrustedFlakeConfigNamesFlag = true
 
     // MARK: - Later additions (the defaults are current Nix's)
 

@@ -47,7 +47,7 @@ struct AuditCommandTests {
             "audit", "dir", "--format", "markdown", "--max-age", "30", "--verify", "--fail-on", "duplicate,stale",
         ])
         let audit = try #require(cmd as? FlakeLockCommand.Audit)
-        #expect(audit.flake == "dir" && audit.format == .markdown && audit.maxAge == 30 && audit.verify)
+        #expect(audit.flake == "dir" && audit.output.format == .markdown && audit.maxAge == 30 && audit.verify)
         #expect(audit.failOn == "duplicate,stale")
     }
 

@@ -21,7 +21,7 @@ struct DiffCommandTests {
     @Test func parsesArguments() throws {
         let cmd = try FlakeLockCommand.parseAsRoot(["diff", "HEAD~1", "HEAD", "--flake", "x", "--format", "json"])
         let diff = try #require(cmd as? FlakeLockCommand.Diff)
-        #expect(diff.old == "HEAD~1" && diff.new == "HEAD" && diff.flake == "x" && diff.format == .json)
+        #expect(diff.old == "HEAD~1" && diff.new == "HEAD" && diff.flake == "x" && diff.output.format == .json)
     }
 
     @Test func diffsGitRevisions() throws {
@@ -31,8 +31,9 @@ struct DiffCommandTests {
         #expect(r.status == 0)
         #expect(
             r.stdout == """
-                • Updated 'nixpkgs': 111111111111 (2024-01-01) → 222222222222 (2024-01-01)
-                    github:NixOS/nixpkgs/\(L.rev2)?narHash=sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D
+                • Updated input 'nixpkgs':
+                    'github:NixOS/nixpkgs/\(L.rev1)?narHash=sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D' (2024-01-01)
+                  → 'github:NixOS/nixpkgs/\(L.rev2)?narHash=sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D' (2024-01-01)
                     https://github.com/NixOS/nixpkgs/compare/\(L.rev1)...\(L.rev2)
                 1 input changed: 0 added, 0 removed, 1 updated.
 

@@ -49,9 +49,19 @@ struct LockChangeReportTests {
         let (old, new) = try pair()
         let r = LockChangeReport(old: old, new: new, profile: .nix)
         let text = r.text()
-        #expect(text.contains("• Updated 'nixpkgs': aaaaaaaaaaaa (2024-01-01) → bbbbbbbbbbbb (2024-02-01)\n"))
-        #expect(text.contains("• Updated 'hm/nixpkgs': cccccccccccc (2024-01-01) → follows 'nixpkgs'\n"))
-        #expect(text.contains("• Removed 'gone' (was github:o/gone/\(F.rev1)"))
+        let h = "narHash=sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D"
+        #expect(
+            text.contains(
+                """
+                • Updated input 'nixpkgs':
+                    'github:NixOS/nixpkgs/\(F.rev1)?\(h)' (2024-01-01)
+                  → 'github:NixOS/nixpkgs/\(F.rev2)?\(h)' (2024-02-01)
+                    https://github.com/NixOS/nixpkgs/compare/\(F.rev1)...\(F.rev2)
+
+                """))
+        #expect(text.contains("• Updated input 'hm/nixpkgs':\n    'github:NixOS/nixpkgs/\(F.rev3)?\(h)' (2024-01-01)\n  → follows 'nixpkgs'\n"))
+        #expect(text.contains("• Removed input 'gone'\n    was 'github:o/gone/\(F.rev1)?\(h)' (2024-01-01)\n"))
+        #expect(text.contains("• Added input 'added':\n    'github:o/added/\(F.rev1)?\(h)' (2024-01-01)\n"))
         #expect(text.hasSuffix("6 inputs changed: 1 added, 1 removed, 4 updated.\n"))
 
         let md = r.markdown()
@@ -130,5 +140,28 @@ struct InputProvenanceTests {
             "root → nixpkgs", "root → flake-parts → nixpkgs-lib (follows 'nixpkgs')",
             "root → git-hooks-nix → nixpkgs (follows 'nixpkgs')",
         ])
+    }
+
+    /// A branch switch and a repository move show as changes of `original`, even when the
+    /// locked revision stays.
+    @Test func originalChanges() throws {
+        let old = try F.lock(root: ["nixpkgs": "nixpkgs", "tool": "tool"], nodes: [
+            "nixpkgs": F.github("NixOS", "nixpkgs", rev: F.rev1, ref: "nixos-23.05"),
+            "tool": F.github("someone", "tool", rev: F.rev1),
+        ])
+        let new = try F.lock(root: ["nixpkgs": "nixpkgs", "tool": "tool"], nodes: [
+            "nixpkgs": F.github("NixOS", "nixpkgs", rev: F.rev2, ref: "nixos-24.05"),
+            "tool": F.github("someone", "tool", rev: F.rev1, ref: "dev"),
+        ])
+        let r = LockChangeReport(old: old, new: new, profile: .nix)
+        #expect(r.changes.map(\.path.description) == ["nixpkgs", "tool"])
+        let text = r.text()
+        #expect(text.contains("    ref: 'nixos-23.05' → 'nixos-24.05'\n"))
+        #expect(text.contains("• Updated input 'tool':\n"))
+        #expect(text.contains("    ref: (none) → 'dev'\n"))
+        #expect(r.markdown().contains("| `nixpkgs` | updated (ref `nixos-23.05` → `nixos-24.05`) |"))
+        let json = r.json().compactText
+        #expect(json.contains(#""originalChanges":[{"name":"ref","new":"nixos-24.05","old":"nixos-23.05"}]"#))
+        #expect(json.contains(#""original":{"owner":"NixOS","ref":"nixos-24.05","repo":"nixpkgs","type":"github"}"#))
     }
 }

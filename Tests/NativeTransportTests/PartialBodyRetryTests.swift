@@ -100,7 +100,7 @@ import Testing
         try server.setRoutes(["/a.tar.gz": [fault.route(f.tarGz, bytes: 60, times: nil)]])
         let warnings = WarningLog()
         var http = HTTPConfiguration(connectTimeout: 5, attempts: 3, retryBaseDelay: .milliseconds(10))
-        http.retryWarning = { warnings.add($0) }
+        http.onRetry = { error, delay, _, _ in warnings.add("\(error); retrying in \(delay)") }
         try TT.initialize()
         let hasher = LibArchiveHasher(http: CurlHTTPTransport(configuration: http))
         let url = server.url("/a.tar.gz")

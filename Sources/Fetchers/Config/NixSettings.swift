@@ -95,14 +95,20 @@ public struct NixSettings: Sendable, Equatable {
     /// `user-agent-suffix`.
     public var userAgentSuffix: String { values["user-agent-suffix"] ?? "" }
 
+    /// The integer settings flakelock reads.
+    public static let integerNames: Set<String> = [
+        "tarball-ttl", "connect-timeout", "stalled-download-timeout", "http-connections", "download-attempts",
+    ]
+
     public func int(_ name: String) -> Int? {
         values[name].flatMap { Int(Self.words($0).first ?? "") }
     }
 
     public func bool(_ name: String) -> Bool? {
+        // Nix's `BaseSetting<bool>::parse` (`src/libutil/configuration.cc`).
         switch values[name].map({ Self.words($0).first ?? "" }) {
-        case "true": true
-        case "false": false
+        case "true", "yes", "1": true
+        case "false", "no", "0": false
         default: nil
         }
     }

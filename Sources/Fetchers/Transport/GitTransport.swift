@@ -81,7 +81,8 @@ public struct GitConfigEntry: Sendable, Hashable {
     }
 }
 
-/// HTTP(S) proxy settings, as read from `http_proxy`, `https_proxy`/`HTTPS_PROXY`, `no_proxy`.
+/// HTTP(S) proxy settings, as read from `http_proxy`, `https_proxy`/`HTTPS_PROXY`,
+/// `all_proxy`/`ALL_PROXY` (for both schemes) and `no_proxy`.
 public struct ProxySettings: Sendable, Hashable {
     public var httpProxy: String?
     public var httpsProxy: String?
@@ -94,11 +95,12 @@ public struct ProxySettings: Sendable, Hashable {
         self.noProxy = noProxy
     }
 
-    /// Reads the conventional variables (lower case first, as curl does; `HTTPS_PROXY` too).
+    /// Reads the conventional variables (lower case first, as curl does; `HTTPS_PROXY` too);
+    /// `all_proxy` applies where no scheme-specific variable is set, as in curl.
     public static func from(environment env: [String: String]) -> ProxySettings {
         func v(_ names: String...) -> String? { names.lazy.compactMap { env[$0] }.first { !$0.isEmpty } }
         return ProxySettings(
-            httpProxy: v("http_proxy"), httpsProxy: v("https_proxy", "HTTPS_PROXY"), noProxy: v("no_proxy", "NO_PROXY"))
+            httpProxy: v("http_proxy", "all_proxy", "ALL_PROXY"), httpsProxy: v("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"), noProxy: v("no_proxy", "NO_PROXY"))
     }
 
     /// The proxy for `url`, or nil for a direct connection.

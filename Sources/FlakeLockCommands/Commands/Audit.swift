@@ -8,7 +8,7 @@ import NativeTransport
 
 extension FlakeLockCommand {
     /// `flakelock audit [FLAKE] [--json] [--format text|markdown] [--max-age DAYS] [--verify] [--fail-on CHECKS]`
-    struct Audit: AsyncParsableCommand {
+    struct Audit: AsyncParsableCommand, HasGlobalOptions {
         static let configuration = CommandConfiguration(
             abstract: "Audit the pinned revisions in flake.lock.",
             discussion: """
@@ -27,11 +27,7 @@ extension FlakeLockCommand {
         @Argument(help: "The flake directory, or a flake.lock file (default: the current directory).")
         var flake: String?
 
-        @Flag(help: "Print the report as JSON (same as --format json).")
-        var json = false
-
-        @Option(help: "Output format: text, markdown (for a GitHub step summary) or json.")
-        var format: ReportFormat = .text
+        @OptionGroup var output: ReportOptions
 
         @Option(name: .customLong("max-age"), help: ArgumentHelp("Report pins last modified more than this many days ago.", valueName: "days"))
         var maxAge: Int?
@@ -53,7 +49,6 @@ extension FlakeLockCommand {
 
         func validate() throws {
             if let maxAge, maxAge < 0 { throw ValidationError("--max-age must not be negative") }
-            if json && format != .text && format != .json { throw ValidationError("--json conflicts with --format \(format.rawValue)") }
             do { _ = try AuditCheck.parseList(failOn) } catch { throw ValidationError(error.description) }
         }
 
@@ -72,16 +67,12 @@ extension FlakeLockCommand {
             }
             if verify {
                 let cache = try VerifyCache()
-                let source = FetcherNarHashSource(fetcher: try await cache.fetcher(compat: global.compat))
+                let source = FetcherNarHashSource(fetcher: try await cache.fetcher(global: global))
                 let findings = await LockVerifier(source: source, profile: profile)
                     .findings(report.inventory.pins, flakeDirectory: local.directory)
                 report.add(findings, from: [.hashMismatch, .unverifiable])
             }
-            switch json ? .json : format {
-            case .text: Diagnostics.writeStdout(report.text())
-            case .markdown: Diagnostics.writeStdout(report.markdown())
-            case .json: Diagnostics.writeStdout(report.json().prettyText + "\n")
-            }
+            output.write(report)
             if !report.passed { throw ExitCode(AuditReport.failureExitStatus) }
         }
     }
@@ -150,7 +141,7 @@ final class VerifyCache {
     deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     /// A fetcher like ``CommandContext``'s, but on the fresh cache.
-    func fetcher(compat: CompatOption) async throws -> SourceFetcher {
-        try await CommandContext.make(compat: compat, lock: nil, cacheDirectory: directory).fetcher
+    func fetcher(global: GlobalOptions) async throws -> SourceFetcher {
+        try await CommandContext.make(global: global, lock: nil, cacheDirectory: directory).fetcher
     }
 }

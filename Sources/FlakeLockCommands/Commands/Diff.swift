@@ -5,8 +5,8 @@ import FlakeModel
 import Foundation
 
 extension FlakeLockCommand {
-    /// `flakelock diff OLD NEW [--flake DIR] [--format text|markdown|json]`
-    struct Diff: AsyncParsableCommand {
+    /// `flakelock diff OLD NEW [--flake DIR] [--format text|markdown|json] [--json]`
+    struct Diff: AsyncParsableCommand, HasGlobalOptions {
         static let configuration = CommandConfiguration(
             abstract: "Explain the changes between two versions of flake.lock.",
             discussion: """
@@ -27,8 +27,7 @@ extension FlakeLockCommand {
         @Option(help: ArgumentHelp("The flake directory whose Git repository revisions refer to (default: the current directory).", valueName: "dir"))
         var flake: String?
 
-        @Option(help: "Output format: text, markdown or json.")
-        var format: ReportFormat = .text
+        @OptionGroup var output: ReportOptions
 
         @OptionGroup var global: GlobalOptions
 
@@ -38,11 +37,7 @@ extension FlakeLockCommand {
             let oldLock = try LockFileRevision.read(old, flakeDirectory: dir, profile: profile)
             let newLock = try LockFileRevision.read(new, flakeDirectory: dir, profile: profile)
             let report = LockChangeReport(old: oldLock, new: newLock, profile: profile)
-            switch format {
-            case .text: Diagnostics.writeStdout(report.text())
-            case .markdown: Diagnostics.writeStdout(report.markdown())
-            case .json: Diagnostics.writeStdout(report.json().prettyText + "\n")
-            }
+            output.write(report)
         }
     }
 }

@@ -15,7 +15,7 @@ extension FlakeLockCommand {
     }
 
     /// `flakelock hash path PATH…`
-    struct HashPath: AsyncParsableCommand {
+    struct HashPath: AsyncParsableCommand, HasGlobalOptions {
         static let configuration = CommandConfiguration(
             commandName: "path",
             abstract: "Print the SHA-256 NAR hash of each path, like 'nix hash path'.",
@@ -48,7 +48,7 @@ extension FlakeLockCommand {
                             ("hash", .string(hash)), ("narSize", .number(.unsigned(result.narSize))),
                             ("storePath", .string(store.description)),
                         ]))
-                    Diagnostics.writeStdout(obj.compactText + "\n")
+                    Diagnostics.writeJSON(obj, pretty: false)
                 } else {
                     Diagnostics.writeStdout(hash + "\n")
                 }

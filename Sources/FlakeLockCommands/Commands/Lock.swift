@@ -5,7 +5,7 @@ import FlakeModel
 
 extension FlakeLockCommand {
     /// `flakelock lock [FLAKE]`, like `nix flake lock`.
-    struct Lock: AsyncParsableCommand {
+    struct Lock: AsyncParsableCommand, HasGlobalOptions {
         static let configuration = CommandConfiguration(
             abstract: "Create missing lock file entries, like 'nix flake lock'.",
             discussion: """
@@ -18,30 +18,23 @@ extension FlakeLockCommand {
         var flake: String?
 
         @OptionGroup var lock: LockOptions
+        @OptionGroup var recreate: RecreateOptions
+        @OptionGroup var noUpdate: NoUpdateLockFileOption
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            // `nix flake lock` removes this flag: a lock that is not written is `metadata`.
-            if lock.noWriteLockFile { throw UsageError(message: "unrecognised flag '--no-write-lock-file'") }
-            let ctx = try await CommandContext.make(compat: global.compat, lock: lock)
-            var flags = try ctx.lockFlags(lock)
+            let ctx = try await CommandContext.make(global: global, lock: lock)
+            var flags = try ctx.lockFlags(lock, recreate: recreate, noUpdateLockFile: noUpdate.noUpdateLockFile)
             // Like `nix flake lock`: write even with --override-input.
-            flags.writeLockFile = !lock.noWriteLockFile
-            if ctx.profile.deprecatesUpdateInputFlag {
-                if !lock.updateInputs.isEmpty {
-                    ctx.reporter.warning("'--update-input' is a deprecated alias for 'flake update' and will be removed in a future version.")
-                }
-                if lock.recreateLockFile {
-                    ctx.reporter.warning("'--recreate-lock-file' is deprecated and will be removed in a future version; use 'nix flake update' instead.")
-                }
-                flags.failOnUnlocked = true
-            }
+            flags.writeLockFile = true
+            flags.applyWholeNixConfig = true
+            if ctx.profile.deprecatesUpdateInputFlag { flags.failOnUnlocked = true }
             try await LockRunner.run(ctx, flake: flake, flags: flags)
         }
     }
 
     /// `flakelock update [INPUT…] [--flake FLAKE]`, like `nix flake update`.
-    struct Update: AsyncParsableCommand {
+    struct Update: AsyncParsableCommand, HasGlobalOptions {
         static let configuration = CommandConfiguration(
             abstract: "Update flake inputs, like 'nix flake update'.",
             discussion: "With no INPUT, every input is re-resolved; otherwise only the named ones (nested: a/b).")
@@ -55,51 +48,40 @@ extension FlakeLockCommand {
         @Flag(name: .customLong("dry-run"), help: "Show what would change (old → new revision, dates, compare links); write nothing.")
         var dryRun = false
 
-        @Option(help: "With --dry-run: text, markdown (a pull-request body) or json.")
-        var format: ReportFormat = .text
+        @OptionGroup(title: "With --dry-run") var output: ReportOptions
 
         @OptionGroup var lock: LockOptions
+        @OptionGroup var recreate: RecreateOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            // `nix flake update` removes these flags (use `--dry-run` to see without writing).
-            for (given, flag) in [
-                (lock.recreateLockFile, "--recreate-lock-file"), (!lock.updateInputs.isEmpty, "--update-input"),
-                (lock.noUpdateLockFile, "--no-update-lock-file"), (lock.noWriteLockFile, "--no-write-lock-file"),
-            ] where given {
-                throw UsageError(message: "unrecognised flag '\(flag)'")
+            // Nix 2.8's `flake update` has no --recreate-lock-file and --update-input; current
+            // Nix keeps them, deprecated (`src/nix/flake.cc`).
+            if !global.compat.profile.deprecatesUpdateInputFlag {
+                for (given, flag) in [(recreate.recreateLockFile, "--recreate-lock-file"), (!recreate.updateInputs.isEmpty, "--update-input")]
+                where given {
+                    throw UsageError(message: "unrecognised flag '\(flag)'")
+                }
             }
-            let ctx = try await CommandContext.make(compat: global.compat, lock: lock)
-            var flags = try ctx.lockFlags(lock)
+            let paths = try Self.inputPaths(inputs)
+            let ctx = try await CommandContext.make(global: global, lock: lock)
+            var flags = try ctx.lockFlags(lock, recreate: recreate)
             flags.writeLockFile = true
-            var seen: Set<InputPath> = []
-            for text in inputs {
-                guard let path = try? InputPath(parsing: text), !path.isEmpty else {
-                    ctx.reporter.warning("Invalid flake input '\(text)'. To update a specific flake, use 'nix flake update --flake \(text)' instead.")
-                    continue
-                }
-                if !seen.insert(path).inserted {
-                    ctx.reporter.warning("Input '\(text)' was specified multiple times. You may have done this by accident.")
-                    continue
-                }
+            flags.applyWholeNixConfig = true
+            for (path, text) in paths {
                 flags.inputUpdates.insert(path)
                 flags.inputUpdateArguments.append((path, text))
             }
-            if inputs.isEmpty { flags.recreateLockFile = true }
+            flags.recreateLockFile = flags.inputUpdates.isEmpty
             if dryRun {
                 flags.writeLockFile = false
                 flags.dryRun = true
                 let ref = try ctx.parseFlakeArgument(flake)
-                let session = FlakeLockSession(profile: ctx.profile, fetcher: ctx.fetcher, reporter: ctx.reporter, probe: ctx.probe)
-                let result = try await session.lock(ref, flags: flags)
+                let result = try await ctx.session().lock(ref, flags: flags)
                 let old = try LockFile.parse(Array(result.oldLockText.utf8), path: "flake.lock", profile: ctx.profile)
                 let new = try LockFile.parse(Array(result.lockText.utf8), path: "flake.lock", profile: ctx.profile)
                 let report = LockChangeReport(old: old, new: new, profile: ctx.profile)
-                switch format {
-                case .text: Diagnostics.writeStdout(report.text())
-                case .markdown: Diagnostics.writeStdout(report.markdown())
-                case .json: Diagnostics.writeStdout(report.json().prettyText + "\n")
-                }
+                output.write(report)
                 return
             }
             try await LockRunner.run(ctx, flake: flake, flags: flags)
@@ -107,12 +89,42 @@ extension FlakeLockCommand {
     }
 }
 
+extension FlakeLockCommand.Update {
+    /// Parses the INPUT arguments as current Nix does (`src/nix/flake.cc`): an invalid or
+    /// empty path warns that a flake is given with `--flake`, then fails as a usage error;
+    /// a path given twice warns.
+    static func inputPaths(_ inputs: [String]) throws -> [(InputPath, String)] {
+        var seen: Set<InputPath> = []
+        var out: [(InputPath, String)] = []
+        for text in inputs {
+            let path: InputPath
+            do {
+                path = try InputPath(parsing: text)
+                if path.isEmpty {
+                    throw UsageError(
+                        message: "input path to be updated cannot be zero-length; it would refer to the flake itself, not an input")
+                }
+            } catch {
+                Diagnostics.warning(
+                    "Invalid flake input '\(text)'. To update a specific flake, use 'flakelock update --flake \(text)' instead.")
+                if let usage = error as? UsageError { throw usage }
+                throw UsageError(message: "invalid flake input attribute path element '\((error as? InputPathError)?.element ?? text)'")
+            }
+            if !seen.insert(path).inserted {
+                Diagnostics.warning("Input '\(path)' was specified multiple times. You may have done this by accident.")
+                continue
+            }
+            out.append((path, text))
+        }
+        return out
+    }
+}
+
 /// Runs a lock operation and maps its failures to Nix's exit statuses.
 enum LockRunner {
     static func run(_ ctx: CommandContext, flake: String?, flags: LockFlags) async throws {
         let ref = try ctx.parseFlakeArgument(flake)
-        let session = FlakeLockSession(profile: ctx.profile, fetcher: ctx.fetcher, reporter: ctx.reporter, probe: ctx.probe)
-        let result = try await session.lock(ref, flags: flags)
+        let result = try await ctx.session().lock(ref, flags: flags)
         guard result.written, let path = result.lockFilePath, flags.outputLockFilePath == nil else { return }
         if case .hg(let hg) = ref.input.spec, let repository = MercurialLocation.localPath(hg.url) {
             if let rev = try await LockFileCommitter.markChangedInMercurial(

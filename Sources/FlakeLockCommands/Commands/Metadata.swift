@@ -6,7 +6,7 @@ import Foundation
 
 extension FlakeLockCommand {
     /// `flakelock metadata [FLAKE] [--json]`, like `nix flake metadata`.
-    struct Metadata: AsyncParsableCommand {
+    struct Metadata: AsyncParsableCommand, HasGlobalOptions {
         static let configuration = CommandConfiguration(
             abstract: "Show the flake's metadata and its locked inputs, like 'nix flake metadata'.",
             discussion: """
@@ -22,14 +22,17 @@ extension FlakeLockCommand {
         var json = false
 
         @OptionGroup var lock: LockOptions
+        @OptionGroup var recreate: RecreateOptions
+        @OptionGroup var noUpdate: NoUpdateLockFileOption
+        @OptionGroup var noWrite: NoWriteLockFileOption
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let ctx = try await CommandContext.make(compat: global.compat, lock: lock)
-            let flags = try ctx.lockFlags(lock)
+            let ctx = try await CommandContext.make(global: global, lock: lock)
+            let flags = try ctx.lockFlags(
+                lock, recreate: recreate, noUpdateLockFile: noUpdate.noUpdateLockFile, noWriteLockFile: noWrite.noWriteLockFile)
             let ref = try ctx.parseFlakeArgument(flake)
-            let session = FlakeLockSession(profile: ctx.profile, fetcher: ctx.fetcher, reporter: ctx.reporter, probe: ctx.probe)
-            let result = try await session.lock(ref, flags: flags)
+            let result = try await ctx.session().lock(ref, flags: flags)
             let lockFile = try LockFile.parse(Array(result.lockText.utf8), path: result.lockFilePath ?? "flake.lock", profile: ctx.profile)
             let top = result.top
             let locked = top.locked
@@ -44,7 +47,7 @@ extension FlakeLockCommand {
                 dirtyRevision: dirty, lockFile: lockFile)
             if json {
                 let value = try MetadataRenderer.json(meta, profile: ctx.profile, finalInLocked: ctx.profile.dropsFinalAttribute)
-                Diagnostics.writeStdout(value.compactText + "\n")
+                Diagnostics.writeJSON(value, pretty: false)
             } else {
                 Diagnostics.writeStdout(try MetadataRenderer.text(meta, profile: ctx.profile))
             }
@@ -62,7 +65,7 @@ extension FlakeLockCommand {
     }
 
     /// `flakelock prefetch REF [--json]`, like `nix flake prefetch`.
-    struct Prefetch: AsyncParsableCommand {
+    struct Prefetch: AsyncParsableCommand, HasGlobalOptions {
         static let configuration = CommandConfiguration(
             abstract: "Fetch a flake reference and print its locked reference and NAR hash, like 'nix flake prefetch'.")
 
@@ -78,7 +81,7 @@ extension FlakeLockCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let ctx = try await CommandContext.make(compat: global.compat, lock: nil, offline: offline)
+            let ctx = try await CommandContext.make(global: global, lock: nil, offline: offline)
             let flakeRef = try ctx.parseFlakeArgument(ref)
             let r = try await ctx.fetcher.fetch(flakeRef, registryScope: .all, wantFlakeFiles: false)
             let lockedURL = try r.locked.toURLString(profile: ctx.profile)
@@ -90,7 +93,7 @@ extension FlakeLockCommand {
                         ("original", r.original.toAttrs().json),
                         ("storePath", .string(r.source.storePath.description)),
                     ]))
-                Diagnostics.writeStdout(obj.compactText + "\n")
+                Diagnostics.writeJSON(obj, pretty: false)
             } else {
                 Diagnostics.writeStdout(
                     "Downloaded '\(lockedURL)' to '\(r.source.storePath)' (hash '\(r.source.narHash.sri)').\n")

@@ -4,7 +4,7 @@ import FlakeModel
 
 extension FlakeLockCommand {
     /// `flakelock why INPUT [FLAKE] [--json]`
-    struct Why: AsyncParsableCommand {
+    struct Why: AsyncParsableCommand, HasGlobalOptions {
         static let configuration = CommandConfiguration(
             abstract: "Show every path from the root of flake.lock to an input.",
             discussion: """
@@ -30,7 +30,7 @@ extension FlakeLockCommand {
             let profile = global.compat.profile
             let lock = try LocalLockFile.locate(flake).read(profile: profile)
             let why = try InputProvenance(query: input, lock: lock, profile: profile)
-            Diagnostics.writeStdout(json ? why.json().prettyText + "\n" : why.text())
+            if json { Diagnostics.writeJSON(why.json(), pretty: true) } else { Diagnostics.writeStdout(why.text()) }
         }
     }
 }

@@ -3,6 +3,7 @@ import FlakeLockCore
 import FlakeModel
 import Fetchers
 import Foundation
+import Logging
 import NativeTransport
 import NixCompat
 
@@ -14,6 +15,8 @@ struct CommandContext {
     let settings: NixSettings
     let fetchSettings: FetchSettings
     let fetcher: SourceFetcher
+    /// The log of decisions (`-v`) and requests (`-vv`).
+    let logger: Logger
     let reporter: StderrReporter
     let probe: LocalFileSystemProbe
     let currentDirectory: String
@@ -21,14 +24,16 @@ struct CommandContext {
     /// - Parameter cacheDirectory: use this fetch cache instead of `$XDG_CACHE_HOME/flakelock`
     ///   (`audit --verify` fetches everything again into a fresh one).
     static func make(
-        compat: CompatOption, lock: LockOptions?, offline: Bool = false, cacheDirectory: String? = nil
+        global: GlobalOptions, lock: LockOptions?, offline: Bool = false, cacheDirectory: String? = nil
     ) async throws -> CommandContext {
         let env = ProcessInfo.processInfo.environment
-        let profile = compat.profile
+        let profile = global.compat.profile
         Diagnostics.style = profile.errorStyle
-        let options = (lock?.options ?? []).map { ($0.first, $0.second) }
-        let settings = try NixSettings.load(environment: env, options: options) { path in
-            FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        let settings = try loadSettings(env, global: global)
+        let progress = ProgressLine.enabled(global: global, environment: env) ? ProgressLine() : nil
+        let reporter = StderrReporter(progress: progress)
+        for name in settings.values.keys.sorted() where !NixSettingNames.isKnown(name) {
+            reporter.warning("unknown setting '\(name)'")
         }
         let cacheBase = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/tmp") + "/.cache")
         var fetchSettings = FetchSettings(
@@ -41,20 +46,31 @@ struct CommandContext {
         fetchSettings.githubAPI = try settings.githubAPI
 
         var transportSettings = NativeTransportSettings.from(environment: env)
+        if let caFile = settings.values["ssl-cert-file"], !caFile.isEmpty {
+            // nix.conf's ssl-cert-file replaces the default taken from the environment.
+            transportSettings.http.caFile = caFile
+            transportSettings.git.caFile = env["GIT_SSL_CAINFO"] ?? caFile
+        }
         if settings.connectTimeout > 0 { transportSettings.http.connectTimeout = settings.connectTimeout }
         transportSettings.http.stallTimeout = settings.stalledDownloadTimeout
         transportSettings.http.attempts = max(1, settings.downloadAttempts)
         if let netrc = settings.netrcFile, FileManager.default.fileExists(atPath: netrc) {
             transportSettings.http.netrcFile = netrc
         }
-        let reporter = StderrReporter()
-        transportSettings.http.retryWarning = { reporter.warning($0) }
         try NativeTransport.initialize(transportSettings)
         let parallel = lock?.maxConcurrentDownloads ?? (settings.httpConnections > 0 ? settings.httpConnections : 25)
         // Each transfer blocks one thread while it waits on the network: give HTTP a pool as
         // wide as the number of transfers allowed at once (plus API calls beside downloads).
         transportSettings.http.executor = BlockingExecutor(threads: max(4, 2 * parallel))
-        let http = CurlHTTPTransport(configuration: transportSettings.http)
+        let logger = Logger(label: "flakelock")
+        let withAttempts = profile.errorStyle == .current
+        transportSettings.http.onRetry = { error, delay, attempt, attempts in
+            // Nix's `src/libstore/filetransfer.cc`; 2.8 does not count the attempts.
+            let ms = LoggingHTTPTransport.milliseconds(delay)
+            reporter.warning("\(error); retrying in \(ms) ms" + (withAttempts ? " (attempt \(attempt)/\(attempts))" : ""))
+        }
+        let http = LoggingHTTPTransport(
+            base: CurlHTTPTransport(configuration: transportSettings.http), logger: logger, progress: progress)
         let transports = Transports(
             http: http,
             archives: LibArchiveHasher(
@@ -72,12 +88,27 @@ struct CommandContext {
             await registry(location, profile: profile, http: http, reporter: reporter)
         }
         let ctx = CommandContext(
-            profile: profile, environment: env, settings: settings, fetchSettings: fetchSettings, fetcher: fetcher,
+            profile: profile, environment: env, settings: settings, fetchSettings: fetchSettings, fetcher: fetcher, logger: logger,
             reporter: reporter, probe: LocalFileSystemProbe(aliases: aliases), currentDirectory: FileManager.default.currentDirectoryPath)
         for flake in lock?.inputsFrom ?? [] {
             await fetcher.addFlagRegistryEntries(try await ctx.registryEntries(inputsFrom: flake))
         }
         return ctx
+    }
+
+    /// nix.conf and friends, then `--option` and the setting flags.
+    /// An invalid value of a setting flakelock reads is an error, worded as Nix's.
+    static func loadSettings(_ env: [String: String], global: GlobalOptions) throws -> NixSettings {
+        let settings = try NixSettings.load(environment: env, options: global.settingPairs) { path in
+            FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        }
+        for name in NixSettings.integerNames.sorted() where settings.values[name] != nil && settings.int(name) == nil {
+            throw UsageError(message: "setting '\(name)' has invalid value '\(settings.values[name] ?? "")'")
+        }
+        for name in NixSettingNames.boolean.sorted() where settings.values[name] != nil && settings.bool(name) == nil {
+            throw UsageError(message: "Boolean setting '\(name)' has invalid value '\(settings.values[name] ?? "")'")
+        }
+        return settings
     }
 
     /// User (`$XDG_CONFIG_HOME/nix/registry.json`), system (`$NIX_CONF_DIR/registry.json`)
@@ -137,8 +168,7 @@ struct CommandContext {
         var flags = LockFlags()
         flags.writeLockFile = false
         flags.dryRun = true
-        let session = FlakeLockSession(profile: profile, fetcher: fetcher, reporter: reporter, probe: probe)
-        let result = try await session.lock(ref, flags: flags)
+        let result = try await session().lock(ref, flags: flags)
         let lock = try LockFile.parse(Array(result.lockText.utf8), path: flake, profile: profile)
         var entries: [Registry.Entry] = []
         for (name, _) in lock.root.sortedInputs {
@@ -147,6 +177,11 @@ struct CommandContext {
             entries.append(Registry.Entry(from: from, to: FlakeRef(input: locked.input)))  // Nix passes the input, not the subdir
         }
         return entries
+    }
+
+    /// A locking session on this context.
+    func session() -> FlakeLockSession {
+        FlakeLockSession(profile: profile, fetcher: fetcher, reporter: reporter, probe: probe, logger: logger)
     }
 
     /// Reads a registry given as a path, a `file://` URL or a URL to download; a missing
@@ -177,20 +212,37 @@ struct CommandContext {
         try FlakeRef.parse(arg ?? ".", profile: profile, base: .directory(currentDirectory, probe: probe))
     }
 
-    /// Turns the options into Nix's lock flags.
-    func lockFlags(_ o: LockOptions) throws -> LockFlags {
+    /// Turns the options into Nix's lock flags; current Nix warns about its deprecated flags.
+    func lockFlags(
+        _ o: LockOptions, recreate: RecreateOptions? = nil, noUpdateLockFile: Bool = false, noWriteLockFile: Bool = false
+    ) throws -> LockFlags {
         var f = LockFlags()
-        f.recreateLockFile = o.recreateLockFile
-        f.updateLockFile = !o.noUpdateLockFile
-        f.writeLockFile = !o.noWriteLockFile
+        let recreate = recreate ?? RecreateOptions()
+        if profile.deprecatesUpdateInputFlag {
+            if recreate.recreateLockFile {
+                reporter.warning("'--recreate-lock-file' is deprecated and will be removed in a future version; use 'flakelock update' instead.")
+            }
+            if o.noRegistries { reporter.warning("'--no-registries' is deprecated; use '--no-use-registries'") }
+            for _ in recreate.updateInputs {
+                reporter.warning("'--update-input' is a deprecated alias for 'flakelock update' and will be removed in a future version.")
+            }
+        }
+        f.recreateLockFile = recreate.recreateLockFile
+        f.updateLockFile = !noUpdateLockFile
+        f.writeLockFile = !noWriteLockFile
         f.useRegistries = !o.noRegistries && settings.useRegistries
         f.commitLockFile = o.commitLockFile
-        f.allowDirtyLocks = o.allowDirtyLocks
+        f.acceptFlakeConfig = settings.acceptFlakeConfig
+        f.allowDirtyLocks = o.allowDirtyLocks || (settings.bool("allow-dirty-locks") ?? false)
         f.referenceLockFilePath = o.referenceLockFile
         f.outputLockFilePath = o.outputLockFile
         f.topDirectory = currentDirectory
-        for text in o.updateInputs {
+        for text in recreate.updateInputs {
             let path = try InputPath(parsing: text)
+            if path.isEmpty {
+                throw UsageError(
+                    message: "--update-input was passed a zero-length input path, which would refer to the flake itself, not an input")
+            }
             f.inputUpdates.insert(path)
             f.inputUpdateArguments.append((path, text))
         }
@@ -205,10 +257,16 @@ struct CommandContext {
     }
 }
 
-/// Writes warnings to stderr as Nix does (`warning: …`).
+/// Writes warnings to stderr as Nix does (`warning: …`), above the progress line if any.
 struct StderrReporter: LockReporter, FetchReporter {
+    var progress: ProgressLine?
+
     func warning(_ message: String) {
-        Diagnostics.warning(message)
+        if let progress {
+            progress.withLineErased { Diagnostics.warning(message) }
+        } else {
+            Diagnostics.warning(message)
+        }
     }
 }
 

@@ -2,21 +2,14 @@ import ArgumentParser
 import FlakeLockCore
 import FlakeModel
 
-/// The options Nix's flake commands share (`MixFlakeOptions`), plus flakelock's own.
+/// The options Nix's flake commands share (`MixFlakeOptions` in
+/// `src/libcmd/installables.cc`), plus flakelock's own. The flags some commands remove
+/// are in ``RecreateOptions``, ``NoUpdateLockFileOption`` and ``NoWriteLockFileOption``.
 struct LockOptions: ParsableArguments {
-    @Flag(name: .customLong("recreate-lock-file"), help: "Recreate the flake's lock file from scratch.")
-    var recreateLockFile = false
-
-    @Flag(name: .customLong("no-update-lock-file"), help: "Do not allow any updates to the flake's lock file.")
-    var noUpdateLockFile = false
-
-    @Flag(name: .customLong("no-write-lock-file"), help: "Do not write the flake's newly generated lock file.")
-    var noWriteLockFile = false
-
     @Flag(name: .customLong("commit-lock-file"), help: "Commit changes to the flake's lock file.")
     var commitLockFile = false
 
-    @Flag(name: .customLong("no-registries"), help: "Don't allow lookups in the flake registries.")
+    @Flag(name: .customLong("no-registries"), help: "Don't allow lookups in the flake registries (deprecated; use --no-use-registries).")
     var noRegistries = false
 
     @Flag(name: .customLong("offline"), help: "Use only cached results; fail where the network would be needed.")
@@ -26,12 +19,8 @@ struct LockOptions: ParsableArguments {
     var allowDirtyLocks = false
 
     @Option(
-        name: .customLong("update-input"), help: ArgumentHelp("Update a specific flake input (deprecated; use 'update INPUT').", valueName: "input-path"))
-    var updateInputs: [String] = []
-
-    @Option(
         name: .customLong("override-input"),
-        help: ArgumentHelp("Override a specific flake input (e.g. 'dwarffs/nixpkgs') with a flake reference.", valueName: "input-path> <flake-url"))
+        help: ArgumentHelp("Override a specific flake input (e.g. 'dwarffs/nixpkgs') with a flake reference; implies not writing the lock file, except for 'lock'.", valueName: "input-path> <flake-url"))
     var overrideInputs: [PairArgument] = []
 
     @Option(
@@ -48,11 +37,31 @@ struct LockOptions: ParsableArguments {
     @Option(name: .customLong("output-lock-file"), help: ArgumentHelp("Write the lock file to this path.", valueName: "flake-lock-path"))
     var outputLockFile: String?
 
-    @Option(name: .customLong("option"), help: ArgumentHelp("Set a Nix setting, like 'nix --option'.", valueName: "name> <value"))
-    var options: [PairArgument] = []
-
     @Option(name: .customLong("max-concurrent-downloads"), help: "Fetch at most this many inputs at once (default: the http-connections setting).")
     var maxConcurrentDownloads: Int?
+}
+
+/// `--recreate-lock-file` and `--update-input`, deprecated in current Nix (a warning) in
+/// favour of `update`.
+struct RecreateOptions: ParsableArguments {
+    @Flag(name: .customLong("recreate-lock-file"), help: "Recreate the flake's lock file from scratch (deprecated; use 'update').")
+    var recreateLockFile = false
+
+    @Option(
+        name: .customLong("update-input"), help: ArgumentHelp("Update a specific flake input (deprecated; use 'update INPUT').", valueName: "input-path"))
+    var updateInputs: [String] = []
+}
+
+/// `--no-update-lock-file` (not on `update`).
+struct NoUpdateLockFileOption: ParsableArguments {
+    @Flag(name: .customLong("no-update-lock-file"), help: "Do not allow any updates to the flake's lock file.")
+    var noUpdateLockFile = false
+}
+
+/// `--no-write-lock-file` (not on `lock` and `update`).
+struct NoWriteLockFileOption: ParsableArguments {
+    @Flag(name: .customLong("no-write-lock-file"), help: "Do not write the flake's newly generated lock file.")
+    var noWriteLockFile = false
 }
 
 /// An option that takes two words (`--override-input A B`). ``FlakeLockCommand/main()``
@@ -73,7 +82,8 @@ struct PairArgument: ExpressibleByArgument, Sendable {
     /// Options that take two words.
     static let twoWordOptions: Set<String> = ["--override-input", "--override-flake", "--option"]
 
-    /// Joins the two words that follow each two-word option.
+    /// Joins the two words that follow each two-word option, and turns every setting flag
+    /// into `--option NAME VALUE` (``SettingFlags``).
     static func preprocess(_ args: [String]) -> [String] {
         var out: [String] = []
         var i = 0
@@ -82,6 +92,11 @@ struct PairArgument: ExpressibleByArgument, Sendable {
             if a == "--" {
                 out += args[i...]
                 break
+            }
+            if let setting = SettingFlags.setting(in: args, at: i) {
+                out += ["--option", setting.name + String(separator) + setting.value]
+                i += setting.words
+                continue
             }
             if twoWordOptions.contains(a), i + 2 < args.count {
                 out.append(a)

@@ -7,16 +7,21 @@ import FlakeModel
 /// { "schemaVersion": 1,
 ///   "summary": { "added": Int, "removed": Int, "updated": Int },
 ///   "changes": [ { "path": "a/b", "kind": "added" | "removed" | "updated",
-///                  "old"?: Side, "new"?: Side, "compareURL"?: String } ] }
+///                  "old"?: Side, "new"?: Side, "compareURL"?: String,
+///                  "originalChanges"?: [ { "name": String, "old"?: String, "new"?: String } ] } ] }
 /// Side = { "url"?, "follows"?: "a/b", "rev"?, "lastModified"?: Int, "date"?: "YYYY-MM-DD",
-///          "repository"? }
+///          "repository"?, "original"?: { attribute: String } }
 /// ```
 extension LockChangeReport {
-    /// Plain text: one block per change, then the summary line.
+    /// Plain text, in the form of the "• Updated input" blocks `update` prints (Nix's lock
+    /// file diff), each followed by the changes of `original` and the compare link; then
+    /// the summary line.
     ///
     /// ```
-    /// • Updated 'nixpkgs': 2c423e03bbaf (2026-08-21) → 5880666fd9eb (2026-08-19)
-    ///     github:NixOS/nixpkgs/5880666fd9eb563038431edb35c2d0aa595884e6
+    /// • Updated input 'nixpkgs':
+    ///     'github:NixOS/nixpkgs/2c423e03bbaf…' (2026-08-21)
+    ///   → 'github:NixOS/nixpkgs/5880666fd9eb…' (2026-08-19)
+    ///     ref: 'nixos-24.05' → 'nixos-25.05'
     ///     https://github.com/NixOS/nixpkgs/compare/2c42…...5880…
     /// ```
     public func text() -> String {
@@ -24,20 +29,19 @@ extension LockChangeReport {
         for c in changes {
             switch c.kind {
             case .added:
-                let n = c.new!
-                out += "• Added '\(c.path)': \(n.follows == nil ? n.url ?? "?" : n.summary)\(n.follows == nil ? Self.dateSuffix(n) : "")\n"
+                out += "• Added input '\(c.path)':\n    \(c.new!.described)\n"
             case .removed:
-                out += "• Removed '\(c.path)' (was \(c.old!.follows == nil ? c.old!.url ?? "?" : c.old!.summary))\n"
+                out += "• Removed input '\(c.path)'\n    was \(c.old!.described)\n"
             case .updated:
-                out += "• Updated '\(c.path)': \(c.old!.summary) → \(c.new!.summary)\n"
-                if let url = c.new?.url { out += "    \(url)\n" }
+                out += "• Updated input '\(c.path)':\n    \(c.old!.described)\n  → \(c.new!.described)\n"
+                for (name, old, new) in c.originalChanges {
+                    out += "    \(name): \(old.map { "'\($0)'" } ?? "(none)") → \(new.map { "'\($0)'" } ?? "(none)")\n"
+                }
                 if let link = c.compareURL { out += "    \(link)\n" }
             }
         }
         return out + summaryLine + "\n"
     }
-
-    static func dateSuffix(_ side: Side) -> String { side.date.map { " (\($0))" } ?? "" }
 
     /// A Markdown pull-request body: a heading, the summary and a table with links to the
     /// commits and compare views.
@@ -47,10 +51,14 @@ extension LockChangeReport {
         out += "\n| Input | Change | From | To | Commits |\n|---|---|---|---|---|\n"
         for c in changes {
             let link = c.compareURL.map { "[compare](\($0))" } ?? ""
-            out += "| `\(c.path)` | \(c.kind.rawValue) | \(Self.cell(c.old)) | \(Self.cell(c.new)) | \(link) |\n"
+            let original = c.originalChanges.map { "\($0.name) \(Self.code($0.old)) → \(Self.code($0.new))" }
+            let kind = original.isEmpty ? c.kind.rawValue : "\(c.kind.rawValue) (\(original.joined(separator: ", ")))"
+            out += "| `\(c.path)` | \(kind) | \(Self.cell(c.old)) | \(Self.cell(c.new)) | \(link) |\n"
         }
         return out
     }
+
+    static func code(_ value: String?) -> String { value.map { AuditReport.cell("`\($0)`") } ?? "(none)" }
 
     static func cell(_ side: Side?) -> String {
         guard let side else { return "" }
@@ -87,6 +95,16 @@ extension LockChangeReport {
             if let s = c.old { o["old"] = Self.sideJSON(s) }
             if let s = c.new { o["new"] = Self.sideJSON(s) }
             if let u = c.compareURL { o["compareURL"] = .string(u) }
+            let original = c.originalChanges
+            if !original.isEmpty {
+                o["originalChanges"] = .array(original.map { change in
+                    var x = JSONObject()
+                    x["name"] = .string(change.name)
+                    if let v = change.old { x["old"] = .string(v) }
+                    if let v = change.new { x["new"] = .string(v) }
+                    return .object(x)
+                })
+            }
             return .object(o)
         })
         return .object(top)
@@ -100,6 +118,9 @@ extension LockChangeReport {
         if let lm = s.lastModified { o["lastModified"] = .number(.unsigned(lm)) }
         if let d = s.date { o["date"] = .string(d) }
         if let r = s.repository { o["repository"] = .string(r.display) }
+        if !s.original.isEmpty {
+            o["original"] = .object(JSONObject(s.original.keys.sorted().map { ($0, JSONValue.string(s.original[$0]!)) }))
+        }
         return .object(o)
     }
 }

@@ -29,6 +29,9 @@ public struct LockChangeReport: Sendable {
         public var rev: String?
         public var lastModified: UInt64?
         public var repository: RepositoryID?
+        /// The attributes of `original` (what flake.nix asked for: type, owner, repo, ref,
+        /// url, dir, …), as text.
+        public var original: [String: String] = [:]
 
         /// `lastModified` as a UTC date (`YYYY-MM-DD`).
         public var date: String? { lastModified.map { Timestamp.date(Int64(clamping: $0)) } }
@@ -43,7 +46,14 @@ public struct LockChangeReport: Sendable {
                 rev = l.locked.input.common.rev?.hex ?? l.locked.input.attrs.string("rev")
                 lastModified = l.locked.input.common.lastModified
                 repository = RepositoryID(locked: l.locked, original: l.original)
+                for (name, value) in l.original.toAttrs() { original[name] = value.stringValue ?? value.description }
             }
+        }
+
+        /// As Nix's lock file diff shows an edge: `'URL' (YYYY-MM-DD)` or `follows 'a/b'`.
+        public var described: String {
+            if let follows { return "follows '\(follows)'" }
+            return "'\(url ?? "")'" + (date.map { " (\($0))" } ?? "")
         }
 
         /// `follows 'a/b'`, or the short revision and date, or the URL.
@@ -60,6 +70,15 @@ public struct LockChangeReport: Sendable {
         public var kind: Kind
         public var old: Side?
         public var new: Side?
+
+        /// The attributes of `original` that differ (a branch switch is `ref`), sorted by
+        /// name: `(name, old, new)`, nil for a missing side.
+        public var originalChanges: [(name: String, old: String?, new: String?)] {
+            guard kind == .updated, let o = old, let n = new, o.follows == nil, n.follows == nil else { return [] }
+            return Set(o.original.keys).union(n.original.keys).sorted()
+                .filter { o.original[$0] != n.original[$0] }
+                .map { ($0, o.original[$0], n.original[$0]) }
+        }
 
         /// A web page showing the commits between the two revisions: GitHub and GitLab
         /// compare views (honouring `host=`), the SourceHut log ending at the new revision;
@@ -109,7 +128,7 @@ public struct LockChangeReport: Sendable {
 
     static func equal(_ a: LockEdge, _ b: LockEdge) -> Bool {
         switch (a, b) {
-        case (.node(let x), .node(let y)): x.lock?.locked == y.lock?.locked
+        case (.node(let x), .node(let y)): x.lock?.locked == y.lock?.locked && x.lock?.original == y.lock?.original
         case (.follows(let x), .follows(let y)): x == y
         default: false
         }

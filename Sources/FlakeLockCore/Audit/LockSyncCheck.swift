@@ -47,7 +47,7 @@ public enum LockSyncCheck {
             out.append(
                 AuditFinding(
                     check: .outOfSync, path: [name],
-                    message: "out of sync: input '\(name)' is in flake.lock but flake.nix no longer declares it",
+                    message: "input '\(name)' is in flake.lock but flake.nix no longer declares it",
                     details: ["reason": "removed"]))
         }
         return out
@@ -79,7 +79,7 @@ public enum LockSyncCheck {
 
         func check(_ spec: FlakeInputSpec, path: InputPath, edge: LockEdge?, isOverride: Bool) -> [AuditFinding] {
             func finding(_ reason: String, _ message: String, _ extra: [String: String] = [:]) -> [AuditFinding] {
-                [AuditFinding(check: .outOfSync, path: path, message: "out of sync: " + message, details: extra.merging(["reason": reason]) { a, _ in a })]
+                [AuditFinding(check: .outOfSync, path: path, message: message, details: extra.merging(["reason": reason]) { a, _ in a })]
             }
             if let follows = spec.follows {
                 switch edge {

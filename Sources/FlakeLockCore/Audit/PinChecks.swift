@@ -14,7 +14,8 @@ struct PinChecks {
         func add(_ check: AuditCheck, _ message: String, _ details: [String: String] = [:]) {
             out.append(AuditFinding(check: check, node: pin.key, path: pin.path, message: message, details: details))
         }
-        let name = "input '\(pin.path)' (\(pin.url))"
+        // The repository, not the whole locked URL (the pin list and the JSON have that).
+        let name = "input '\(pin.path)' (\(pin.repository?.display ?? pin.url))"
         let attrs = pin.locked.input.attrs
 
         if let maxAgeDays, let age = pin.ageDays(now: now), age > Int64(maxAgeDays) {
@@ -51,7 +52,7 @@ struct PinChecks {
             let status = NixpkgsReleases.status(ofBranch: branch, today: Timestamp.date(now)), status.isPastEndOfLife
         {
             let when = status.endOfLife.map { "on \($0)" } ?? "before \(NixpkgsReleases.endOfLife[0].date)"
-            add(.eolBranch, "\(name) follows \(branch); NixOS \(status.release) reached its end of life \(when)",
+            add(.eolBranch, "\(name) tracks the branch '\(branch)'; NixOS \(status.release) reached its end of life \(when)",
                 ["branch": branch, "release": status.release, "endOfLife": status.endOfLife ?? ""])
         }
         return out

@@ -27,9 +27,9 @@ public struct HTTPConfiguration: Sendable {
     public var executor: BlockingExecutor
     /// A netrc file with credentials per host (Nix's `netrc-file`); nil: none.
     public var netrcFile: String?
-    /// Told about every retry, with Nix's wording (`unable to download '…': …; retrying in
-    /// 250 ms`); nil: retries are silent.
-    public var retryWarning: (@Sendable (String) -> Void)?
+    /// Told of each retry before its back-off: the failure, the delay, the attempt that
+    /// failed and the number of attempts allowed (Nix warns `…; retrying in N ms`).
+    public var onRetry: (@Sendable (_ error: any Error, _ delay: Duration, _ attempt: Int, _ attempts: Int) -> Void)?
 
     public init(
         connectTimeout: Int = 0, stallTimeout: Int = 300, attempts: Int = 5, retryBaseDelay: Duration = .milliseconds(250),
@@ -133,8 +133,7 @@ public final class CurlHTTPTransport: HTTPTransport {
                     guard wait <= configuration.maxRetryAfter else { throw failure.error }
                     delay = max(delay, wait)
                 }
-                let ms = Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)
-                configuration.retryWarning?("\(failure.error); retrying in \(ms) ms")
+                configuration.onRetry?(failure.error, delay, attempt, max(1, configuration.attempts))
                 try await Task.sleep(for: delay)
             }
         }

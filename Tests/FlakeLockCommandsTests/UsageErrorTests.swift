@@ -1,0 +1,83 @@
+import FlakeLockTestSupport
+import Foundation
+import Testing
+
+/// Usage errors and error rendering, as Nix prints them (`src/libutil/args.cc`,
+/// `src/nix/flake.cc`, `src/libutil/error.cc`), through the built binary.
+struct UsageErrorTests {
+    static let tryHelp = "Try 'flakelock --help' for more information.\n"
+
+    @Test(arguments: [
+        (["lock", "--x"], "unrecognised flag '--x'"),
+        (["metadata", "-Z"], "unrecognised flag '-Z'"),
+        (["update", "--flake"], "flag '--flake' requires 1 argument(s), but only 0 were given"),
+        (["why"], "more arguments are required"),
+        (["why", "a", "b", "c"], "unexpected argument 'c'"),
+    ])
+    func argumentParserErrorsReadLikeNix(arguments: [String], message: String) throws {
+        let box = try CLISandbox()
+        let r = try box.run(arguments)
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: \(message)\n" + Self.tryHelp)
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func helpStillExitsZero() throws {
+        let box = try CLISandbox()
+        let r = try box.run(["lock", "--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("USAGE: flakelock lock"))
+    }
+
+    @Test func updateDotFailsAndNamesTheFlakeFlag() throws {
+        let box = try CLISandbox()
+        let flake = try box.flake(nix: CLISandbox.emptyFlake)
+        let r = try box.run(["update", "."], in: flake)
+        #expect(r.status == 1)
+        #expect(
+            r.stderr == """
+                warning: Invalid flake input '.'. To update a specific flake, use 'flakelock update --flake .' instead.
+                error: invalid flake input attribute path element '.'
+
+                """ + Self.tryHelp)
+        #expect(!FileManager.default.fileExists(atPath: flake + "/flake.lock"))
+    }
+
+    @Test func updateEmptyInputFails() throws {
+        let box = try CLISandbox()
+        let flake = try box.flake(nix: CLISandbox.emptyFlake)
+        let r = try box.run(["update", ""], in: flake)
+        #expect(r.status == 1)
+        #expect(
+            r.stderr.hasSuffix(
+                "error: input path to be updated cannot be zero-length; it would refer to the flake itself, not an input\n"
+                    + Self.tryHelp))
+        #expect(r.stderr.hasPrefix("warning: Invalid flake input ''."))
+    }
+
+    /// `/some/dir` splits into the input path some/dir, as in Nix; Nix only warns that it
+    /// matches no input.
+    @Test func updateUnknownInputWarnsAsNixDoes() throws {
+        let box = try CLISandbox()
+        let flake = try box.flake(nix: CLISandbox.emptyFlake)
+        let r = try box.run(["update", "/some/dir"], in: flake)
+        #expect(r.stderr.contains("warning: 'some/dir' does not match any input of this flake\n"))
+        #expect(r.status == 0)
+    }
+
+    @Test func syntaxErrorPrintsOnceWithSourceAndCaret() throws {
+        let box = try CLISandbox()
+        let flake = try box.flake(nix: "{\n  inputs = { };\n  outputs = { self }: { }\n}\n")
+        let r = try box.run(["lock"], in: flake)
+        #expect(r.status == 1)
+        #expect(
+            r.stderr == """
+                error: syntax error, unexpected '}', expecting ';'
+                       at \(flake)/flake.nix:4:1:
+                            3|   outputs = { self }: { }
+                            4| }
+                             | ^
+
+                """)
+    }
+}
