@@ -91,7 +91,7 @@ public actor SourceFetcher {
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
         wantFlakeFiles: Bool = true
     ) async throws -> FetchResult {
-        let key = "\(ref.toAttrs().description)|\(String(describing: registryScope))|\(parentDirectory ?? "")|\(wantFlakeFiles)"
+        let key = Self.key(ref, registryScope, parentDirectory, wantFlakeFiles)
         if let task = inFlight[key] { return try await task.value }
         if case .indirect = ref.input.spec {
             // Load the global registry once; callers that arrive while it loads (the actor is
@@ -123,6 +123,21 @@ public actor SourceFetcher {
         }
         inFlight[key] = task
         return try await task.value
+    }
+
+    /// Forgets the result remembered for these arguments: the next ``fetch`` reads the
+    /// source again (Nix reads a local flake again after writing its lock file into it).
+    public func forget(
+        _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
+        wantFlakeFiles: Bool = true
+    ) {
+        inFlight[Self.key(ref, registryScope, parentDirectory, wantFlakeFiles)] = nil
+    }
+
+    private static func key(
+        _ ref: FlakeRef, _ registryScope: CompatProfile.RegistryScope?, _ parentDirectory: String?, _ wantFlakeFiles: Bool
+    ) -> String {
+        "\(ref.toAttrs().description)|\(String(describing: registryScope))|\(parentDirectory ?? "")|\(wantFlakeFiles)"
     }
 
     static func fetchUncached(

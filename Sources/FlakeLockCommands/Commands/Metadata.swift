@@ -31,7 +31,7 @@ extension FlakeLockCommand {
             let session = FlakeLockSession(profile: ctx.profile, fetcher: ctx.fetcher, reporter: ctx.reporter, probe: ctx.probe)
             let result = try await session.lock(ref, flags: flags)
             let lockFile = try LockFile.parse(Array(result.lockText.utf8), path: result.lockFilePath ?? "flake.lock", profile: ctx.profile)
-            let top = result.top
+            let top = result.written ? try await session.reread(ref, flags: flags) : result.top
             let locked = top.locked
             var lastModifiedText: String?
             if let lm = locked.input.common.lastModified { lastModifiedText = Self.localTime(Int64(lm)) }
