@@ -97,16 +97,7 @@ public actor SourceFetcher {
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
         wantFlakeFiles: Bool = true
     ) async throws -> FetchResult {
-        // The registry scope matters only to an indirect reference, and a remote archive does
-        // not depend on the declaring flake's directory: the same GitHub input declared by two
-        // flakes is one fetch.
-        let (scope, parent): (String, String) =
-            switch ref.input.spec {
-            case .indirect: (String(describing: registryScope), parentDirectory ?? "")
-            case .forge, .tarball: ("", "")
-            default: ("", parentDirectory ?? "")
-            }
-        let key = "\(ref.toAttrs().description)|\(scope)|\(parent)|\(wantFlakeFiles)"
+        let key = Self.key(ref, registryScope, parentDirectory, wantFlakeFiles)
         if let task = inFlight[key] { return try await task.value }
         if case .indirect = ref.input.spec {
             // Load the global registry once; callers that arrive while it loads (the actor is
@@ -138,6 +129,30 @@ public actor SourceFetcher {
         }
         inFlight[key] = task
         return try await task.value
+    }
+
+    /// Forgets the result remembered for these arguments: the next ``fetch`` reads the
+    /// source again (Nix reads a local flake again after writing its lock file into it).
+    public func forget(
+        _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
+        wantFlakeFiles: Bool = true
+    ) {
+        inFlight[Self.key(ref, registryScope, parentDirectory, wantFlakeFiles)] = nil
+    }
+
+    /// The in-flight key of a fetch. The registry scope matters only to an indirect
+    /// reference, and a remote archive does not depend on the declaring flake's directory:
+    /// the same GitHub input declared by two flakes is one fetch.
+    private static func key(
+        _ ref: FlakeRef, _ registryScope: CompatProfile.RegistryScope?, _ parentDirectory: String?, _ wantFlakeFiles: Bool
+    ) -> String {
+        let (scope, parent): (String, String) =
+            switch ref.input.spec {
+            case .indirect: (String(describing: registryScope), parentDirectory ?? "")
+            case .forge, .tarball: ("", "")
+            default: ("", parentDirectory ?? "")
+            }
+        return "\(ref.toAttrs().description)|\(scope)|\(parent)|\(wantFlakeFiles)"
     }
 
     static func fetchUncached(

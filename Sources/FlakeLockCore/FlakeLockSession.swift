@@ -195,6 +195,16 @@ public struct FlakeLockSession: Sendable {
         }
     }
 
+    /// The top-level flake read again, as Nix reads it after writing its lock file into it:
+    /// the tree now holds the new flake.lock (a `path:` flake's `narHash` and store path
+    /// change; a Git work tree may turn dirty).
+    public func reread(_ topRef: FlakeRef, flags: LockFlags) async throws -> SourceFetcher.FetchResult {
+        let scope: CompatProfile.RegistryScope? = flags.useRegistries ? .all : nil
+        await fetcher.forget(topRef, registryScope: scope)
+        let loader = FlakeLoader(fetcher: fetcher, profile: profile, probe: probe)
+        return try await loader.load(topRef, registryScope: scope, lockRootPath: []).fetch
+    }
+
     /// Only a local top-level flake can have its lock written: `path:`, or `git+file` or
     /// `hg+file` without `ref`/`rev` (spec §5.2 step 8).
     func isWritableTop(_ ref: FlakeRef) -> Bool {

@@ -152,3 +152,21 @@ struct RelativePathParityTests {
         #expect(((nodes2["C"] as? NSDictionary)?["original"] as? NSDictionary)?["path"] as? String == "./flakeC")
     }
 }
+
+/// Nix reads a flake again after writing its lock file into it: `metadata` then shows the
+/// tree with its new flake.lock (src/libflake/flake.cc, `lockFlake`, in 2.8 and current).
+struct MetadataAfterLockWriteTests {
+    @Test(arguments: ["nix", "nix-2.8"])
+    func metadataShowsTheTreeWithTheNewLockFile(compat: String) throws {
+        guard try NixOracle.available() else { return }
+        let cli = ParityCLI()
+        try cli.scratch.write("x/a", "1\n")
+        try cli.scratch.write(
+            "f/flake.nix", #"{ inputs.x = { url = "path:\#(cli.scratch.path)/x"; flake = false; }; outputs = _: { }; }"#)
+        let r = try cli.run(["metadata", "--json", "--compat", compat, "path:" + cli.scratch.path + "/f"], in: cli.scratch.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: cli.scratch.path + "/f/flake.lock"))
+        let locked = try #require(try ParityCLI.json(r.stdout)["locked"] as? NSDictionary)
+        #expect(locked["narHash"] as? String == (try NixOracle.hashPath(cli.scratch.path + "/f")))
+    }
+}

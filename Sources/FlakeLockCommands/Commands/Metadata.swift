@@ -34,7 +34,7 @@ extension FlakeLockCommand {
             let ref = try ctx.parseFlakeArgument(flake)
             let result = try await ctx.session().lock(ref, flags: flags)
             let lockFile = try LockFile.parse(Array(result.lockText.utf8), path: result.lockFilePath ?? "flake.lock", profile: ctx.profile)
-            let top = result.top
+            let top = result.written ? try await session.reread(ref, flags: flags) : result.top
             let locked = top.locked
             var lastModifiedText: String?
             if let lm = locked.input.common.lastModified { lastModifiedText = Self.localTime(Int64(lm)) }
