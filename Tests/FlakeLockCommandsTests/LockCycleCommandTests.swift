@@ -71,4 +71,33 @@ struct LockCycleCommandTests {
             #expect(try String(contentsOfFile: d.path + "/flake.lock", encoding: .utf8) == c.lock)
         }
     }
+
+    /// A lock as deep as the reader allows works in every command (each walk recurses once
+    /// per level, some on threads with small stacks); a deeper one is refused, not a crash.
+    @Test(arguments: [256, 257, 3_000])
+    func deepChains(_ count: Int) throws {
+        let nodes = (0..<count).map { i in
+            let inputs = i + 1 < count ? "\"inputs\": {\"n\": \"n\(i + 1)\"}, " : ""
+            return "\"n\(i)\": " + L.github("o", "r\(i)", rev: L.rev1, inputs: inputs)
+        }
+        let lock = "{\"nodes\": {" + nodes.joined(separator: ", ") + ", \"root\": {\"inputs\": {\"n0\": \"n0\"}}}, \"root\": \"root\", \"version\": 7}"
+        let d = TestDirectory.make()
+        try d.write("flake.nix", #"{ inputs.n0.url = "github:o/r0"; outputs = { self, ... }: { }; }"#)
+        try d.write("flake.lock", lock)
+        let env = ["NIX_CONFIG": "flake-registry = ", "HOME": d.path, "XDG_CACHE_HOME": d.path + "/cache", "PATH": "/usr/bin:/bin"]
+        for args in [
+            ["why", "n0", d.path], ["audit", d.path, "--fail-on", "none"], ["diff", d.path + "/flake.lock", d.path + "/flake.lock"],
+            ["lock", d.path], ["metadata", d.path], ["metadata", "--json", d.path],
+        ] {
+            let r = try Self.runBounded(args, in: d.path, env: env)
+            if count <= 256 {
+                #expect(r.status == 0, "\(args): \(r.status) \(r.stderr)")
+            } else {
+                #expect(r.status == 1, "\(args): \(r.status) \(r.stderr)")
+                #expect(r.stderr.contains("lock file graph is deeper than 256 levels"), "\(args): \(r.stderr)")
+                #expect(r.stderr.contains("node 'n256' of lock file '\(d.path)/flake.lock'"), "\(args): \(r.stderr)")
+            }
+            #expect(try String(contentsOfFile: d.path + "/flake.lock", encoding: .utf8) == lock)
+        }
+    }
 }

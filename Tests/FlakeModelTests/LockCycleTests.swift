@@ -118,4 +118,22 @@ struct LockCycleTests {
         try lock.checkFollowsCycles()
         #expect(try lock.findInput(["c"]) === lock.findInput(["a", "m"]))
     }
+
+    /// A chain `root → n0 → n1 → …` of `count` nodes.
+    static func chain(_ count: Int) -> [UInt8] {
+        let nodes = (0..<count).map { i in node("n\(i)", inputs: i + 1 < count ? #"{"n": "n\#(i + 1)"}"# : "") }
+        return lock(root: #"{"n": "n0"}"#, nodes)
+    }
+
+    /// Walks of the graph recurse once per level, so a deeper lock than any real one is
+    /// refused when it is read, naming the node where the limit is passed.
+    @Test func depthIsBounded() throws {
+        let deepest = try LockFile.parse(Self.chain(LockFile.maximumDepth), path: Self.path, profile: .nix)
+        #expect(deepest.flattened().count == LockFile.maximumDepth)
+        for count in [LockFile.maximumDepth + 1, 50_000] {
+            let e = try #require(Self.failure(Self.chain(count)))
+            #expect(e.message == "lock file graph is deeper than \(LockFile.maximumDepth) levels")
+            #expect(e.node == "n\(LockFile.maximumDepth)" && e.attribute == "inputs" && e.file == Self.path)
+        }
+    }
 }

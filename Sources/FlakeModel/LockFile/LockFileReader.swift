@@ -31,6 +31,13 @@ extension LockFile {
     }
 }
 
+extension LockFile {
+    /// How deep a lock graph may be (inputs of inputs of …) for reading it. Real locks are a
+    /// few levels deep; every walk of the graph recurses once per level, and some run on
+    /// threads with small stacks, so a deeper (hostile) lock is refused when it is read.
+    public static let maximumDepth = 256
+}
+
 struct LockFileReader {
     let path: String
     let profile: CompatProfile
@@ -92,7 +99,9 @@ struct LockFileReader {
     }
 
     mutating func readInputs(of node: LockNode, json: JSONValue, key: String, depth: Int) throws(LockFileError) {
-        guard depth < 10_000 else { throw fail(.malformed, "lock file graph is too deep", node: key) }
+        guard depth <= LockFile.maximumDepth else {
+            throw fail(.malformed, "lock file graph is deeper than \(LockFile.maximumDepth) levels", node: key, attribute: "inputs")
+        }
         guard let obj = json.objectValue else {
             throw fail(.malformed, "lock file node '\(key)' is not an object", node: key)
         }
