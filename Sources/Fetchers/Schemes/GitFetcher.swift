@@ -94,7 +94,11 @@ struct GitFetcher: Sendable {
             }
             object = id
         } else {
-            let resolved = try await git.resolve(ref: localRefName(ref), in: repository)
+            // A work tree is asked as `git rev-parse <ref>` would be (2.8, `src/libfetchers/git.cc`)
+            // or libgit2's `<ref>^{commit}` (current `resolveRef`): a branch, a lightweight or
+            // annotated tag, a remote-tracking branch, each by its short name. 2.8 records an
+            // annotated tag's own object, current Nix the commit it points to.
+            let resolved = try await git.resolve(ref: loc.isWorkTree ? ref : localRefName(ref), in: repository)
             object = profile.annotatedTagsPeeled ? resolved.commit : resolved.object
         }
         return try await fetchCommit(
