@@ -83,7 +83,9 @@ struct GitFetcher: Sendable {
                 ref = recordedLocalRef(status) ?? "HEAD"
             }
             if attrs["ref"] == nil { attrs["ref"] = .string(ref) }
-            return try await fetchRef(input, attrs: attrs, spec: spec, repository: path, url: loc.actualURL, ref: ref, capture: capture)
+            return try await fetchRef(
+                input, attrs: attrs, spec: spec, repository: path, url: loc.actualURL, ref: ref, isWorkTree: true,
+                capture: capture)
         }
         let repository = cacheRepository(for: loc.actualURL, shallow: fetchesShallow(spec))
         let ref: String
@@ -97,13 +99,16 @@ struct GitFetcher: Sendable {
         if attrs["ref"] == nil { attrs["ref"] = .string(ref) }
         return try await healingDamage(of: repository) { [attrs] in
             try await update(repository: repository, url: loc.actualURL, ref: ref, rev: givenRev, spec: spec)
-            return try await fetchRef(input, attrs: attrs, spec: spec, repository: repository, url: loc.actualURL, ref: ref, capture: capture)
+            return try await fetchRef(
+                input, attrs: attrs, spec: spec, repository: repository, url: loc.actualURL, ref: ref,
+                isWorkTree: loc.isWorkTree, capture: capture)
         }
     }
 
     /// Finds `rev` (or the commit `ref` names) in `repository` and hashes it.
     private func fetchRef(
-        _ input: Input, attrs: Attrs, spec: GitInput, repository: String, url: String, ref: String, capture: [String]
+        _ input: Input, attrs: Attrs, spec: GitInput, repository: String, url: String, ref: String, isWorkTree: Bool,
+        capture: [String]
     ) async throws -> FetchedSource {
         let object: GitObjectID
         if let givenRev = input.common.rev?.hex, let id = GitObjectID(givenRev) {
@@ -112,7 +117,11 @@ struct GitFetcher: Sendable {
             }
             object = id
         } else {
-            let resolved = try await git.resolve(ref: localRefName(ref), in: repository)
+            // A work tree is asked as `git rev-parse <ref>` would be (2.8, `src/libfetchers/git.cc`)
+            // or libgit2's `<ref>^{commit}` (current `resolveRef`): a branch, a lightweight or
+            // annotated tag, a remote-tracking branch, each by its short name. 2.8 records an
+            // annotated tag's own object, current Nix the commit it points to.
+            let resolved = try await git.resolve(ref: isWorkTree ? ref : localRefName(ref), in: repository)
             object = profile.annotatedTagsPeeled ? resolved.commit : resolved.object
         }
         return try await fetchCommit(input, attrs: attrs, spec: spec, repository: repository, url: url, object: object, capture: capture)

@@ -32,7 +32,8 @@ extension FlakeLockCommand {
             let flags = try ctx.lockFlags(
                 lock, recreate: recreate, noUpdateLockFile: noUpdate.noUpdateLockFile, noWriteLockFile: noWrite.noWriteLockFile)
             let ref = try ctx.parseFlakeArgument(flake)
-            let result = try await ctx.session().lock(ref, flags: flags)
+            let session = ctx.session()
+            let result = try await session.lock(ref, flags: flags)
             let lockFile = try LockFile.parse(Array(result.lockText.utf8), path: result.lockFilePath ?? "flake.lock", profile: ctx.profile)
             let top = result.written ? try await session.reread(ref, flags: flags) : result.top
             let locked = top.locked

@@ -7,7 +7,8 @@ import FlakeLockTestSupport
 /// their state is visible at a glance.
 enum DifferentialGitScenarios {
     static let all: [DiffScenario] = [
-        gitFileBare, gitFileBareWithoutRef, gitFileWorkTree, gitFileRelative, gitHTTP, gitDaemon, gitFollows, gitRevs,
+        gitFileBare, gitFileBareWithoutRef, gitFileWorkTree, gitFileRelative, gitWorkTreeRefs, gitHTTP, gitDaemon,
+        gitFollows, gitRevs,
         gitTopLevel,
     ]
 
@@ -80,6 +81,32 @@ enum DifferentialGitScenarios {
             .change("the checkout becomes dirty") { u in try u.checkout("g", repo: "alice/g", dirty: ["x": "dirty\n"]) },
             .update,
             .metadata,
+        ])
+
+    /// `git+file` on a work tree with `ref`: short names resolve as `git rev-parse` does
+    /// (branch, lightweight tag, annotated tag — 2.8 records the tag object — and full refs).
+    static let gitWorkTreeRefs = DiffScenario(
+        name: "git: git+file work tree with ref (branch, tags)",
+        setup: { u in
+            try gitRepo(u)
+            try u.checkout("g", repo: "alice/g")
+            try u.top([
+                "flake.nix": flakeNix(
+                    """
+                    dev.url = "git+file://@ROOT@/work/g?ref=dev";
+                    tag.url = "git+file://@ROOT@/work/g?ref=v1";
+                    atag.url = "git+file://@ROOT@/work/g?ref=v1a";
+                    fullatag.url = "git+file://@ROOT@/work/g?ref=refs/tags/v1a";
+                    main.url = "git+file://@ROOT@/work/g?ref=refs/heads/main";
+                    """)
+            ])
+        },
+        steps: [
+            .lock,
+            .change("a ref the checkout does not have") { u in
+                try u.editTop(["flake.nix": flakeNix("none.url = \"git+file://@ROOT@/work/g?ref=nosuchref\";")])
+            },
+            .nix("flake lock", expect: .failure, lockUnchanged: true),
         ])
 
     /// Smart HTTP over https and http, with a tag, a rev and dir.
