@@ -7,11 +7,19 @@ import NixCompat
 /// SHA-256 (base16) of: the top-level input's fingerprint (Git: `rev`, plus `;s` with
 /// submodules, `;e` with exportIgnore, `;l` with lfs), `;<subdir>;<lock file as JSON,
 /// dump(2)>`, then `;revCount=N` and `;lastModified=N` when the locked input has them
-/// (Nix's `LockedFlake::getFingerprint`). Only locked Git top-level flakes have one here:
-/// `path:` flakes have none in Nix 2.31.5, and for dirty Git trees Nix hashes the modified
-/// files, which flakelock does not reproduce yet.
+/// (Nix's `LockedFlake::getFingerprint`). Since Nix 2.35 a `revCount` the Git fetcher computed
+/// itself is lazy and only its presence is recorded, as `;hasRevCount`; one given in the
+/// resolved reference and kept by the fetch stays `;revCount=N` (NixOS/nix#15772). Only
+/// locked Git top-level flakes have one here: `path:` flakes have none in Nix 2.31.5, and for
+/// dirty Git trees Nix hashes the modified files, which flakelock does not reproduce yet.
 public enum FlakeFingerprint {
-    public static func compute(locked: FlakeRef, lockFile: LockFile, profile: CompatProfile) -> String? {
+    /// - Parameters:
+    ///   - locked: the top-level flake's locked reference.
+    ///   - resolved: the reference that was fetched (after registry resolution); it tells
+    ///     whether `revCount` was given or computed.
+    public static func compute(
+        locked: FlakeRef, resolved: FlakeRef? = nil, lockFile: LockFile, profile: CompatProfile
+    ) -> String? {
         guard profile.metadataLockedURLOnlyIfLocked, case .git(let git) = locked.input.spec,
             let rev = locked.input.common.rev?.hex, lockFile.firstUnlockedInput(profile: profile) == nil
         else { return nil }
@@ -20,8 +28,20 @@ public enum FlakeFingerprint {
         if git.exportIgnore == true { s += ";e" }
         if git.lfs == true { s += ";l" }
         s += ";\(locked.subdir);\(lockFile.json.prettyText)"
-        if let n = locked.input.common.revCount { s += ";revCount=\(n)" }
+        if let n = locked.input.common.revCount {
+            s += profile.fingerprintMarksComputedRevCount && !revCountGiven(resolved) ? ";hasRevCount" : ";revCount=\(n)"
+        }
         if let t = locked.input.common.lastModified { s += ";lastModified=\(t)" }
         return NixHash.sha256(of: Array(s.utf8)).base16
+    }
+
+    /// Whether the fetch kept a `revCount` given in the reference: Nix's Git fetcher keeps it
+    /// when fetching a commit (`ref` or `rev` given, or a remote), while a local work tree
+    /// always gets the computed, lazy one (`src/libfetchers/git.cc`).
+    static func revCountGiven(_ resolved: FlakeRef?) -> Bool {
+        guard let input = resolved?.input, input.common.revCount != nil, case .git(let git) = input.spec else {
+            return false
+        }
+        return input.common.ref != nil || input.common.rev != nil || !git.url.hasPrefix("file:")
     }
 }

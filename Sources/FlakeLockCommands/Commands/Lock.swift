@@ -73,8 +73,16 @@ extension FlakeLockCommand {
             flags.writeLockFile = true
             var seen: Set<InputPath> = []
             for text in inputs {
-                guard let path = try? InputPath(parsing: text), !path.isEmpty else {
-                    ctx.reporter.warning("Invalid flake input '\(text)'. To update a specific flake, use 'nix flake update --flake \(text)' instead.")
+                let parsed = try? InputPath(parsing: text)
+                let invalid = "Invalid flake input '\(text)'. To update a specific flake, use 'nix flake update --flake \(text)' instead."
+                if let parsed, parsed.isEmpty, ctx.profile.rejectsEmptyUpdatePath {
+                    // Nix ≥2.34 (NixOS/nix#14846); 2.31 takes it as a path that matches no input.
+                    ctx.reporter.warning(invalid)
+                    throw UsageError(
+                        message: "input path to be updated cannot be zero-length; it would refer to the flake itself, not an input")
+                }
+                guard let path = parsed else {
+                    ctx.reporter.warning(invalid)
                     continue
                 }
                 if !seen.insert(path).inserted {

@@ -6,7 +6,7 @@ import Foundation
 struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "Behave like this Nix version: nix (current Nix, the default), nix-2.8, or lix.")
+        help: "Behave like this Nix version: nix (current Nix, 2.35; the default), nix-2.31, nix-2.8, or lix.")
     var compat: CompatOption = .nix
 
     /// Makes `path` absolute against the current directory (no symlink resolution); an
@@ -19,6 +19,7 @@ struct GlobalOptions: ParsableArguments {
 /// The `--compat` profiles.
 enum CompatOption: String, ExpressibleByArgument, CaseIterable {
     case nix
+    case nix231 = "nix-2.31"
     case nix28 = "nix-2.8"
     case lix
 }
