@@ -122,6 +122,10 @@ public enum FetchError: UserFacingError, Equatable {
     case unsupportedInput(String)
     case narHashMismatch(url: String, storePath: String, expected: String, got: String, currentWording: Bool)
     case attributeMismatch(name: String, url: String, expected: String)
+    /// Nix 2.31's `'lastModified' attribute mismatch …, expected N, got M`.
+    case lastModifiedMismatch(url: String, expected: UInt64, got: Int64)
+    /// A `tarball` at a relative `file:` path (Nix ≥2.34).
+    case relativeFileTarball(url: String)
     case offline(what: String)
     case forgeAPI(url: String, message: String)
     case dirtyTree(path: String)
@@ -145,6 +149,10 @@ public enum FetchError: UserFacingError, Equatable {
                 ? "NAR hash mismatch in input '\(url)', expected '\(e)' but got '\(g)'"
                 : "NAR hash mismatch in input '\(url)' (\(sp)), expected '\(e)', got '\(g)'"
         case .attributeMismatch(let n, let url, let e): "'\(n)' attribute mismatch in input '\(url)', expected \(e)"
+        case .lastModifiedMismatch(let url, let e, let g):
+            "'lastModified' attribute mismatch in input '\(url)', expected \(e), got \(g)"
+        case .relativeFileTarball(let url):
+            "tarball '\(url)' must use an absolute path. The 'file' scheme does not support relative paths."
         case .offline(let what): "cannot fetch \(what) because flakelock is running in offline mode and it is not in the cache"
         case .forgeAPI(let url, let m): "\(m) (requested '\(url)')"
         case .dirtyTree(let p): "Git tree '\(p)' is dirty"

@@ -159,13 +159,13 @@ public struct FlakeLockSession: Sendable {
         }
 
         let existed = FileManager.default.fileExists(atPath: target)
-        let q = profile.lockFilePathQuote
+        let shown = Self.quotedLockFilePath(target, profile: profile)
         if existed {
-            reporter.warning(trimmedDiff.isEmpty ? "updating lock file \(q)\(target)\(q)" : "updating lock file \(q)\(target)\(q):\n\(trimmedDiff)")
+            reporter.warning(trimmedDiff.isEmpty ? "updating lock file \(shown)" : "updating lock file \(shown):\n\(trimmedDiff)")
         } else {
             switch profile.creatingLockFileMessage {
-            case .withoutDiff: reporter.warning("creating lock file \(q)\(target)\(q)")
-            case .withDiff: reporter.warning("creating lock file \(q)\(target)\(q): \n\(trimmedDiff)")
+            case .withoutDiff: reporter.warning("creating lock file \(shown)")
+            case .withDiff: reporter.warning("creating lock file \(shown): \n\(trimmedDiff)")
             }
         }
         try AtomicFile.write(Array(result.lockText.utf8), to: target)
@@ -203,6 +203,19 @@ public struct FlakeLockSession: Sendable {
         await fetcher.forget(topRef, registryScope: scope)
         let loader = FlakeLoader(fetcher: fetcher, profile: profile, probe: probe)
         return try await loader.load(topRef, registryScope: scope, lockRootPath: []).fetch
+    }
+
+    /// A lock file's path as the `creating`/`updating lock file` warnings quote it: in the
+    /// profile's quote, with `"` and `\` escaped where Nix printed it with `std::quoted`.
+    static func quotedLockFilePath(_ path: String, profile: CompatProfile) -> String {
+        let q = profile.lockFilePathQuote
+        guard profile.lockFilePathEscaped else { return "\(q)\(path)\(q)" }
+        var body = ""
+        for c in path {
+            if c == "\"" || c == "\\" { body.append("\\") }
+            body.append(c)
+        }
+        return "\(q)\(body)\(q)"
     }
 
     /// Only a local top-level flake can have its lock written: `path:`, or `git+file` or

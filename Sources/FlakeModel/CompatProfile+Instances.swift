@@ -1,6 +1,7 @@
 extension CompatProfile {
-    /// Current Nix. Where the spec's source reading of master and the verified behaviour of
-    /// Nix 2.31.5 differ, this follows 2.31.5 (spec §9.1).
+    /// Current Nix: the newest release, Nix 2.35.2. Its differences from 2.31.5 are read from
+    /// Nix's source and listed, each with its Nix PR, in `docs/nix-2.32-2.35.md`; everything
+    /// else is the behaviour verified against Nix 2.31.5 (``nix231``).
     public static let nix = CompatProfile(
         name: "nix",
         flakeIDRefSyntax: .current,
@@ -45,6 +46,9 @@ extension CompatProfile {
         globalRegistryDefault: "https://channels.nixos.org/flake-registry.json",
         warnsOverrideForNonexistentInput: true,
         selfAttributes: true,
+        narHashOnlyLockWarning: .notReproducible,
+        rejectsEmptyUpdatePath: true,
+        hintsFilePlusGit: true,
         gitLocalRefIsFull: true,
         gitDefaultRefIsRemoteHead: true,
         gitExportIgnoreAndSubst: false,
@@ -63,8 +67,13 @@ extension CompatProfile {
         hgURLKeepsQuery: true,
         hgRevCountCountsAncestors: false,
         hgLocalLocksWorkingParent: false,
+        gitGivenRevCountAndLastModified: .kept,
+        rejectsRelativeFileTarballs: true,
         creatingLockFileMessage: .withDiff,
         lockFilePathQuote: "\"",
+        lockFilePathEscaped: false,
+        flakePathErrorQuote: "\"",
+        fingerprintMarksComputedRevCount: true,
         metadataShowsDates: true,
         metadataAlwaysShowsInputsHeader: false,
         metadataLockedURLOnlyIfLocked: true,
@@ -117,6 +126,9 @@ extension CompatProfile {
         globalRegistryDefault: "https://github.com/NixOS/flake-registry/raw/master/flake-registry.json",
         warnsOverrideForNonexistentInput: false,
         selfAttributes: false,
+        narHashOnlyLockWarning: .deprecated,
+        rejectsEmptyUpdatePath: false,
+        hintsFilePlusGit: false,
         gitLocalRefIsFull: false,
         gitDefaultRefIsRemoteHead: false,
         gitExportIgnoreAndSubst: true,
@@ -135,8 +147,13 @@ extension CompatProfile {
         hgURLKeepsQuery: false,
         hgRevCountCountsAncestors: false,
         hgLocalLocksWorkingParent: false,
+        gitGivenRevCountAndLastModified: .replaced,
+        rejectsRelativeFileTarballs: false,
         creatingLockFileMessage: .withoutDiff,
         lockFilePathQuote: "'",
+        lockFilePathEscaped: false,
+        flakePathErrorQuote: "'",
+        fingerprintMarksComputedRevCount: false,
         metadataShowsDates: false,
         metadataAlwaysShowsInputsHeader: true,
         metadataLockedURLOnlyIfLocked: false,
@@ -148,7 +165,8 @@ extension CompatProfile {
 
     /// Lix `main` (read from source, never run; best effort from the spec).
     public static let lix: CompatProfile = {
-        var p = CompatProfile.nix
+        // Built on Nix 2.31.5 (the default's base before it moved to Nix 2.35).
+        var p = CompatProfile.nix231
         p.name = "lix"
         p.dirStaysInGitURL = true
         p.forgeUnknownParameters = .keepAsAttributes
@@ -183,9 +201,34 @@ extension CompatProfile {
         p.hgURLKeepsQuery = false
         p.hgRevCountCountsAncestors = true
         p.hgLocalLocksWorkingParent = true
+        // Where 2.31 differs from what flakelock's Lix profile has always done.
+        p.forgeRevNormalised = false
+        p.narHashOnlyLockWarning = .notReproducible
+        p.gitGivenRevCountAndLastModified = .replaced
+        p.lockFilePathEscaped = false
+        return p
+    }()
+
+    /// Nix 2.31.5, the release whose behaviour flakelock's goldens verify. Only the changes
+    /// of 2.32–2.35 (`docs/nix-2.32-2.35.md`) are undone here.
+    public static let nix231: CompatProfile = {
+        var p = CompatProfile.nix
+        p.name = "nix-2.31"
+        // `src/libfetchers/github.cc` of 2.31.5 ignores unknown URL parameters and stores a
+        // `rev` parsed as a hash (lowercase hex); NixOS/nix#15331 (2.35) changed both.
+        p.forgeUnknownParameters = .ignore
+        p.forgeRevNormalised = true
+        p.narHashOnlyLockWarning = .deprecated
+        p.rejectsEmptyUpdatePath = false
+        p.hintsFilePlusGit = false
+        p.gitGivenRevCountAndLastModified = .checked
+        p.rejectsRelativeFileTarballs = false
+        p.lockFilePathEscaped = true
+        p.flakePathErrorQuote = "'"
+        p.fingerprintMarksComputedRevCount = false
         return p
     }()
 
     /// All built-in profiles.
-    public static let all: [CompatProfile] = [.nix, .nix28, .lix]
+    public static let all: [CompatProfile] = [.nix, .nix231, .nix28, .lix]
 }

@@ -2,13 +2,14 @@
 ///
 /// This is the one place where version differences live (spec §9 and the parse differences
 /// of §2). Parsing, rendering, the locker, the fetchers and the CLI ask a profile instead of
-/// testing a version number. The three static instances are ``nix`` (current Nix; the
-/// verified behaviour is that of Nix 2.31.5, spec §9.1), ``nix28`` (Nix 2.8.0, the local
-/// oracle) and ``lix`` (best effort, read from source only).
+/// testing a version number. The static instances are ``nix`` (current Nix: the newest
+/// release, 2.35.2, read from its source; `docs/nix-2.32-2.35.md` lists every change since
+/// 2.31.5), ``nix231`` (Nix 2.31.5, the behaviour verified against its goldens),
+/// ``nix28`` (Nix 2.8.0, the local oracle) and ``lix`` (best effort, read from source only).
 ///
 /// Properties are grouped by where they matter; each names the spec section or §9 row.
 public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
-    /// A short name for messages and test names (`nix`, `nix-2.8`, `lix`).
+    /// A short name for messages and test names (`nix`, `nix-2.31`, `nix-2.8`, `lix`).
     public var name: String
 
     // MARK: - Flake reference parsing (§2)
@@ -108,6 +109,15 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     public var warnsOverrideForNonexistentInput: Bool
     /// `inputs.self` may carry `submodules`/`lfs` (≥2.27; §9 row 29).
     public var selfAttributes: Bool
+    /// Wording of the warning for a lock entry that is unlocked but has a `narHash`
+    /// (NixOS/nix#14299, 2.33).
+    public var narHashOnlyLockWarning: NarHashOnlyLockWarning
+    /// `nix flake update ''` is a usage error (NixOS/nix#14846, 2.34) instead of an update
+    /// path that matches no input.
+    public var rejectsEmptyUpdatePath: Bool
+    /// `file+git:` URLs get the hint `did you mean 'git+file' instead of 'file+git'?`
+    /// (NixOS/nix#14326, 2.33).
+    public var hintsFilePlusGit: Bool
 
     // MARK: - Fetchers (§6)
 
@@ -157,6 +167,12 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// Mercurial: a clean local working directory without `ref`/`rev` is locked at its
     /// parent changeset and branch (Lix, `hg identify -r .`), not at the tip of `default`.
     public var hgLocalLocksWorkingParent: Bool
+    /// What a Git fetch of a commit does with a `revCount`/`lastModified` the input already
+    /// gives: check it against the computed one (≤2.34) or keep it as given (NixOS/nix#14596, 2.35).
+    public var gitGivenRevCountAndLastModified: GivenGitAttributes
+    /// A `tarball` whose URL is `file:` with a relative path is refused before fetching
+    /// (NixOS/nix#14983, 2.34).
+    public var rejectsRelativeFileTarballs: Bool
 
     // MARK: - Output (§8)
 
@@ -164,6 +180,15 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     public var creatingLockFileMessage: CreatingLockFileMessage
     /// Quote around lock-file paths in §8.4 messages: `'` (≤2.29) or `"` (≥2.30).
     public var lockFilePathQuote: Character
+    /// Inside the `"` quotes, `"` and `\` are escaped with `\` (2.30–2.33 print the path with
+    /// `std::quoted`; NixOS/nix#15030, 2.34, prints it verbatim).
+    public var lockFilePathEscaped: Bool
+    /// Quote around the path in the path form's `is not a flake`/`is not part of a flake`/
+    /// `filesystem boundary` errors: `'` (≤2.33) or `"` (NixOS/nix#15313, 2.34).
+    public var flakePathErrorQuote: Character
+    /// The metadata fingerprint of a Git flake records a `revCount` the fetcher computed as
+    /// `;hasRevCount` instead of `;revCount=N` (lazy `revCount`, NixOS/nix#15772, 2.35).
+    public var fingerprintMarksComputedRevCount: Bool
     /// Metadata tree lines end in ` (YYYY-MM-DD HH:MM:SS)` (§8.1, §9 row 27).
     public var metadataShowsDates: Bool
     /// `Inputs:` is printed even without inputs (2.8).
@@ -299,6 +324,24 @@ extension CompatProfile {
     public enum GitHubEndpoints: Sendable, Hashable {
         case nix28
         case current
+    }
+
+    /// Warning for a lock entry that is unlocked but has a `narHash` (`src/libflake/lockfile.cc`).
+    public enum NarHashOnlyLockWarning: Sendable, Hashable {
+        /// `… but does have a NAR hash. This is deprecated since …` (≤2.32).
+        case deprecated
+        /// `… but is checked by NAR hash. This is not reproducible …` (≥2.33).
+        case notReproducible
+    }
+
+    /// Treatment of `revCount`/`lastModified` given to a Git fetch (`src/libfetchers/fetchers.cc`).
+    public enum GivenGitAttributes: Sendable, Hashable {
+        /// Replaced by the computed values without a check (2.8, Lix, flakelock's earlier default).
+        case replaced
+        /// Compared with the computed values; a difference is an `attribute mismatch` error (2.31).
+        case checked
+        /// Kept as given (≥2.35).
+        case kept
     }
 
     /// Style of the `creating lock file` warning (§8.4).

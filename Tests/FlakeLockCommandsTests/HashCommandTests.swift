@@ -13,7 +13,7 @@ struct HashCommandTests {
         #expect(hp.global.compat == .nix)
     }
 
-    @Test(arguments: ["nix", "nix-2.8", "lix"])
+    @Test(arguments: ["nix", "nix-2.31", "nix-2.8", "lix"])
     func acceptsEveryCompatProfile(_ compat: String) throws {
         let cmd = try FlakeLockCommand.parseAsRoot(["hash", "path", "--compat", compat, "x"])
         #expect((cmd as? FlakeLockCommand.HashPath)?.global.compat.rawValue == compat)

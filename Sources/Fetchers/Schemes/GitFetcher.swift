@@ -227,10 +227,18 @@ struct GitFetcher: Sendable {
             await cache.storeShared(key, FetchCache.Entry(narHash: tree.narHash, facts: stored, files: files, capturedPaths: Set(capture)))
         }
         attrs["rev"] = .string(object.hex)
-        if !shallow, let count = facts.revCount { attrs["revCount"] = .int(UInt64(count)) }
-        attrs["lastModified"] = .int(UInt64(max(0, facts.lastModified)))
+        let keepGiven = profile.gitGivenRevCountAndLastModified == .kept && localPath == nil
+        if !shallow, let count = facts.revCount, !(keepGiven && attrs["revCount"] != nil) {
+            attrs["revCount"] = .int(UInt64(count))
+        }
+        if !(keepGiven && attrs["lastModified"] != nil) {
+            attrs["lastModified"] = .int(UInt64(max(0, facts.lastModified)))
+        }
         attrs["narHash"] = .string(facts.narHash.sri)
         let locked = try Input.fromAttrs(attrs, profile: profile)
+        if profile.gitGivenRevCountAndLastModified == .checked {
+            try Self.checkGivenAttributes(given: input, locked: locked, profile: profile)
+        }
         try SchemeChecks.checkNarHash(
             given: input, got: facts.narHash, lockedInput: locked, profile: profile, storeDirectory: settings.storeDirectory)
         return FetchedSource(
@@ -238,6 +246,18 @@ struct GitFetcher: Sendable {
             localPath: localPath,
             storePath: StorePath.fixedOutputSource(
                 narHash: facts.narHash, name: spec.name ?? "source", storeDirectory: settings.storeDirectory))
+    }
+
+    /// Nix 2.31's check of a given `lastModified`/`revCount` against the fetched one
+    /// (`Input::checkLocks` in `src/libfetchers/fetchers.cc`, removed by NixOS/nix#14596).
+    static func checkGivenAttributes(given: Input, locked: Input, profile: CompatProfile) throws {
+        let url = (try? locked.toURLString(profile: profile)) ?? locked.description
+        if let expected = given.common.lastModified, locked.common.lastModified != expected {
+            throw FetchError.lastModifiedMismatch(url: url, expected: expected, got: locked.common.lastModified.map { Int64($0) } ?? -1)
+        }
+        if let expected = given.common.revCount, locked.common.revCount != expected {
+            throw FetchError.attributeMismatch(name: "revCount", url: url, expected: String(expected))
+        }
     }
 
     struct Facts {

@@ -56,6 +56,9 @@ struct TarballFetcher: Sendable {
         let options = ArchiveOptions(
             topLevel: SchemeChecks.archiveTopLevel(profile), captureFiles: capture, sourceDescription: url)
         let mode: DownloadHashMode = isFile ? .file : .archive(options)
+        if !isFile, profile.rejectsRelativeFileTarballs, url.hasPrefix("file:"), !url.hasPrefix("file:/") {
+            throw FetchError.relativeFileTarball(url: url)
+        }
         if url.hasPrefix("file://") {
             var path = String(url.dropFirst("file://".count))
             if let q = path.firstIndex(where: { $0 == "?" || $0 == "#" }) { path = String(path[..<q]) }

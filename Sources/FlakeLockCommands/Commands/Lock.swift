@@ -63,7 +63,7 @@ extension FlakeLockCommand {
                     throw UsageError(message: "unrecognised flag '\(flag)'")
                 }
             }
-            let paths = try Self.inputPaths(inputs)
+            let paths = try Self.inputPaths(inputs, profile: global.compat.profile)
             let ctx = try await CommandContext.make(global: global, lock: lock)
             var flags = try ctx.lockFlags(lock, recreate: recreate)
             flags.writeLockFile = true
@@ -93,14 +93,15 @@ extension FlakeLockCommand.Update {
     /// Parses the INPUT arguments as current Nix does (`src/nix/flake.cc`): an invalid or
     /// empty path warns that a flake is given with `--flake`, then fails as a usage error;
     /// a path given twice warns.
-    static func inputPaths(_ inputs: [String]) throws -> [(InputPath, String)] {
+    static func inputPaths(_ inputs: [String], profile: CompatProfile) throws -> [(InputPath, String)] {
         var seen: Set<InputPath> = []
         var out: [(InputPath, String)] = []
         for text in inputs {
             let path: InputPath
             do {
                 path = try InputPath(parsing: text)
-                if path.isEmpty {
+                // Nix ≥2.34 (NixOS/nix#14846); 2.31 takes "" as a path that matches no input.
+                if path.isEmpty, profile.rejectsEmptyUpdatePath {
                     throw UsageError(
                         message: "input path to be updated cannot be zero-length; it would refer to the flake itself, not an input")
                 }

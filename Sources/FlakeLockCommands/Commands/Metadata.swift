@@ -44,7 +44,8 @@ extension FlakeLockCommand {
                 original: top.original, resolved: top.resolved, locked: locked, description: result.description,
                 path: top.source.storePath.description, lastModifiedText: lastModifiedText,
                 fingerprint: FlakeFingerprint.compute(
-                    locked: locked, lockFile: lockFile, profile: ctx.profile, inputFingerprint: top.source.fingerprint),
+                    locked: locked, resolved: top.resolved, lockFile: lockFile, profile: ctx.profile,
+                    inputFingerprint: top.source.fingerprint),
                 dirtyRevision: dirty, lockFile: lockFile)
             if json {
                 let value = try MetadataRenderer.json(meta, profile: ctx.profile, finalInLocked: ctx.profile.dropsFinalAttribute)

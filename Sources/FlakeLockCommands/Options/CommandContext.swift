@@ -239,21 +239,26 @@ struct CommandContext {
         f.topDirectory = currentDirectory
         for text in recreate.updateInputs {
             let path = try InputPath(parsing: text)
-            if path.isEmpty {
-                throw UsageError(
-                    message: "--update-input was passed a zero-length input path, which would refer to the flake itself, not an input")
-            }
+            try Self.checkNonEmpty(path, flag: "--update-input", profile: profile)
             f.inputUpdates.insert(path)
             f.inputUpdateArguments.append((path, text))
         }
         for pair in o.overrideInputs {
             let path = try InputPath(parsing: pair.first)
+            try Self.checkNonEmpty(path, flag: "--override-input", profile: profile)
             let ref = try FlakeRef.parse(pair.second, profile: profile, base: .directory(currentDirectory, probe: probe))
             f.inputOverrides.append((path, ref))
             f.inputOverrideArguments.append((path, pair.second))
         }
         if !o.overrideInputs.isEmpty { f.writeLockFile = false }
         return f
+    }
+
+    /// Nix ≥2.34 refuses an empty input path, which would name the flake itself (NixOS/nix#14846).
+    static func checkNonEmpty(_ path: InputPath, flag: String, profile: CompatProfile) throws {
+        guard path.isEmpty, profile.rejectsEmptyUpdatePath else { return }
+        throw UsageError(
+            message: "\(flag) was passed a zero-length input path, which would refer to the flake itself, not an input")
     }
 }
 
@@ -274,6 +279,7 @@ extension CompatOption {
     var profile: CompatProfile {
         switch self {
         case .nix: .nix
+        case .nix231: .nix231
         case .nix28: .nix28
         case .lix: .lix
         }

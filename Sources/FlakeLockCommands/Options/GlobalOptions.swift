@@ -9,7 +9,7 @@ import Foundation
 struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "Behave like this Nix version: nix (current Nix, the default), nix-2.8, or lix.")
+        help: "Behave like this Nix version: nix (current Nix, 2.35; the default), nix-2.31, nix-2.8, or lix.")
     var compat: CompatOption = .nix
 
     @Flag(name: [.short, .long], help: "Increase the logging verbosity level: -v shows each decision, -vv each request.")
@@ -79,6 +79,7 @@ struct GlobalOptions: ParsableArguments {
 /// The `--compat` profiles.
 enum CompatOption: String, ExpressibleByArgument, CaseIterable {
     case nix
+    case nix231 = "nix-2.31"
     case nix28 = "nix-2.8"
     case lix
 }

@@ -165,6 +165,7 @@ struct PathFormParser {
     /// repository is found, nil for a plain path.
     func searchGit(_ path: inout String, query: URLQuery, probe: any FileSystemProbe) throws(FlakeRefError) -> FlakeRef? {
         func exists(_ p: String) -> Bool { probe.fileType(atPath: p) != nil }
+        let q = profile.flakePathErrorQuote
         if !allowMissing && !exists(path + "/flake.nix") {
             let device = probe.deviceID(atPath: path)
             var found = false
@@ -174,10 +175,10 @@ struct PathFormParser {
                     break
                 }
                 if exists(path + "/.git") {
-                    throw FlakeRefError(.path, "path '\(path)' is not part of a flake (neither it nor its parent directories contain a 'flake.nix' file)")
+                    throw FlakeRefError(.path, "path \(q)\(path)\(q) is not part of a flake (neither it nor its parent directories contain a 'flake.nix' file)")
                 }
                 if let d = probe.deviceID(atPath: path), let device, d != device {
-                    throw FlakeRefError(.path, "unable to find a flake before encountering filesystem boundary at '\(path)'")
+                    throw FlakeRefError(.path, "unable to find a flake before encountering filesystem boundary at \(q)\(path)\(q)")
                 }
                 path = PathSyntax.dirOf(path)
             }
@@ -190,7 +191,7 @@ struct PathFormParser {
             if profile.pathFormKeepsQuery && PathSyntax.baseName(path) == "flake.nix" {
                 path = PathSyntax.dirOf(path)
             } else {
-                throw FlakeRefError(.path, "path '\(path)' is not a flake (because it's not a directory)")
+                throw FlakeRefError(.path, "path \(q)\(path)\(q) is not a flake (because it's not a directory)")
             }
         }
         var flakeRoot = path

@@ -100,6 +100,11 @@ public struct Input: Sendable, Hashable, CustomStringConvertible {
     ///   `https://` URL a `tarball` for flakes and a `file` otherwise.
     /// - Throws: ``FlakeRefError``; `input '<url>' is unsupported` if no scheme claims it.
     public static func fromURL(_ url: ParsedURL, isFlake: Bool = true, profile: CompatProfile) throws(FlakeRefError) -> Input {
+        let shown = url.original.isEmpty ? url.render(profile: profile) : url.original
+        // `src/libfetchers/fetchers.cc` (NixOS/nix#14326) names the likely typo first.
+        if profile.hintsFilePlusGit && url.scheme == "file+git" {
+            throw FlakeRefError(.unsupportedInput, "input '\(shown)' is unsupported; did you mean 'git+file' instead of 'file+git'?")
+        }
         let schemes: [any InputSchemeSpec.Type] = [
             IndirectInput.self, PathInput.self, GitInput.self, ForgeInput.self, TarballInput.self, MercurialInput.self,
         ]
@@ -108,7 +113,7 @@ public struct Input: Sendable, Hashable, CustomStringConvertible {
                 return try fromAttrs(attrs, profile: profile)
             }
         }
-        throw FlakeRefError(.unsupportedInput, "input '\(url.original.isEmpty ? url.render(profile: profile) : url.original)' is unsupported")
+        throw FlakeRefError(.unsupportedInput, "input '\(shown)' is unsupported")
     }
 
     /// The canonical URL of this input (without `dir`).

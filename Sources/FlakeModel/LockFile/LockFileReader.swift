@@ -194,9 +194,16 @@ struct LockFileReader {
         case .perScheme:
             if ref.input.common.narHash != nil {
                 let url = (try? ref.toURLString(profile: profile)) ?? ref.description
-                warnings.append(
-                    "Lock file entry '\(url)' is unlocked (e.g. lacks a Git revision) but is checked by NAR hash. "
-                        + "This is not reproducible and will break after garbage collection or when shared.")
+                switch profile.narHashOnlyLockWarning {
+                case .deprecated:
+                    warnings.append(
+                        "Lock file entry '\(url)' is unlocked (e.g. lacks a Git revision) but does have a NAR hash. "
+                            + "This is deprecated since such inputs are verifiable but may not be reproducible.")
+                case .notReproducible:
+                    warnings.append(
+                        "Lock file entry '\(url)' is unlocked (e.g. lacks a Git revision) but is checked by NAR hash. "
+                            + "This is not reproducible and will break after garbage collection or when shared.")
+                }
             } else {
                 throw fail(
                     .unlockedInput,
