@@ -17,13 +17,13 @@ let package = Package(
         // System libraries. Only NativeTransport imports them, with `internal import`.
         .systemLibrary(
             name: "CLibGit2", pkgConfig: "libgit2",
-            providers: [.apt(["libgit2-dev"])]),
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
         .systemLibrary(
             name: "CLibCurl", pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]),
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
         .systemLibrary(
             name: "CLibArchive", pkgConfig: "libarchive",
-            providers: [.apt(["libarchive-dev"])]),
+            providers: [.apt(["libarchive-dev"]), .brew(["libarchive"])]),
 
         .target(
             name: "FlakeLockBasics",

@@ -2,10 +2,6 @@ import FlakeLockBasics
 import Foundation
 import NixCompat
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Hashes a directory tree on disk with two threads: a walker that does the system calls
 /// (`openat`, `fstat`, `read`, `readdir`) and reads file contents ahead in NAR order, and
 /// the calling thread, which frames the NAR and feeds SHA-256. The queue between them is
@@ -154,7 +150,7 @@ enum DiskTreeWalker {
         }
 
         mutating func walk(fd: Int32, parentFD: Int32, name: String, path: @autoclosure () -> String, st: stat) throws {
-            maxMtime = max(maxMtime, Int64(st.st_mtim.tv_sec))
+            maxMtime = max(maxMtime, Platform.modificationSeconds(st))
             switch st.st_mode & S_IFMT {
             case S_IFREG:
                 let size = UInt64(st.st_size)
@@ -200,7 +196,7 @@ enum DiskTreeWalker {
             defer { closedir(dir) }
             var names: [(name: [UInt8], type: UInt8)] = []
             while let ent = readdir(dir) {
-                let name: [UInt8] = withUnsafeBytes(of: ent.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+                let name = Platform.entryName(ent)
                 if name == [0x2e] || name == [0x2e, 0x2e] { continue }
                 names.append((name, ent.pointee.d_type))
             }
@@ -233,7 +229,7 @@ enum DiskTreeWalker {
         /// shrank makes the NAR writer fail with a size mismatch; like Nix, growth after the
         /// stat is not looked for.
         mutating func readContents(fd: Int32, size: UInt64, path: String) throws {
-            if size > UInt64(slabs.size) { _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL) }
+            if size > UInt64(slabs.size) { Platform.adviseSequentialRead(fd) }
             var remaining = Int(clamping: size)
             while remaining > 0 {
                 let space = try reserve(remaining)

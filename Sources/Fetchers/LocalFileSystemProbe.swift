@@ -1,10 +1,6 @@
 import FlakeModel
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Answers the path form's file-system questions (spec §2.1) from the real file system.
 public struct LocalFileSystemProbe: FileSystemProbe, Sendable {
     /// Store paths that stand for local directories.

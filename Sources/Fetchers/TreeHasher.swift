@@ -1,11 +1,7 @@
 import FlakeLockBasics
 import NixCompat
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Foundation
 
 /// Errors from reading a tree on disk. Wording follows Nix.
 public enum TreeHashError: UserFacingError, Equatable {
@@ -54,7 +50,7 @@ public struct DiskTreeNode: NARTreeNode {
     private func lstatOrThrow() throws -> stat {
         var st = stat()
         guard lstat(path, &st) == 0 else { throw TreeHashError.cannotStat(path: path, errno: errno) }
-        stats.maxMtime = max(stats.maxMtime, Int64(st.st_mtim.tv_sec))
+        stats.maxMtime = max(stats.maxMtime, Platform.modificationSeconds(st))
         return st
     }
 
@@ -83,9 +79,7 @@ public struct DiskTreeNode: NARTreeNode {
         defer { closedir(dir) }
         var out: [(name: [UInt8], node: DiskTreeNode)] = []
         while let ent = readdir(dir) {
-            let name: [UInt8] = withUnsafeBytes(of: ent.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
-            }
+            let name = Platform.entryName(ent)
             if name == [0x2e] || name == [0x2e, 0x2e] { continue }
             let child = path.hasSuffix("/") ? path + String(decoding: name, as: UTF8.self) : path + "/" + String(decoding: name, as: UTF8.self)
             out.append((name, DiskTreeNode(path: child, stats: stats)))
@@ -97,9 +91,7 @@ public struct DiskTreeNode: NARTreeNode {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw TreeHashError.cannotOpen(path: path, errno: errno) }
         defer { close(fd) }
-        #if os(Linux)
-            _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
-        #endif
+        Platform.adviseSequentialRead(fd)
         try stats.buffer.withUnsafeMutableBytes { buf in
             while true {
                 let n = read(fd, buf.baseAddress, buf.count)

@@ -1,20 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-private func posixWrite(_ fd: Int32, _ buf: UnsafeRawPointer?, _ count: Int) -> Int {
-    #if canImport(Glibc)
-        Glibc.write(fd, buf, count)
-    #elseif canImport(Musl)
-        Musl.write(fd, buf, count)
-    #else
-        Darwin.write(fd, buf, count)
-    #endif
-}
+import Foundation
 
 /// An error writing a file atomically; names the path and the failed step.
 public struct AtomicFileError: UserFacingError, Equatable {
@@ -72,7 +56,7 @@ public enum AtomicFile {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { buf in
-                posixWrite(fd, buf.baseAddress.map { $0 + offset }, bytes.count - offset)
+                Platform.write(fd, buf.baseAddress.map { $0 + offset }, bytes.count - offset)
             }
             if n < 0 {
                 if errno == EINTR { continue }
