@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what flakelock needs on Debian 12: the C libraries it links (libgit2, libcurl,
-# libarchive), pkg-config, git, openssl, Debian's nix-bin (Nix 2.8, the test oracle),
-# nginx-core (a real WebDAV server for the shared fact cache tests) and mercurial (hg inputs
-# are fetched with the hg command, as Nix does).
+# libarchive), pkg-config, git, openssl, python3 with PyYAML (the workflow checks),
+# Debian's nix-bin (Nix 2.8, the test oracle), nginx-core (a real WebDAV server for the
+# shared fact cache tests) and mercurial (hg inputs are fetched with the hg command, as Nix
+# does).
 # Safe to run again: it installs only what is missing. Swift itself must be on PATH.
 set -euo pipefail
-packages=(libgit2-dev libcurl4-openssl-dev libarchive-dev pkg-config git openssl nix-bin python3 nginx-core mercurial)
+packages=(libgit2-dev libcurl4-openssl-dev libarchive-dev pkg-config git openssl nix-bin python3 python3-yaml nginx-core mercurial)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
