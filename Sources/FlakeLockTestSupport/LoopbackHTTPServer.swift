@@ -168,6 +168,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var query: String
         public var proxied: Bool
         public var headers: [String: String]
+        /// The request body as text (nil for `/git/` requests, which the server does not read).
+        public var body: String?
 
         /// A header value, name compared case-insensitively.
         public func header(_ name: String) -> String? {

@@ -8,7 +8,8 @@
 /// closing it), `stall` (send N bytes then sleep `stall` seconds), `delay`. Paths
 /// under `/git/` go to `git http-backend` (smart HTTP) with `GIT_PROJECT_ROOT` = `--git-root`.
 /// Absolute-URI requests (a client using the server as an HTTP proxy) are logged with
-/// `"proxied": true` and routed by their path. Every request is appended to `requests.log`.
+/// `"proxied": true` and routed by their path. Every request (with its body, except under
+/// `/git/`) is appended to `requests.log`. GET, POST and PATCH are answered alike.
 let loopbackServerScript = #"""
 import http.server, socketserver, json, os, socket, struct, sys, ssl, subprocess, threading, time, urllib.parse
 
@@ -25,6 +26,7 @@ class H(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self): self.handle_any()
     def do_POST(self): self.handle_any()
+    def do_PATCH(self): self.handle_any()
 
     def handle_any(self):
         raw = self.path
@@ -36,6 +38,9 @@ class H(http.server.BaseHTTPRequestHandler):
             path, _, query = raw.partition("?")
         rec = {"method": self.command, "path": path, "query": query, "proxied": proxied,
                "headers": {k: v for k, v in self.headers.items()}}
+        if not (path.startswith("/git/") and GITROOT):  # git http-backend reads its own body
+            n = int(self.headers.get("Content-Length") or 0)
+            rec["body"] = (self.rfile.read(n) if n else b"").decode("utf-8", "replace")
         with LOCK:
             with open(os.path.join(STATE, "requests.log"), "a") as f:
                 f.write(json.dumps(rec) + "\n")

@@ -2,7 +2,7 @@ import FlakeLockTestSupport
 import Foundation
 import Testing
 
-/// The GitHub workflows parse as YAML (PyYAML) and run what they should.
+/// The GitHub workflows and the action parse as YAML (PyYAML) and run what they should.
 @Suite(.enabled(if: WorkflowFiles.canParse, WorkflowFiles.skipReason))
 struct WorkflowFilesTests {
     @Test func ciRunsTheTestScriptOnUbuntuAndTestsOnMacOS() throws {
@@ -30,6 +30,23 @@ struct WorkflowFilesTests {
         let steps = jobs.values.flatMap { ($0["steps"] as? [[String: Any]]) ?? [] }
         #expect(steps.contains { ($0["run"] as? String)?.contains("Scripts/release.sh") == true })
         #expect(steps.contains { ($0["uses"] as? String)?.hasPrefix("softprops/action-gh-release@") == true })
+    }
+
+    @Test func actionOnlyCallsTheScript() throws {
+        let action = try WorkflowFiles.load("action.yml")
+        let runs = try #require(action["runs"] as? [String: Any])
+        #expect(runs["using"] as? String == "composite")
+        let steps = try #require(runs["steps"] as? [[String: Any]])
+        #expect(steps.count == 1)
+        #expect(steps.first?["run"] as? String == #""$GITHUB_ACTION_PATH/Scripts/update-flake-lock.sh""#)
+        // Every input reaches the script as a variable the script documents.
+        let script = try String(contentsOfFile: RepositoryRoot.path + "/Scripts/update-flake-lock.sh", encoding: .utf8)
+        let env = try #require(steps.first?["env"] as? [String: String])
+        for name in env.keys {
+            #expect(script.contains("#   \(name) ") || script.contains("#   \(name),") || script.contains(", \(name)\n"), "\(name) is not documented in the script")
+        }
+        let inputs = try #require(action["inputs"] as? [String: Any])
+        for input in inputs.keys { #expect(env.values.contains("${{ inputs.\(input) }}"), "input \(input) is unused") }
     }
 }
 
