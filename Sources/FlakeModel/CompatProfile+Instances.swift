@@ -1,6 +1,6 @@
 extension CompatProfile {
-    /// Current Nix. Where the spec's source reading of master and the verified behaviour of
-    /// Nix 2.31.5 differ, this follows 2.31.5 (spec §9.1).
+    /// Current Nix. Where a source reading of master and the verified behaviour of Nix 2.31.5
+    /// differ, this follows 2.31.5 (docs/nix-behaviour.md, "Verified with Nix 2.31.5").
     public static let nix = CompatProfile(
         name: "nix",
         flakeIDRefSyntax: .current,
@@ -138,7 +138,7 @@ extension CompatProfile {
         deprecatesUpdateInputFlag: false,
         errorStyle: .nix28)
 
-    /// Lix `main` (read from source, never run; best effort from the spec).
+    /// Lix `main` (read from source, never run; best effort; docs/nix-behaviour.md).
     public static let lix: CompatProfile = {
         var p = CompatProfile.nix
         p.name = "lix"

@@ -2,8 +2,9 @@ import FlakeLockBasics
 
 /// An error reading or resolving a lock file.
 ///
-/// `description` is Nix's message (spec §4); `file` and `node` say where it happened, and
-/// ``contextDescription`` renders them as a context line for `--show-trace`-style output.
+/// `description` is Nix's message (docs/nix-behaviour.md, "The lock file"); `file` and `node`
+/// say where it happened, and ``contextDescription`` renders them as a context line for
+/// `--show-trace`-style output.
 public struct LockFileError: UserFacingError, Equatable {
     public enum Kind: Sendable, Hashable {
         /// Not JSON, or the wrong JSON structure.
@@ -18,7 +19,7 @@ public struct LockFileError: UserFacingError, Equatable {
         case missingAttribute
         /// Attributes the scheme rejects or a value of an unsupported type.
         case invalidAttributes
-        /// A `locked` input that is not locked (spec §1.3).
+        /// A `locked` input that is not locked (docs/nix-behaviour.md, "Locked inputs").
         case unlockedInput
         /// follows paths forming a cycle.
         case followCycle
