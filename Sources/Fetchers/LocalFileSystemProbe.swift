@@ -1,7 +1,8 @@
 import FlakeModel
 import Foundation
 
-/// Answers the path form's file-system questions (spec §2.1) from the real file system.
+/// Answers the path form's file-system questions (docs/nix-behaviour.md, "Parsing a flake
+/// reference") from the real file system.
 public struct LocalFileSystemProbe: FileSystemProbe, Sendable {
     /// Store paths that stand for local directories.
     public var aliases: StorePathAliases

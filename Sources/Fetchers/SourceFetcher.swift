@@ -2,11 +2,11 @@ import FlakeLockBasics
 import FlakeModel
 import NixCompat
 
-/// The fetchers' front door: resolves a flake reference through the registries, dispatches
-/// to its scheme, and remembers results for the duration of one operation (spec §5.10:
-/// Nix caches fetches by original reference within a lock operation). Concurrent requests
-/// for the same key share one fetch (a map from key to `Task`), so the locker can prefetch
-/// speculatively and await results in Nix's serial order.
+/// The fetchers' front door: resolves a flake reference through the registries, dispatches to
+/// its scheme, and remembers results for the duration of one operation (docs/nix-behaviour.md,
+/// "Fetch order, caching and cycles": Nix caches fetches by original reference within a lock
+/// operation). Concurrent requests for the same key share one fetch (a map from key to `Task`),
+/// so the locker can prefetch speculatively and await results in Nix's serial order.
 public actor SourceFetcher {
     public nonisolated let settings: FetchSettings
     let transports: Transports
@@ -21,7 +21,8 @@ public actor SourceFetcher {
     private var inFlight: [String: Task<FetchResult, any Error>] = [:]
     private var pendingGlobal: Task<Registry, Never>?
 
-    /// What a fetch produced, with the references at each stage (spec §2.5).
+    /// What a fetch produced, with the references at each stage (docs/nix-behaviour.md,
+    /// "Original, resolved, locked").
     public struct FetchResult: Sendable {
         public var original: FlakeRef
         public var resolved: FlakeRef
@@ -218,8 +219,8 @@ extension SourceFetcher.FetchResult {
     /// Nix 2.8's fetcher cache keys a locked Git fetch by cache type (`git`, `-shallow`,
     /// `-submodules`, `-all-refs`), store name and revision — not by URL. A Git input with a
     /// `rev` whose key was fetched earlier in the same run is answered from that cache before
-    /// `ref` is filled in, so its locked input has no `ref` (nixoracle README, "rev without
-    /// ref"). `seen` holds the keys fetched so far, in Nix's (serial) order.
+    /// `ref` is filled in, so its locked input has no `ref` (docs/nix-behaviour.md,
+    /// "Nix 2.8's revision cache"). `seen` holds the keys fetched so far, in Nix's (serial) order.
     public func applyingNix28GitRevisionCache(seen: inout Set<String>, profile: CompatProfile) throws -> Self {
         guard profile.gitRevCacheOmitsRef, case .git(let spec) = resolved.input.spec,
             let rev = locked.input.common.rev?.hex

@@ -27,9 +27,9 @@ struct FlakeInputSpec: Sendable {
     }
 }
 
-/// Turns the raw declarations of a `flake.nix` into input specs, applying the profile's
-/// rules (spec §3.2, §5.4): defaults to `flake:<name>`, `url` + `follows`, path values,
-/// follows paths made absolute.
+/// Turns the raw declarations of a `flake.nix` into input specs, applying the profile's rules
+/// (docs/nix-behaviour.md, "Input declarations", "Locking changes after 2.8"): defaults to
+/// `flake:<name>`, `url` + `follows`, path values, follows paths made absolute.
 struct FlakeInputParser {
     let profile: CompatProfile
     /// The input path of the flake being read (`[]` for the top-level flake): follows
@@ -85,7 +85,8 @@ struct FlakeInputParser {
         if ref == nil && follows == nil && (depth == 0 || !profile.deepOverrides) {
             // A top-level input without a reference is `flake:<name>` (current Nix assigns it
             // when locking, to the same effect). 2.8–2.29 do this for nested overrides too,
-            // which is what breaks deep overrides there (spec §3.2, §9 row 17).
+            // which is what breaks deep overrides there (docs/nix-behaviour.md, "Input
+            // declarations"; "Version differences", row 17).
             ref = try indirect(d.name, span: d.span)
         }
         spec.ref = ref

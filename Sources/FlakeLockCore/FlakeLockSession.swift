@@ -6,7 +6,8 @@ import Logging
 import NixCompat
 import NixSyntax
 
-/// The public facade of the locker: lock a flake as Nix would (spec §5.2).
+/// The public facade of the locker: lock a flake as Nix would (docs/nix-behaviour.md, "Locking
+/// a flake").
 ///
 /// ```swift
 /// let session = FlakeLockSession(profile: .nix, fetcher: fetcher, reporter: reporter, probe: probe)
@@ -47,7 +48,7 @@ public struct FlakeLockSession: Sendable {
         public var written: Bool
         /// Whether the lock file did not exist before it was written.
         public var created: Bool = false
-        /// The diff text (§8.3) from the old lock to the new one.
+        /// The diff text (docs/nix-behaviour.md, "Diff text") from the old lock to the new one.
         public var diff: String
         /// Where the lock file is (or would be).
         public var lockFilePath: String?
@@ -60,7 +61,8 @@ public struct FlakeLockSession: Sendable {
         let top = try await loader.load(topRef, registryScope: flags.useRegistries ? .all : nil, lockRootPath: [])
 
         if flags.applyNixConfig, let setting = top.file.nixConfig.first(where: { $0.name == "flake-registry" }) {
-            // Applied without asking, like Nix (spec §3.4); other settings need trust.
+            // Applied without asking, like Nix (docs/nix-behaviour.md, "nixConfig"); other
+            // settings need trust.
             switch setting.value {
             case .string(let s): await fetcher.useGlobalRegistry(s)
             case .path(let p):
@@ -219,7 +221,7 @@ public struct FlakeLockSession: Sendable {
     }
 
     /// Only a local top-level flake can have its lock written: `path:`, or `git+file` or
-    /// `hg+file` without `ref`/`rev` (spec §5.2 step 8).
+    /// `hg+file` without `ref`/`rev` (docs/nix-behaviour.md, "Locking a flake", step 7).
     func isWritableTop(_ ref: FlakeRef) -> Bool {
         switch ref.input.spec {
         case .path: return true
@@ -230,7 +232,8 @@ public struct FlakeLockSession: Sendable {
     }
 }
 
-/// The check of spec §5.2 step 7: every non-empty follows path names an existing input.
+/// The check of step 6 of "Locking a flake" (docs/nix-behaviour.md): every non-empty follows
+/// path names an existing input.
 enum FollowsCheck {
     static func check(_ lock: LockFile, profile: CompatProfile) throws {
         let flat = lock.flattened()

@@ -1,6 +1,7 @@
 import FlakeModel
 
-/// What a lock operation may do (Nix's `LockFlags`, spec §5.1).
+/// What a lock operation may do (Nix's `LockFlags`, docs/nix-behaviour.md, "Lock flags and
+/// commands").
 public struct LockFlags: Sendable {
     /// Ignore the old lock file (`nix flake update` without inputs, `--recreate-lock-file`).
     public var recreateLockFile = false

@@ -3,9 +3,10 @@ import FlakeModel
 import Fetchers
 import Logging
 
-/// Nix's `computeLocks` (spec §5.3, with the later changes of §5.4 selected by the
-/// profile): walks the inputs depth-first in sorted order, keeping old lock entries whose
-/// `original` still matches and re-locking the rest.
+/// Nix's `computeLocks` (docs/nix-behaviour.md, "The locking walk (Nix 2.8)", with the changes
+/// of "Locking changes after 2.8" selected by the profile): walks the inputs depth-first in
+/// sorted order, keeping old lock entries whose `original` still matches and re-locking the
+/// rest.
 ///
 /// The walk is serial and decides everything (node keys, messages, the first error) in
 /// Nix's order; fetching is parallel underneath: before processing a node's inputs, the
@@ -137,7 +138,8 @@ final class LockResolver {
         }
     }
 
-    /// Whether an old entry stays (spec §5.3 keep test; §5.4 for later versions).
+    /// Whether an old entry stays (docs/nix-behaviour.md: the keep test of "The locking walk
+    /// (Nix 2.8)"; "Locking changes after 2.8" for later versions).
     private func canKeep(
         _ oldLock: LockedInput, ref: FlakeRef, parentPath: InputPath?, override: FlakeInputSpec?, isCLIOverride: Bool
     ) -> Bool {
@@ -244,7 +246,8 @@ final class LockResolver {
         }
     }
 
-    /// The `original` of a freshly locked node (spec §5.3 notes, §5.4 row 2.20, Lix).
+    /// The `original` of a freshly locked node (docs/nix-behaviour.md: "The locking walk (Nix
+    /// 2.8)", "Locking changes after 2.8" row 2.20, Lix).
     private func recordedOriginal(spec: FlakeInputSpec, declared: FlakeInputSpec, isCLIOverride: Bool) -> FlakeRef {
         let specRef = spec.ref!
         switch profile.nestedOverrideOriginal {

@@ -1,4 +1,5 @@
-/// One attribute value of an input: a string, an unsigned 64-bit integer or a Boolean (spec §1.1).
+/// One attribute value of an input: a string, an unsigned 64-bit integer or a Boolean
+/// (docs/nix-behaviour.md, "Attribute values").
 ///
 /// Equality is exact: strings compare by their UTF-8 bytes (not by Unicode canonical
 /// equivalence), and `"1"` is not equal to `1`.
@@ -92,7 +93,7 @@ extension String {
 }
 
 /// An input's attributes: a map from name to ``AttrValue`` kept sorted byte-wise by name
-/// (spec §0.3). Iteration is always in that order.
+/// (docs/nix-behaviour.md, "Vocabulary"). Iteration is always in that order.
 ///
 /// ```swift
 /// var a: Attrs = ["type": "github", "owner": "NixOS", "repo": "nixpkgs"]

@@ -163,7 +163,7 @@ extension CompatProfile {
         untrustedFlakeConfigNamesFlag: false,
         dirtyGitTreeFingerprint: false)
 
-    /// Lix `main` (read from source, never run; best effort from the spec).
+    /// Lix `main` (read from source, never run; best effort; docs/nix-behaviour.md).
     public static let lix: CompatProfile = {
         // Built on Nix 2.31.5 (the default's base before it moved to Nix 2.35).
         var p = CompatProfile.nix231

@@ -1,113 +1,118 @@
 /// Every behaviour that differs between the Nix versions flakelock can imitate.
 ///
-/// This is the one place where version differences live (spec §9 and the parse differences
-/// of §2). Parsing, rendering, the locker, the fetchers and the CLI ask a profile instead of
+/// This is the one place where version differences live (the "Version differences" table of
+/// docs/nix-behaviour.md and the parse differences of its "Flake references" part). Parsing, rendering, the locker, the fetchers and the CLI ask a profile instead of
 /// testing a version number. The static instances are ``nix`` (current Nix: the newest
 /// release, 2.35.2, read from its source; `docs/nix-2.32-2.35.md` lists every change since
 /// 2.31.5), ``nix231`` (Nix 2.31.5, the behaviour verified against its goldens),
 /// ``nix28`` (Nix 2.8.0, the local oracle) and ``lix`` (best effort, read from source only).
 ///
-/// Properties are grouped by where they matter; each names the spec section or §9 row.
+/// Properties are grouped by where they matter. Each names the section of
+/// docs/nix-behaviour.md it comes from (a quoted heading) or a row of its
+/// "Version differences" table ("row N").
 public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// A short name for messages and test names (`nix`, `nix-2.31`, `nix-2.8`, `lix`).
     public var name: String
 
-    // MARK: - Flake reference parsing (§2)
+    // MARK: - Flake reference parsing ("Flake references")
 
-    /// Syntax of the `<ref>` part of `nixpkgs/<ref>` (§2.1).
+    /// Syntax of the `<ref>` part of `nixpkgs/<ref>` ("Parsing a flake reference").
     public var flakeIDRefSyntax: RefSyntax
-    /// Order in which a URL-like string is tried (§2.1).
+    /// Order in which a URL-like string is tried ("Parsing a flake reference").
     public var parseOrder: ParseOrder
-    /// How generic URLs are split and decoded (§2.2).
+    /// How generic URLs are split and decoded ("Generic URL syntax").
     public var urlParser: URLParserKind
     /// `dir` stays in the query that the scheme sees, so it ends up in the `url` attribute of
-    /// `git`, `hg` and `tarball` inputs (§2.4, §9 row 11). False: `dir` is removed first.
+    /// `git`, `hg` and `tarball` inputs ("The dir attribute", row 11). False: `dir` is removed first.
     public var dirStaysInGitURL: Bool
-    /// The path form keeps its query (`./x?dir=y` → subdir `y`); 2.8 discards it (§2.1).
+    /// The path form keeps its query (`./x?dir=y` → subdir `y`); 2.8 discards it ("Parsing a flake reference").
     public var pathFormKeepsQuery: Bool
-    /// `path:` URLs accept `?dir=` (current removes it before the scheme sees it; §2.3.2).
+    /// `path:` URLs accept `?dir=` (current removes it before the scheme sees it; "Scheme path").
     public var pathURLAcceptsDir: Bool
-    /// Which characters a GitHub/GitLab/SourceHut `host` may contain (§2.3.4).
+    /// Which characters a GitHub/GitLab/SourceHut `host` may contain ("Schemes github, gitlab, sourcehut").
     public var forgeHostSyntax: HostSyntax
-    /// What happens to unknown query parameters of `github:` etc. URLs (§9 row 10).
+    /// What happens to unknown query parameters of `github:` etc. URLs (row 10).
     public var forgeUnknownParameters: UnknownParameterPolicy
     /// `?narHash=` is read from forge URLs (current).
     public var forgeURLAcceptsNarHash: Bool
     /// A `rev` given in a forge URL's query is normalised to lowercase hex (2.8) instead of
-    /// stored as written (§2.3.4).
+    /// stored as written ("Schemes github, gitlab, sourcehut").
     public var forgeRevNormalised: Bool
-    /// Which `git+<transport>` schemes the git scheme claims (§2.3.3).
+    /// Which `git+<transport>` schemes the git scheme claims ("Scheme git").
     public var gitTransports: GitTransportPolicy
     /// Current normalises the `url` attribute of `git` inputs on every construction
-    /// (absolute paths become `file://`, scp-like becomes `ssh://`, re-rendered; §2.3.3).
+    /// (absolute paths become `file://`, scp-like becomes `ssh://`, re-rendered; "Scheme git").
     public var gitURLNormalised: Bool
     /// Git inputs accept `lfs`, `exportIgnore`, `dirtyRev`, `dirtyShortRev`, `verifyCommit`,
-    /// `keytype`, `publicKey`, `publicKeys` (attributes and URL parameters; §2.3.3).
+    /// `keytype`, `publicKey`, `publicKeys` (attributes and URL parameters; "Scheme git").
     public var gitAcceptsModernAttributes: Bool
-    /// Forge inputs accept `treeHash` (current; §2.3.4).
+    /// Forge inputs accept `treeHash` (current; "Schemes github, gitlab, sourcehut").
     public var forgeAcceptsTreeHash: Bool
-    /// `tarball+…`/`file+…` prefixes, type `file`, extension-less URLs (§9 row 9).
+    /// `tarball+…`/`file+…` prefixes, type `file`, extension-less URLs (row 9).
     public var tarballPlusAndFileTypes: Bool
-    /// Tarball lock nodes may carry `lastModified`, `rev`, `revCount`, `unpack` (§9 row 28).
+    /// Tarball lock nodes may carry `lastModified`, `rev`, `revCount`, `unpack` (row 28).
     public var tarballAcceptsLockableAttributes: Bool
-    /// How error messages for rejected attributes and malformed refs are worded (§2.3).
+    /// How error messages for rejected attributes and malformed refs are worded ("Input schemes").
     public var attributeErrorWording: ErrorWording
-    /// Negative integers in `flake.nix` attributes are rejected (current, Lix) or wrap (2.8) (§1.1).
+    /// Negative integers in `flake.nix` attributes are rejected (current, Lix) or wrap (2.8)
+    /// ("Attribute values").
     public var rejectsNegativeIntegers: Bool
     /// An attrset without `type` is an error at parse time (current) instead of an input
-    /// without a scheme (§2.6).
+    /// without a scheme ("Flake reference errors").
     public var requiresTypeAttribute: Bool
-    /// Relative `path:` inputs stay relative and get a `parent` in the lock (≥2.26; §5.9, §9 row 13).
+    /// Relative `path:` inputs stay relative and get a `parent` in the lock (≥2.26;
+    /// "Relative path inputs", row 13).
     public var relativePathInputs: Bool
 
-    // MARK: - Rendering (§2.7)
+    // MARK: - Rendering ("URL rendering and percent-encoding")
 
-    /// Percent-encoding of rendered URLs, also of `url` attributes fetchers store (§9 row 12).
+    /// Percent-encoding of rendered URLs, also of `url` attributes fetchers store (row 12).
     public var urlEncoding: URLEncoding
-    /// `github:` URLs get `?narHash=` when the input has one (≥2.21; §9 row 26).
+    /// `github:` URLs get `?narHash=` when the input has one (≥2.21; row 26).
     public var githubRendersNarHash: Bool
-    /// `github:` URLs get `?host=` (≥2.29; §9 row 26).
+    /// `github:` URLs get `?host=` (≥2.29; row 26).
     public var githubRendersHost: Bool
-    /// Git URLs render `submodules=1`, `lfs=1`, `exportIgnore=1`, `verifyCommit=1` (§9 row 30).
+    /// Git URLs render `submodules=1`, `lfs=1`, `exportIgnore=1`, `verifyCommit=1` (row 30).
     public var gitRendersAllFlags: Bool
-    /// `flake:` URLs percent-encode each segment (current; §2.3.1).
+    /// `flake:` URLs percent-encode each segment (current; "Scheme indirect").
     public var indirectRenderEncodesSegments: Bool
 
-    // MARK: - Locking (§1.3, §4, §5)
+    // MARK: - Locking ("Locked inputs", "The lock file", "Locking")
 
-    /// How "locked" is decided (§1.3).
+    /// How "locked" is decided ("Locked inputs").
     public var lockedness: Lockedness
-    /// Current removes `__final` from `locked` before writing (§1.3).
+    /// Current removes `__final` from `locked` before writing ("Locked inputs").
     public var dropsFinalAttribute: Bool
-    /// Lock nodes carry `parent` (≥2.26; §4.2).
+    /// Lock nodes carry `parent` (≥2.26; "Lock nodes").
     public var lockNodesHaveParent: Bool
-    /// Originals are compared after ``FlakeRef/canonicalized()`` (≥2.29; §5.4).
+    /// Originals are compared after ``FlakeRef/canonicalized()`` (≥2.29; "Locking changes after 2.8").
     public var canonicalizesOriginals: Bool
-    /// Lock files report malformed JSON as `Could not parse '<path>': …` (current; §4.1).
+    /// Lock files report malformed JSON as `Could not parse '<path>': …` (current; "Lock file versions").
     public var lockParseErrorNamesFile: Bool
-    /// follows resolution reports cycles (`follow cycle detected: […]`; §4.3).
+    /// follows resolution reports cycles (`follow cycle detected: […]`; "Edges and follows paths").
     public var detectsFollowCycles: Bool
-    /// The follows check resolves through follows edges (≥2.18; §9 row 22).
+    /// The follows check resolves through follows edges (≥2.18; row 22).
     public var followsCheckResolvesFollows: Bool
-    /// Nested overrides: the first registration wins (≥2.26, Lix) instead of the last (§5.4, §9 row 16).
+    /// Nested overrides: the first registration wins (≥2.26, Lix) instead of the last
+    /// ("Locking changes after 2.8", row 16).
     public var overridesKeepFirst: Bool
-    /// `original` recorded for a `flake.nix` nested override (§9 row 14).
+    /// `original` recorded for a `flake.nix` nested override (row 14).
     public var nestedOverrideOriginal: NestedOverrideOriginal
-    /// `--override-input` on a `flake = false` input is sticky (≥2.20; §9 row 15).
+    /// `--override-input` on a `flake = false` input is sticky (≥2.20; row 15).
     public var cliOverrideStickyForNonFlake: Bool
-    /// Deep overrides (`inputs.a.inputs.b.inputs.c…`) work (≥2.30; §9 row 17).
+    /// Deep overrides (`inputs.a.inputs.b.inputs.c…`) work (≥2.30; row 17).
     public var deepOverrides: Bool
-    /// A spec with both `url` and `follows` is an error (≥2.30; §9 row 18).
+    /// A spec with both `url` and `follows` is an error (≥2.30; row 18).
     public var urlWithFollowsIsError: Bool
-    /// A re-locked input takes its children from its own lock file (≥2.31; §9 row 19).
+    /// A re-locked input takes its children from its own lock file (≥2.31; row 19).
     public var reLockUsesOwnLockFile: Bool
-    /// Which registries resolve indirect inputs (§9 row 20).
+    /// Which registries resolve indirect inputs (row 20).
     public var registriesForInputs: RegistryScope
-    /// Default value of the `flake-registry` setting (§9 row 21).
+    /// Default value of the `flake-registry` setting (row 21).
     public var globalRegistryDefault: String
-    /// Warn about an override naming a non-existent input (≥2.12; §9 row 23).
+    /// Warn about an override naming a non-existent input (≥2.12; row 23).
     public var warnsOverrideForNonexistentInput: Bool
-    /// `inputs.self` may carry `submodules`/`lfs` (≥2.27; §9 row 29).
+    /// `inputs.self` may carry `submodules`/`lfs` (≥2.27; row 29).
     public var selfAttributes: Bool
     /// Wording of the warning for a lock entry that is unlocked but has a `narHash`
     /// (NixOS/nix#14299, 2.33).
@@ -119,43 +124,44 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// (NixOS/nix#14326, 2.33).
     public var hintsFilePlusGit: Bool
 
-    // MARK: - Fetchers (§6)
+    // MARK: - Fetchers ("Fetchers")
 
-    /// Git: `ref` of a local repository given none: full `refs/heads/main` (true) or `main` (§9 row 1).
+    /// Git: `ref` of a local repository given none: full `refs/heads/main` (true) or `main` (row 1).
     public var gitLocalRefIsFull: Bool
-    /// Git: a remote without `ref` uses its HEAD target instead of `master` (§9 row 2).
+    /// Git: a remote without `ref` uses its HEAD target instead of `master` (row 2).
     public var gitDefaultRefIsRemoteHead: Bool
-    /// Git trees come from `git archive` (honouring `export-ignore`, expanding `export-subst`) (§9 row 3).
+    /// Git trees come from `git archive` (honouring `export-ignore`, expanding `export-subst`) (row 3).
     public var gitExportIgnoreAndSubst: Bool
     /// Git: `shallow = true` fetches with `--depth 1` into a separate `-shallow` cache
     /// (current); 2.8 fetches the full history and only skips `revCount`.
     public var gitShallowFetch: Bool
     /// Git, 2.8: within one run a `rev` already fetched (by any input of the same cache
     /// type) answers from Nix's fetcher cache before `ref` is filled in, so the locked input
-    /// keeps no `ref` (nixoracle README, "rev without ref").
+    /// keeps no `ref` ("Nix 2.8's revision cache").
     public var gitRevCacheOmitsRef: Bool
     /// Git: with `submodules = true`, 2.8 builds the tree from a checkout, so export-ignore
     /// and export-subst do not apply even where `git archive` would apply them.
     public var gitSubmodulesSkipExportAttributes: Bool
-    /// Git: annotated tags are peeled to the commit (§9 row 31).
+    /// Git: annotated tags are peeled to the commit (row 31).
     public var annotatedTagsPeeled: Bool
-    /// Dirty Git trees are written into the lock (2.8, Lix) or unlocked (current) (§9 row 4).
+    /// Dirty Git trees are written into the lock (2.8, Lix) or unlocked (current) (row 4).
     public var dirtyGitTreesLocked: Bool
-    /// `lastModified` of forge archives (§9 row 5).
+    /// `lastModified` of forge archives (row 5).
     public var forgeLastModified: ArchiveTimestamp
-    /// `lastModified` of tarballs, if recorded at all (§9 row 6).
+    /// `lastModified` of tarballs, if recorded at all (row 6).
     public var tarballRecordsLastModified: ArchiveTimestamp?
     /// GitHub endpoints: 2.8 uses `https://api.<host>` for everything; current uses
     /// `api.github.com`, `github.com/<o>/<r>/archive/<rev>.tar.gz` without a token, and
-    /// `https://<host>/api/v3` for other hosts (§6.2).
+    /// `https://<host>/api/v3` for other hosts ("Fetcher: github, gitlab, sourcehut").
     public var githubEndpoints: GitHubEndpoints
-    /// `access-tokens` keys may be `host/owner[/repo]` prefixes (current) instead of hosts only (§6.2).
+    /// `access-tokens` keys may be `host/owner[/repo]` prefixes (current) instead of hosts only
+    /// ("Access tokens").
     public var accessTokensMatchPaths: Bool
-    /// A `path` fetch replaces a given `lastModified` (2.8) instead of keeping it (§6.5).
+    /// A `path` fetch replaces a given `lastModified` (2.8) instead of keeping it ("Fetcher: path").
     public var pathOverwritesLastModified: Bool
-    /// Archives with several top-level entries are unpacked as a whole instead of failing (§9 row 7).
+    /// Archives with several top-level entries are unpacked as a whole instead of failing (row 7).
     public var tarballAllowsMultipleTopLevelEntries: Bool
-    /// `Link: <…>; rel="immutable"` is honoured (§9 row 8).
+    /// `Link: <…>; rel="immutable"` is honoured (row 8).
     public var honoursImmutableLinkHeader: Bool
     /// Mercurial: hg contacts the input's whole URL, query included (current, since
     /// NixOS/nix 4077aa43 in 2.26), instead of the URL without query and fragment (2.8's
@@ -174,11 +180,12 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// (NixOS/nix#14983, 2.34).
     public var rejectsRelativeFileTarballs: Bool
 
-    // MARK: - Output (§8)
+    // MARK: - Output ("User-facing output")
 
-    /// `creating lock file` message style (§8.4, §9 row 25).
+    /// `creating lock file` message style ("Messages when writing", row 25).
     public var creatingLockFileMessage: CreatingLockFileMessage
-    /// Quote around lock-file paths in §8.4 messages: `'` (≤2.29) or `"` (≥2.30).
+    /// Quote around lock-file paths in the messages of "Messages when writing": `'` (≤2.29) or
+    /// `"` (≥2.30).
     public var lockFilePathQuote: Character
     /// Inside the `"` quotes, `"` and `\` are escaped with `\` (2.30–2.33 print the path with
     /// `std::quoted`; NixOS/nix#15030, 2.34, prints it verbatim).
@@ -189,19 +196,19 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// The metadata fingerprint of a Git flake records a `revCount` the fetcher computed as
     /// `;hasRevCount` instead of `;revCount=N` (lazy `revCount`, NixOS/nix#15772, 2.35).
     public var fingerprintMarksComputedRevCount: Bool
-    /// Metadata tree lines end in ` (YYYY-MM-DD HH:MM:SS)` (§8.1, §9 row 27).
+    /// Metadata tree lines end in ` (YYYY-MM-DD HH:MM:SS)` ("Metadata text", row 27).
     public var metadataShowsDates: Bool
     /// `Inputs:` is printed even without inputs (2.8).
     public var metadataAlwaysShowsInputsHeader: Bool
     /// `Locked URL` is printed only for locked refs; `Fingerprint` exists (current).
     public var metadataLockedURLOnlyIfLocked: Bool
-    /// `nix flake update` takes input names (≥2.19; §9 row 24).
+    /// `nix flake update` takes input names (≥2.19; row 24).
     public var updateTakesInputNames: Bool
     /// `--update-input` / `--recreate-lock-file` print deprecation warnings (current).
     public var deprecatesUpdateInputFlag: Bool
     /// How errors print: 2.8's `error: <message>` plus the `--show-trace` hint, or current
     /// Nix's `error:` followed by the `… while …` context lines and the message; also the
-    /// wording of the NAR hash mismatch (§6.1).
+    /// wording of the NAR hash mismatch ("Every fetch").
     public var errorStyle: ErrorStyle
     /// The warning about an untrusted `nixConfig` setting names `--accept-flake-config`
     /// (current Nix; `src/libflake/config.cc`).
@@ -217,7 +224,7 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension CompatProfile {
-    /// Syntax of a ref in the flake-id form (§2.1).
+    /// Syntax of a ref in the flake-id form ("Parsing a flake reference").
     public enum RefSyntax: Sendable, Hashable {
         /// `[a-zA-Z0-9][a-zA-Z0-9_./-]*`
         case nix28
@@ -225,7 +232,7 @@ extension CompatProfile {
         case current
     }
 
-    /// Which form of a flake reference is tried first (§2.1).
+    /// Which form of a flake reference is tried first ("Parsing a flake reference").
     public enum ParseOrder: Sendable, Hashable {
         /// flake id, then path form (no `:` allowed), then generic URL.
         case idPathURL
@@ -233,7 +240,7 @@ extension CompatProfile {
         case idURLPath
     }
 
-    /// The generic URL parser (§2.2).
+    /// The generic URL parser ("Generic URL syntax").
     public enum URLParserKind: Sendable, Hashable {
         /// 2.8's regular expression; path kept raw; query names not decoded.
         case nix28Regex
@@ -241,7 +248,7 @@ extension CompatProfile {
         case rfc3986
     }
 
-    /// Allowed characters in a forge `host` (§2.3.4).
+    /// Allowed characters in a forge `host` ("Schemes github, gitlab, sourcehut").
     public enum HostSyntax: Sendable, Hashable {
         /// `[a-zA-Z0-9.]*`
         case noHyphen
@@ -249,7 +256,7 @@ extension CompatProfile {
         case withHyphen
     }
 
-    /// Treatment of unknown query parameters in forge URLs (§9 row 10).
+    /// Treatment of unknown query parameters in forge URLs (row 10).
     public enum UnknownParameterPolicy: Sendable, Hashable {
         case ignore
         case error
@@ -265,7 +272,7 @@ extension CompatProfile {
         case any
     }
 
-    /// Wording of attribute errors (§2.3).
+    /// Wording of attribute errors ("Input schemes").
     public enum ErrorStyle: Sendable, Hashable {
         /// `error: <message>` + `(use '--show-trace' to show detailed location information)`.
         case nix28
@@ -280,7 +287,7 @@ extension CompatProfile {
         case current
     }
 
-    /// Percent-encoding of rendered URLs (§2.7).
+    /// Percent-encoding of rendered URLs ("URL rendering and percent-encoding").
     public enum URLEncoding: Sendable, Hashable {
         /// Path verbatim; query keeps `A-Za-z0-9-._~!$&'()*+,;=:@`; lowercase hex; bytes ≥ 0x80 sign-extended.
         case nix28
@@ -290,7 +297,7 @@ extension CompatProfile {
         case boost
     }
 
-    /// How "locked" is decided (§1.3).
+    /// How "locked" is decided ("Locked inputs").
     public enum Lockedness: Sendable, Hashable {
         /// Locked when the attributes have `rev` or `narHash`.
         case revOrNarHash
@@ -298,7 +305,7 @@ extension CompatProfile {
         case perScheme
     }
 
-    /// `original` of a node created through a `flake.nix` nested override (§9 row 14).
+    /// `original` of a node created through a `flake.nix` nested override (row 14).
     public enum NestedOverrideOriginal: Sendable, Hashable {
         /// The overridden input's own declaration; re-locked every time (2.8, Lix).
         case ownDeclaration
@@ -306,7 +313,7 @@ extension CompatProfile {
         case overrideReference
     }
 
-    /// Registries consulted for indirect inputs of the locked flake (§9 row 20).
+    /// Registries consulted for indirect inputs of the locked flake (row 20).
     public enum RegistryScope: Sendable, Hashable {
         /// flag, user, system, global.
         case all
@@ -314,13 +321,13 @@ extension CompatProfile {
         case flagAndGlobal
     }
 
-    /// Which mtime becomes `lastModified` of an unpacked archive (§9 rows 5, 6).
+    /// Which mtime becomes `lastModified` of an unpacked archive (rows 5, 6).
     public enum ArchiveTimestamp: Sendable, Hashable {
         case topDirectory
         case maxEntry
     }
 
-    /// GitHub API layout (§6.2).
+    /// GitHub API layout ("Fetcher: github, gitlab, sourcehut").
     public enum GitHubEndpoints: Sendable, Hashable {
         case nix28
         case current
@@ -344,7 +351,7 @@ extension CompatProfile {
         case kept
     }
 
-    /// Style of the `creating lock file` warning (§8.4).
+    /// Style of the `creating lock file` warning ("Messages when writing").
     public enum CreatingLockFileMessage: Sendable, Hashable {
         /// `creating lock file '<path>'`, no diff.
         case withoutDiff

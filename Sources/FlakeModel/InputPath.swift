@@ -1,6 +1,7 @@
 import FlakeLockBasics
 
-/// A path of input names from the root of the lock graph, e.g. `nixops/nixpkgs` (spec §0.3).
+/// A path of input names from the root of the lock graph, e.g. `nixops/nixpkgs`
+/// (docs/nix-behaviour.md, "Vocabulary").
 ///
 /// Components taken from `flake.nix` or a lock file may be any attribute name (`foo.bar`
 /// is a valid input name); ``init(parsing:)`` validates paths typed by a user.

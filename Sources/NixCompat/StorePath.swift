@@ -12,7 +12,7 @@ public struct StorePath: Sendable, Hashable, CustomStringConvertible {
 
     /// The store path of a source tree added "recursively" (NAR, SHA-256) with no references,
     /// as fetchers produce: fingerprint `source:sha256:<base16 H>:<dir>:<name>`, SHA-256,
-    /// XOR-folded to 20 bytes (spec §7.3).
+    /// XOR-folded to 20 bytes (docs/nix-behaviour.md, "Store paths").
     public static func fixedOutputSource(
         narHash: NixHash, name: String = "source", storeDirectory: String = defaultStoreDirectory
     ) -> StorePath {

@@ -140,21 +140,21 @@ struct CrashSafetyTests {
     /// keeps its mode, as Nix writes through the link.
     @Test func symlinkedLockIsWrittenThrough() throws {
         let f = try Fixture()
-        try f.dir.write("shared/flake.lock", "")
-        try FileManager.default.removeItem(atPath: f.dir.path + "/shared/flake.lock")
-        try f.dir.symlink("top/flake.lock", to: "../shared/flake.lock")
+        try f.dir.write("lockstore/flake.lock", "")
+        try FileManager.default.removeItem(atPath: f.dir.path + "/lockstore/flake.lock")
+        try f.dir.symlink("top/flake.lock", to: "../lockstore/flake.lock")
         let created = try BuiltBinary.runFlakelock(["lock", f.top], environment: f.environment(0))
         #expect(created.status == 0, "\(created.stderr)")
-        chmod(f.dir.path + "/shared/flake.lock", 0o640)
+        chmod(f.dir.path + "/lockstore/flake.lock", 0o640)
         try f.advance()
         let updated = try BuiltBinary.runFlakelock(["update", "--flake", f.top], environment: f.environment(1))
         #expect(updated.status == 0, "\(updated.stderr)")
         let attrs = try FileManager.default.attributesOfItem(atPath: f.lockPath)
         #expect(attrs[.type] as? FileAttributeType == .typeSymbolicLink)
-        let target = try FileManager.default.attributesOfItem(atPath: f.dir.path + "/shared/flake.lock")
+        let target = try FileManager.default.attributesOfItem(atPath: f.dir.path + "/lockstore/flake.lock")
         #expect(target[.posixPermissions] as? Int == 0o640)
-        let text = try String(contentsOfFile: f.dir.path + "/shared/flake.lock", encoding: .utf8)
+        let text = try String(contentsOfFile: f.dir.path + "/lockstore/flake.lock", encoding: .utf8)
         #expect(text.contains("\"rev\": \"\(try f.repo.git("rev-parse", "HEAD"))\""))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: f.dir.path + "/shared") == ["flake.lock"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: f.dir.path + "/lockstore") == ["flake.lock"])
     }
 }

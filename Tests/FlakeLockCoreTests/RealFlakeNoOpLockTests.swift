@@ -9,9 +9,10 @@ import Testing
 
 /// Real public flakes (flake.nix with the flake.lock committed beside it; the corpus and its
 /// SOURCE files live in Tests/NixSyntaxTests/Vectors/RealFlakes): locking them again must
-/// change nothing and fetch nothing — except where Nix itself must refetch (spec §14: a
-/// direct input whose lock node has a follows edge that the top-level flake.nix does not
-/// declare). Every network transport here fails, so any fetch is seen.
+/// change nothing and fetch nothing — except where Nix itself must refetch
+/// (docs/nix-behaviour.md, "Real lock files": a direct input whose lock node has a follows edge
+/// that the top-level flake.nix does not declare). Every network transport here fails, so any
+/// fetch is seen.
 struct RealFlakeNoOpLockTests {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("NixSyntaxTests/Vectors/RealFlakes")
@@ -60,7 +61,7 @@ struct RealFlakeNoOpLockTests {
     }
 
     /// Direct inputs whose lock node has a follows edge that flake.nix does not declare as
-    /// an override: Nix refetches those (spec §14).
+    /// an override: Nix refetches those (docs/nix-behaviour.md, "Real lock files").
     static func inputsNixRefetches(lock: LockFile, flakeNix: String) -> [String] {
         var out: [String] = []
         for (name, edge) in lock.root.sortedInputs {
@@ -104,7 +105,8 @@ struct RealFlakeNoOpLockTests {
             #expect(!result.changed, "\(name): a no-op lock changed flake.lock:\n\(result.diff)")
             #expect(recorder.requests.isEmpty, "\(name): fetched \(recorder.requests)")
         } catch {
-            // Only a refetch that Nix makes too (spec §14) may need the network.
+            // Only a refetch that Nix makes too (docs/nix-behaviour.md, "Real lock files") may
+            // need the network.
             #expect(!refetched.isEmpty, "\(name): \(error) (requests: \(recorder.requests))")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: d.path + "/flake.lock")) == lockBytes, "\(name): flake.lock was touched")

@@ -88,7 +88,7 @@ struct LockFileTests {
         return LockedInput(locked: locked, original: original)
     }
 
-    /// Spec §4.4 EXP 3.
+    /// The example of "Node keys" (docs/nix-behaviour.md), run with Nix 2.8.
     @Test func keyAllocation() throws {
         let xNode = LockNode(inputs: ["nixpkgs": .node(LockNode(lock: try Self.ghRef("nixpkgs", 2)))], lock: try Self.ghRef("x", 3))
         let yx = LockNode(inputs: ["nixpkgs": .node(LockNode(lock: try Self.ghRef("nixpkgs", 4)))], lock: try Self.ghRef("x", 5))
@@ -161,7 +161,8 @@ struct RealLockFileTests {
                 try LockFile.parse(bytes, path: path, profile: profile, allowUnlocked: true)
             }
             if case .failure(let e) = parsed, profile.name == CompatProfile.nix28.name {
-                // Nix 2.8 cannot read tarball nodes written by Nix ≥ 2.21 (spec §9 row 28).
+                // Nix 2.8 cannot read tarball nodes written by Nix ≥ 2.21
+                // (docs/nix-behaviour.md, "Version differences", row 28).
                 #expect(e.message == "unsupported tarball input attribute 'lastModified'", "\(name)")
                 continue
             }

@@ -93,7 +93,7 @@ import Testing
         try server.setRoutes(["/f": [.init(body: "hello\n")]])
         let (hasher, _) = try Self.hasher()
         let r = try await hasher.download(HTTPRequest(url: server.url("/f")), mode: .file)
-        // Spec §7.4 vector D.
+        // Vector D of "Test vectors" (docs/nix-behaviour.md).
         #expect(r.content == .file(narHash: try NixHash.parseSRI("sha256-HDfQGvQL4ugGkd48w99EN3ppmvuxfGjwgJZLL9Bx/BM="), narSize: 120, size: 6))
     }
 

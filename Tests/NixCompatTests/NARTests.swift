@@ -1,7 +1,7 @@
 import NixCompat
 import Testing
 
-/// The worked vectors of spec §7.4, verified there with Nix 2.8.
+/// The vectors of "Test vectors" (docs/nix-behaviour.md), verified with Nix 2.8.
 struct NARVectorTests {
     struct Vector: Sendable, CustomTestStringConvertible {
         var name: String

@@ -1,4 +1,4 @@
-/// Chooses the access token for a forge request (spec §6.2 "Tokens").
+/// Chooses the access token for a forge request (docs/nix-behaviour.md, "Access tokens").
 public struct AccessTokens: Sendable, Equatable {
     public var tokens: [String: String]
     /// Nix 2.8 matches only the host; current Nix prefers the longest `host/path` prefix

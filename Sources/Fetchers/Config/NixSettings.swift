@@ -1,8 +1,8 @@
 import FlakeLockBasics
 
-/// The Nix settings flakelock uses, read the way Nix reads them (spec §6; Nix's
-/// `loadConfFile`): `$NIX_CONF_DIR/nix.conf` (default `/etc/nix`), then the user files
-/// (`$NIX_USER_CONF_FILES`, or `nix/nix.conf` under `$XDG_CONFIG_HOME` and each of
+/// The Nix settings flakelock uses, read the way Nix reads them (docs/nix-behaviour.md,
+/// "Fetchers"; Nix's `loadConfFile`): `$NIX_CONF_DIR/nix.conf` (default `/etc/nix`), then the
+/// user files (`$NIX_USER_CONF_FILES`, or `nix/nix.conf` under `$XDG_CONFIG_HOME` and each of
 /// `$XDG_CONFIG_DIRS`, the first having the highest precedence), then `$NIX_CONFIG`, then
 /// `--option` pairs from the command line. Later values replace earlier ones; `extra-NAME`
 /// appends to `NAME`; `include F` and `!include F` (no error if missing) read another file,

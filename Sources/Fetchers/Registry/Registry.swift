@@ -2,7 +2,8 @@ import FlakeLockBasics
 import FlakeModel
 import Foundation
 
-/// A flake registry (spec §6.7): entries mapping an indirect `from` to a `to` reference.
+/// A flake registry (docs/nix-behaviour.md, "Fetcher: indirect and registries"): entries
+/// mapping an indirect `from` to a `to` reference.
 public struct Registry: Sendable {
     public struct Entry: Sendable {
         public var from: Input
@@ -79,9 +80,9 @@ public struct Registries: Sendable {
         }
     }
 
-    /// Resolves an indirect reference (spec §6.7 lookup): repeatedly replaces it by the first
-    /// matching entry's target, carrying over `ref`/`rev` the entry does not pin, until it
-    /// is no longer indirect.
+    /// Resolves an indirect reference (docs/nix-behaviour.md, "Fetcher: indirect and
+    /// registries", lookup): repeatedly replaces it by the first matching entry's target,
+    /// carrying over `ref`/`rev` the entry does not pin, until it is no longer indirect.
     /// - Returns: the resolved reference (its subdir is the entry's `dir` if it has one,
     ///   otherwise the original subdir).
     public func resolve(_ ref: FlakeRef, scope: CompatProfile.RegistryScope, profile: CompatProfile) throws -> FlakeRef {

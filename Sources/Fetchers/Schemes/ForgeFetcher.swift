@@ -2,10 +2,10 @@ import FlakeLockBasics
 import FlakeModel
 import NixCompat
 
-/// `github`, `gitlab` and `sourcehut` (spec §6.2): resolve the ref to a revision with the
-/// forge's API, download the archive of that revision and hash it while it streams in.
-/// The three forges share this logic and differ only in their endpoints and token headers
-/// (``ForgeEndpoints``).
+/// `github`, `gitlab` and `sourcehut` (docs/nix-behaviour.md, "Fetcher: github, gitlab,
+/// sourcehut"): resolve the ref to a revision with the forge's API, download the archive of
+/// that revision and hash it while it streams in. The three forges share this logic and differ
+/// only in their endpoints and token headers (``ForgeEndpoints``).
 struct ForgeFetcher: Sendable {
     let settings: FetchSettings
     let transports: Transports

@@ -3,11 +3,11 @@ import FlakeModel
 import Foundation
 import NixCompat
 
-/// `git` inputs (spec §6.3): local work trees are read in place (clean: the commit at HEAD;
-/// dirty: the tracked files as they are on disk), everything else is fetched into a bare
-/// cache repository under `<cache>/git/` and hashed from Git objects without a checkout.
-/// Which `ref` is recorded, whether export-ignore/export-subst apply and whether annotated
-/// tags are peeled follow the profile.
+/// `git` inputs (docs/nix-behaviour.md, "Fetcher: git"): local work trees are read in place
+/// (clean: the commit at HEAD; dirty: the tracked files as they are on disk), everything else
+/// is fetched into a bare cache repository under `<cache>/git/` and hashed from Git objects
+/// without a checkout. Which `ref` is recorded, whether export-ignore/export-subst apply and
+/// whether annotated tags are peeled follow the profile.
 struct GitFetcher: Sendable {
     let settings: FetchSettings
     let transports: Transports

@@ -3,7 +3,8 @@ import FlakeModel
 import Foundation
 import NixCompat
 
-/// `path` inputs (spec §6.5): the directory (or file) as it is on disk, `.git` included.
+/// `path` inputs (docs/nix-behaviour.md, "Fetcher: path"): the directory (or file) as it is on
+/// disk, `.git` included.
 struct PathFetcher: Sendable {
     let settings: FetchSettings
     let aliases: StorePathAliases

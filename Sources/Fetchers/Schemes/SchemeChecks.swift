@@ -1,7 +1,7 @@
 import FlakeModel
 import NixCompat
 
-/// Checks every scheme applies after fetching (spec §6.1 step 4).
+/// Checks every scheme applies after fetching (docs/nix-behaviour.md, "Every fetch", step 4).
 enum SchemeChecks {
     static func checkNarHash(
         given: Input, got: NixHash, lockedInput: Input, profile: CompatProfile, storeDirectory: String

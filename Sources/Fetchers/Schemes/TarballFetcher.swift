@@ -3,9 +3,10 @@ import FlakeModel
 import Foundation
 import NixCompat
 
-/// `tarball` and `file` inputs (spec §6.4): downloaded over http(s) (or read from `file://`)
-/// and hashed while streaming; revalidated with the ETag of the last download; the
-/// lockable-tarball `Link: <…>; rel="immutable"` header where the profile honours it.
+/// `tarball` and `file` inputs (docs/nix-behaviour.md, "Fetcher: tarball and file"): downloaded
+/// over http(s) (or read from `file://`) and hashed while streaming; revalidated with the ETag
+/// of the last download; the lockable-tarball `Link: <…>; rel="immutable"` header where the
+/// profile honours it.
 struct TarballFetcher: Sendable {
     let settings: FetchSettings
     let transports: Transports

@@ -2,7 +2,7 @@ import FlakeLockBasics
 import Foundation
 
 /// `--commit-lock-file` and the `git add --intent-to-add` Nix does after writing a lock
-/// file inside a Git work tree (spec §5.12).
+/// file inside a Git work tree (docs/nix-behaviour.md, "Writing and committing").
 enum LockFileCommitter {
     struct GitFailed: UserFacingError {
         var command: String

@@ -4,9 +4,10 @@ import FlakeModel
 /// what `update --dry-run` can show. Render with ``text()``, ``markdown()`` or ``json()``.
 ///
 /// The input paths and the notion of "changed" are those of Nix's lock file diff
-/// (``LockFile/diff(from:to:profile:ansi:)``, spec §8.3): both graphs are flattened, merged
-/// in component-wise path order, and two node edges differ when their `locked` references
-/// differ; a follows edge differs from a node edge and from a follows edge to another path.
+/// (``LockFile/diff(from:to:profile:ansi:)``, docs/nix-behaviour.md, "Diff text"): both graphs
+/// are flattened, merged in component-wise path order, and two node edges differ when their
+/// `locked` references differ; a follows edge differs from a node edge and from a follows edge
+/// to another path.
 ///
 /// ```swift
 /// let report = LockChangeReport(old: oldLock, new: newLock, profile: .nix)

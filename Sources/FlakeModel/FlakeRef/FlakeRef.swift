@@ -1,5 +1,5 @@
 /// A flake reference: an ``Input`` plus the subdirectory of the fetched tree that holds
-/// `flake.nix` (the `dir` attribute, spec §0.3, §1.2).
+/// `flake.nix` (the `dir` attribute, docs/nix-behaviour.md, "The dir attribute").
 ///
 /// ```swift
 /// let ref = try FlakeRef.parse("github:NixOS/nixpkgs/nixos-24.05?dir=lib", profile: .nix)
@@ -49,8 +49,9 @@ public struct FlakeRef: Sendable, Hashable, CustomStringConvertible {
         return a
     }
 
-    /// The rendered URL (spec §2.3 "Rendering", §2.7): the input's URL with `dir=<subdir>`
-    /// added unless the query already has a `dir`.
+    /// The rendered URL (docs/nix-behaviour.md, "Input schemes", "URL rendering and
+    /// percent-encoding"): the input's URL with `dir=<subdir>` added unless the query already
+    /// has a `dir`.
     /// - Throws: `cannot show unsupported input '<json>'` for inputs without a scheme.
     public func toURLString(profile: CompatProfile) throws(FlakeRefError) -> String {
         var url = try input.toURL(profile: profile)
@@ -61,10 +62,10 @@ public struct FlakeRef: Sendable, Hashable, CustomStringConvertible {
     /// Compact JSON of ``toAttrs()``.
     public var description: String { toAttrs().description }
 
-    /// Current Nix's comparison form (≥2.29, spec §2.4, §5.4): if the input has a `url`
-    /// attribute whose query has `dir=X` with X equal to the subdir, that `dir` is removed;
-    /// the `url` is re-rendered in any case. Profiles without ``CompatProfile/canonicalizesOriginals``
-    /// get the ref unchanged.
+    /// Current Nix's comparison form (≥2.29, docs/nix-behaviour.md, "The dir attribute"): if
+    /// the input has a `url` attribute whose query has `dir=X` with X equal to the subdir, that
+    /// `dir` is removed; the `url` is re-rendered in any case. Profiles without
+    /// ``CompatProfile/canonicalizesOriginals`` get the ref unchanged.
     public func canonicalized(profile: CompatProfile) -> FlakeRef {
         guard profile.canonicalizesOriginals, let u = input.attrs.string("url"),
             var parsed = try? ParsedURL.parse(u, profile: profile)
@@ -76,7 +77,8 @@ public struct FlakeRef: Sendable, Hashable, CustomStringConvertible {
         return FlakeRef(input: newInput, subdir: subdir)
     }
 
-    /// Whether the input counts as locked (spec §1.3); see ``Input/isLocked(profile:trustTarballsFromGitForges:)``.
+    /// Whether the input counts as locked (docs/nix-behaviour.md, "Locked inputs"); see
+    /// ``Input/isLocked(profile:trustTarballsFromGitForges:)``.
     public func isLocked(profile: CompatProfile, trustTarballsFromGitForges: Bool = true) -> Bool {
         input.isLocked(profile: profile, trustTarballsFromGitForges: trustTarballsFromGitForges)
     }

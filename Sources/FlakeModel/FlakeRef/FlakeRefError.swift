@@ -2,8 +2,9 @@ import FlakeLockBasics
 
 /// An error from parsing, validating or rendering a flake reference or input attributes.
 ///
-/// `description` is Nix's wording for the profile in use (spec §2.3, §2.6); `kind` lets
-/// callers tell the cases apart without matching text.
+/// `description` is Nix's wording for the profile in use (docs/nix-behaviour.md, "Input
+/// schemes", "Flake reference errors"); `kind` lets callers tell the cases apart without
+/// matching text.
 public struct FlakeRefError: UserFacingError, Equatable {
     /// The category of the error.
     public enum Kind: Sendable, Hashable {

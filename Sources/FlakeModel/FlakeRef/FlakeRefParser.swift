@@ -1,5 +1,6 @@
-/// What the path form of a flake reference needs to know about the file system (spec §2.1).
-/// The caller implements it (FlakeModel does no I/O).
+/// What the path form of a flake reference needs to know about the file system
+/// (docs/nix-behaviour.md, "Parsing a flake reference"). The caller implements it (FlakeModel
+/// does no I/O).
 public protocol FileSystemProbe {
     /// The type of the entry at `path` without following a final symlink (`lstat`), or nil
     /// if nothing is there.
@@ -13,7 +14,8 @@ public enum FileSystemEntryType: Sendable, Hashable {
     case directory, regularFile, symlink, other
 }
 
-/// How the path form of a flake reference treats relative paths (spec §2.1).
+/// How the path form of a flake reference treats relative paths (docs/nix-behaviour.md,
+/// "Parsing a flake reference").
 public enum FlakeRefPathBase {
     /// No base directory: the path must be absolute.
     case none
@@ -25,7 +27,8 @@ public enum FlakeRefPathBase {
 }
 
 extension FlakeRef {
-    /// Parses a flake reference given as a URL-like string (spec §2.1), ignoring a fragment.
+    /// Parses a flake reference given as a URL-like string (docs/nix-behaviour.md, "Parsing a
+    /// flake reference"), ignoring a fragment.
     ///
     /// - Parameters:
     ///   - string: `nixpkgs`, `github:o/r`, `./sub`, `git+https://…?dir=x`, …
@@ -101,7 +104,8 @@ extension FlakeRef {
     }
 }
 
-/// The path form of §2.1 (upward search for `flake.nix` and `.git`).
+/// The path form (docs/nix-behaviour.md, "Parsing a flake reference"): upward search for
+/// `flake.nix` and `.git`.
 struct PathFormParser {
     let profile: CompatProfile
     let base: FlakeRefPathBase

@@ -8,7 +8,7 @@ protocol InputSchemeSpec: Sendable, Hashable {
     /// Validates `attrs` (allowed names, types, values). May normalise `attrs` the way the
     /// profile's Nix does (current Nix re-renders a git `url`).
     init(attrs: inout Attrs, profile: CompatProfile) throws(FlakeRefError)
-    /// The canonical URL of the input (spec §2.3, "Rendering").
+    /// The canonical URL of the input (docs/nix-behaviour.md, "Input schemes").
     func toURL(attrs: Attrs, profile: CompatProfile) -> ParsedURL
 }
 
@@ -29,8 +29,8 @@ public enum InputSpec: Sendable, Hashable {
 
 /// An input: its attributes exactly as Nix holds them, plus their decoded form.
 ///
-/// Two inputs are equal when their attributes are equal (spec §1.1); the decoded `spec` is a
-/// function of the attributes and the profile.
+/// Two inputs are equal when their attributes are equal (docs/nix-behaviour.md, "Attribute
+/// values"); the decoded `spec` is a function of the attributes and the profile.
 public struct Input: Sendable, Hashable, CustomStringConvertible {
     /// The attributes (without `dir`), verbatim except where the profile's Nix normalises.
     public let attrs: Attrs
@@ -136,13 +136,13 @@ public struct Input: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// True for a `path` input whose path is relative (current ≥2.26): such an input is
-    /// neither locked nor unlocked (spec §1.3).
+    /// neither locked nor unlocked (docs/nix-behaviour.md, "Locked inputs").
     public func isRelativePath(profile: CompatProfile) -> Bool {
         guard profile.relativePathInputs, case .path(let p) = spec else { return false }
         return !p.path.hasPrefix("/")
     }
 
-    /// Whether the input counts as locked (spec §1.3).
+    /// Whether the input counts as locked (docs/nix-behaviour.md, "Locked inputs").
     ///
     /// - Parameter trustTarballsFromGitForges: the setting of that name (default true); only
     ///   current Nix's forge rule uses it.

@@ -36,7 +36,7 @@ enum Syntax {
         return b.allSatisfy { ParsedURL.isAlpha($0) || ParsedURL.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
     }
 
-    /// The ref regex of the profile (§2.1).
+    /// The ref regex of the profile (docs/nix-behaviour.md, "Parsing a flake reference").
     static func isRef(_ s: String, _ syntax: CompatProfile.RefSyntax) -> Bool {
         let b = Array(s.utf8)
         guard let f = b.first else { return false }

@@ -2,7 +2,8 @@
 /// (duplicate keys: the last one wins), numbers keep nlohmann's three kinds.
 ///
 /// Parse with ``JSONValue/parse(_:)``; write with ``JSONValue/prettyText`` (`dump(2)`, the
-/// flake.lock form, spec §4.5) or ``JSONValue/compactText`` (`dump()`).
+/// flake.lock form, docs/nix-behaviour.md, "Exact JSON text") or ``JSONValue/compactText``
+/// (`dump()`).
 public indirect enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)

@@ -1,4 +1,4 @@
-/// The canonical JSON text nlohmann::json produces (spec §4.5).
+/// The canonical JSON text nlohmann::json produces (docs/nix-behaviour.md, "Exact JSON text").
 ///
 /// - Object keys in byte-wise order (``JSONObject`` keeps them so).
 /// - `dump(2)`: 2-space indent, `"key": value`, empty containers `{}`/`[]`.

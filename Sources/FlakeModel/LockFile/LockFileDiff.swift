@@ -1,4 +1,4 @@
-/// ANSI escape sequences Nix uses in its output (spec §8).
+/// ANSI escape sequences Nix uses in its output (docs/nix-behaviour.md, "Output conventions").
 public enum ANSI {
     public static let bold = "\u{1B}[1m"
     public static let normal = "\u{1B}[0m"
@@ -48,7 +48,7 @@ public enum Timestamp {
 
 extension LockFile {
     /// Every edge by input path: a depth-first walk in sorted order that enters each node
-    /// object only once (spec §8.3 step 1).
+    /// object only once (docs/nix-behaviour.md, "Diff text", step 1).
     public func flattened() -> [(path: InputPath, edge: LockEdge)] {
         var done: Set<ObjectIdentifier> = []
         var result: [(InputPath, LockEdge)] = []
@@ -64,9 +64,9 @@ extension LockFile {
         return result.sorted { $0.0 < $1.0 }
     }
 
-    /// The text Nix prints for the changes from `old` to `new` (spec §8.3), one
-    /// `• Added/Removed/Updated input` block per changed input path, ending in a newline
-    /// (empty when nothing changed).
+    /// The text Nix prints for the changes from `old` to `new` (docs/nix-behaviour.md, "Diff
+    /// text"), one `• Added/Removed/Updated input` block per changed input path, ending in a
+    /// newline (empty when nothing changed).
     ///
     /// - Parameters:
     ///   - ansi: include Nix's escape codes (they appear on a terminal; Nix strips them from

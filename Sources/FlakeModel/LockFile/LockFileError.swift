@@ -20,7 +20,7 @@ public struct LockFileError: UserFacingError, Equatable {
         case missingAttribute
         /// Attributes the scheme rejects or a value of an unsupported type.
         case invalidAttributes
-        /// A `locked` input that is not locked (spec §1.3).
+        /// A `locked` input that is not locked (docs/nix-behaviour.md, "Locked inputs").
         case unlockedInput
         /// follows paths forming a cycle.
         case followCycle

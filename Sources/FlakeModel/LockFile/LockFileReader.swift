@@ -1,5 +1,6 @@
 extension LockFile {
-    /// Reads a lock file (versions 5, 6 and 7; spec §4.1–§4.3).
+    /// Reads a lock file (versions 5, 6 and 7; docs/nix-behaviour.md, "Lock file versions" to
+    /// "Edges and follows paths").
     ///
     /// Every `locked`/`original` map is kept verbatim (after the scheme's checks). Version 5
     /// `info` objects are merged into `locked`; a key named by several edges (version 6

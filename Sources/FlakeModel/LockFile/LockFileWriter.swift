@@ -1,8 +1,8 @@
 extension LockFile {
-    /// The version-7 JSON of the graph with Nix's key allocation (spec §4.4): a pre-order
-    /// depth-first walk in sorted input order; a node's key is the name under which it is
-    /// first reached, with `_2`, `_3`, … on collision; the root takes `root` first.
-    /// `__final` is dropped from `locked`; `parent` is written only when present.
+    /// The version-7 JSON of the graph with Nix's key allocation (docs/nix-behaviour.md, "Node
+    /// keys"): a pre-order depth-first walk in sorted input order; a node's key is the name
+    /// under which it is first reached, with `_2`, `_3`, … on collision; the root takes `root`
+    /// first. `__final` is dropped from `locked`; `parent` is written only when present.
     public var json: JSONValue {
         var writer = KeyAllocator()
         let rootKey = writer.emit("root", root)
@@ -14,11 +14,13 @@ extension LockFile {
             ]))
     }
 
-    /// The exact text Nix writes to `flake.lock` (`dump(2)` plus a newline, spec §4.5).
+    /// The exact text Nix writes to `flake.lock` (`dump(2)` plus a newline,
+    /// docs/nix-behaviour.md, "Exact JSON text").
     public var text: String { json.lockFileText }
 
-    /// True when both graphs serialise to the same JSON value (spec §4.6) — the test Nix
-    /// uses to decide that a lock file is unchanged and must not be rewritten.
+    /// True when both graphs serialise to the same JSON value (docs/nix-behaviour.md, "When a
+    /// lock is unchanged") — the test Nix uses to decide that a lock file is unchanged and must
+    /// not be rewritten.
     public func isEquivalent(to other: LockFile) -> Bool { json == other.json }
 
     /// A map from node identity to the key it gets in ``json``.

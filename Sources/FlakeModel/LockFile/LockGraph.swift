@@ -1,11 +1,11 @@
 /// An edge of the lock graph: a node, or a follows path (absolute from the root; empty means
-/// the root flake itself; spec §1.4, §4.3).
+/// the root flake itself; docs/nix-behaviour.md, "The lock graph", "Edges and follows paths").
 public enum LockEdge {
     case node(LockNode)
     case follows(InputPath)
 }
 
-/// What a non-root node records about its input (spec §4.2).
+/// What a non-root node records about its input (docs/nix-behaviour.md, "Lock nodes").
 public struct LockedInput: Sendable, Hashable {
     /// The locked reference, attributes kept verbatim.
     public var locked: FlakeRef
@@ -46,8 +46,9 @@ public final class LockNode {
     }
 }
 
-/// A lock file graph (spec §1.4, §4). Read with ``parse(_:path:profile:allowUnlocked:)``,
-/// write with ``text``, compare with ``isEquivalent(to:)``.
+/// A lock file graph (docs/nix-behaviour.md, "The lock graph", "The lock file"). Read with
+/// ``parse(_:path:profile:allowUnlocked:)``, write with ``text``, compare with
+/// ``isEquivalent(to:)``.
 ///
 /// ```swift
 /// let lock = try LockFile.parse(bytes, path: "/src/flake.lock", profile: .nix)
@@ -106,7 +107,8 @@ public struct LockFile {
     }
 
     /// The first node (in walk order) whose `locked` input is neither locked nor a relative
-    /// path (spec §1.3), or nil. Used to decide whether a new lock may be written.
+    /// path (docs/nix-behaviour.md, "Locked inputs"), or nil. Used to decide whether a new lock
+    /// may be written.
     public func firstUnlockedInput(profile: CompatProfile, trustTarballsFromGitForges: Bool = true) -> FlakeRef? {
         var seen: Set<ObjectIdentifier> = []
         func walk(_ node: LockNode) -> FlakeRef? {

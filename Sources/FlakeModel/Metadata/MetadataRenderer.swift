@@ -37,7 +37,8 @@ public struct FlakeMetadata {
     }
 }
 
-/// Pure renderers for `nix flake metadata` (spec §8.1, §8.2).
+/// Pure renderers for `nix flake metadata` (docs/nix-behaviour.md, "Metadata text", "Metadata
+/// JSON").
 public enum MetadataRenderer {
     /// The human-readable output: header lines and the input tree, each line ending in a
     /// newline, with `ESC[1m`/`ESC[0m` as Nix prints them on stdout.
@@ -92,7 +93,7 @@ public enum MetadataRenderer {
         }
     }
 
-    /// The `--json` object (spec §8.2), keys sorted.
+    /// The `--json` object (docs/nix-behaviour.md, "Metadata JSON"), keys sorted.
     ///
     /// - Parameter finalInLocked: add `"__final": true` to `locked` (current Nix does).
     public static func json(_ m: FlakeMetadata, profile: CompatProfile, finalInLocked: Bool = false)

@@ -1,6 +1,6 @@
-/// A URL split the way Nix splits it (spec §2.2): scheme, optional authority, path, query
-/// (a map sorted byte-wise by name; on parsing the first occurrence of a name wins) and
-/// fragment.
+/// A URL split the way Nix splits it (docs/nix-behaviour.md, "Generic URL syntax"): scheme,
+/// optional authority, path, query (a map sorted byte-wise by name; on parsing the first
+/// occurrence of a name wins) and fragment.
 ///
 /// What `path` holds depends on the parser that produced it: 2.8 keeps the text exactly as
 /// written; the RFC 3986 parser (current Nix) stores it percent-decoded. ``render(_:)``
@@ -34,8 +34,9 @@ public struct ParsedURL: Sendable, Hashable {
         self.original = original
     }
 
-    /// Renders the URL: `scheme:[//authority]path[?query][#fragment]`, with the query sorted
-    /// by name and encoded per `encoding` (spec §2.7).
+    /// Renders the URL: `scheme:[//authority]path[?query][#fragment]`, with the query sorted by
+    /// name and encoded per `encoding` (docs/nix-behaviour.md, "URL rendering and
+    /// percent-encoding").
     public func render(_ encoding: CompatProfile.URLEncoding) -> String {
         var s = scheme + ":"
         if let authority { s += "//" + authority }

@@ -1,4 +1,5 @@
-/// Percent-encoding and -decoding as the different Nix versions do it (spec §2.7).
+/// Percent-encoding and -decoding as the different Nix versions do it (docs/nix-behaviour.md,
+/// "URL rendering and percent-encoding").
 public enum PercentEncoding {
     static let unreserved: Set<UInt8> = Set(
         Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8))

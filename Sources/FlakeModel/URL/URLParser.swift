@@ -1,4 +1,4 @@
-/// The two generic URL parsers of spec §2.2.
+/// The two generic URL parsers (docs/nix-behaviour.md, "Generic URL syntax").
 extension ParsedURL {
     /// Parses `string` with the parser of `profile`.
     ///

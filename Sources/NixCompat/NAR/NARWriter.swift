@@ -1,6 +1,6 @@
 /// Streaming serialiser for Nix ARchives (NAR).
 ///
-/// Format (spec §7.1; Nix `archive.cc`):
+/// Format (docs/nix-behaviour.md, "NAR"; Nix `src/libutil/archive.cc`):
 ///
 ///     str(s)  = u64 little-endian length of s, the bytes of s, zero bytes up to a multiple of 8
 ///     nar     = str("nix-archive-1") node

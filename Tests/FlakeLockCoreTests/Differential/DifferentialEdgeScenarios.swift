@@ -2,7 +2,8 @@ import Foundation
 
 import FlakeLockTestSupport
 
-/// Corner cases of Nix 2.8's locking (spec §5, the nixoracle findings), non-Git inputs.
+/// Corner cases of Nix 2.8's locking (docs/nix-behaviour.md, "Locking"; findings of running Nix
+/// 2.8), non-Git inputs.
 enum DifferentialEdgeScenarios {
     static let all: [DiffScenario] = [
         deepOverrideBug, followsCycle, flakeFlagToggle, overrideCollision, tarballErrors, circularImport,

@@ -177,7 +177,8 @@ enum DifferentialGitScenarios {
             .update,
         ])
 
-    /// Spec §5.13 with git+file, as in the specification's experiment.
+    /// "Worked example: adding and removing a follows" (docs/nix-behaviour.md) with git+file,
+    /// as it was run with Nix 2.8.
     static let gitFollows = DiffScenario(
         name: "git: add and remove follows (spec 5.13, git+file)",
         setup: { u in

@@ -132,7 +132,8 @@ enum DifferentialScenarios {
             .update,
         ])
 
-    /// Spec §5.13: adding and removing a `follows`, with a dependency that has its own lock.
+    /// docs/nix-behaviour.md, "Worked example: adding and removing a follows": adding and
+    /// removing a `follows`, with a dependency that has its own lock.
     static let followsAddRemove = DiffScenario(
         name: "github: add and remove follows (spec 5.13)",
         setup: { u in

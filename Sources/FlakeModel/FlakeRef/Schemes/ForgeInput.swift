@@ -1,7 +1,8 @@
 import NixCompat
 
 /// `github`, `gitlab`, `sourcehut`: a Git forge archive (`github:<owner>/<repo>[/<ref-or-rev>]`,
-/// spec §2.3.4). The three share everything except their default host.
+/// docs/nix-behaviour.md, "Schemes github, gitlab, sourcehut"). The three share everything
+/// except their default host.
 public struct ForgeInput: InputSchemeSpec {
     /// Which forge.
     public enum Forge: String, Sendable, Hashable, CaseIterable {

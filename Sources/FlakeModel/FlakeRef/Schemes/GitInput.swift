@@ -1,4 +1,5 @@
-/// `git`: a Git repository (`git+https://…`, `git+ssh://…`, `git+file://…`, `git://…`; spec §2.3.3).
+/// `git`: a Git repository (`git+https://…`, `git+ssh://…`, `git+file://…`, `git://…`;
+/// docs/nix-behaviour.md, "Scheme git").
 public struct GitInput: InputSchemeSpec {
     /// The repository URL without `git+` (and without the parameters the scheme extracted).
     public let url: String

@@ -1,4 +1,5 @@
-/// `indirect`: a flake registry lookup (`flake:<id>[/<ref>][/<rev>]`, spec §2.3.1).
+/// `indirect`: a flake registry lookup (`flake:<id>[/<ref>][/<rev>]`, docs/nix-behaviour.md,
+/// "Scheme indirect").
 public struct IndirectInput: InputSchemeSpec {
     public let id: String
     public let ref: String?

@@ -1,4 +1,5 @@
-/// `hg`: a Mercurial repository (`hg+https://…`, `hg+ssh://…`, `hg+file://…`; spec §2.3.6).
+/// `hg`: a Mercurial repository (`hg+https://…`, `hg+ssh://…`, `hg+file://…`;
+/// docs/nix-behaviour.md, "Scheme hg").
 public struct MercurialInput: InputSchemeSpec {
     /// The repository URL without `hg+`.
     public let url: String

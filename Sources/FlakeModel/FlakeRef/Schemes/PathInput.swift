@@ -1,4 +1,5 @@
-/// `path`: a directory in the local file system (`path:<path>`, spec §2.3.2).
+/// `path`: a directory in the local file system (`path:<path>`, docs/nix-behaviour.md, "Scheme
+/// path").
 public struct PathInput: InputSchemeSpec {
     /// The path as written: absolute, or (current ≥2.26, 2.8 `path:./x`) relative.
     public let path: String

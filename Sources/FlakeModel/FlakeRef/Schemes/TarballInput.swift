@@ -1,7 +1,7 @@
 import NixCompat
 
 /// `tarball` and `file`: an archive or a single file downloaded over HTTP(S) or read from
-/// `file://` (spec §2.3.5).
+/// `file://` (docs/nix-behaviour.md, "Schemes tarball and file").
 public struct TarballInput: InputSchemeSpec {
     /// `tarball` unpacks the archive; `file` keeps the downloaded file as the tree.
     public enum Kind: String, Sendable, Hashable {
