@@ -43,10 +43,24 @@ public struct FlakeLockCommand: AsyncParsableCommand {
             }
         } catch let error as any UserFacingError {
             Diagnostics.printError(error, showTrace: showTrace)
-            Foundation.exit(error.exitStatus)
+            terminate(error.exitStatus)
+        } catch let code as ExitCode {
+            terminate(code.rawValue)  // e.g. `audit`'s 3: the report is already printed
         } catch {
             exit(withError: error)
         }
+        terminate(0)
+    }
+
+    /// Ends the process once its work is done, without `exit`'s teardown: speculative
+    /// fetches the result did not need may still be running on blocking threads inside
+    /// libcurl, libgit2 or OpenSSL, and running atexit handlers and C++ static destructors
+    /// under them crashed the process (SIGSEGV instead of the intended status). Everything
+    /// that matters is finished by then: flake.lock and cache files are written atomically
+    /// (temporary file, then rename), and the output is flushed here.
+    static func terminate(_ status: Int32) -> Never {
+        fflush(nil)
+        _exit(status)
     }
 
     /// Bootstraps swift-log with the verbosity of the options (the settings read here only

@@ -66,7 +66,7 @@ struct Nix235BinaryTests {
 
         let current = try BuiltBinary.runFlakelock(["update", ""], environment: env, currentDirectory: d.path + "/top")
         #expect(current.status == 1)
-        #expect(current.stderr.contains("warning: Invalid flake input ''. To update a specific flake, use 'nix flake update --flake ' instead."))
+        #expect(current.stderr.contains("warning: Invalid flake input ''. To update a specific flake, use 'flakelock update --flake ' instead."))
         #expect(current.stderr.contains(
             "error: input path to be updated cannot be zero-length; it would refer to the flake itself, not an input"), "\(current.stderr)")
 
