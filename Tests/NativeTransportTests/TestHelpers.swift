@@ -21,10 +21,13 @@ enum TT {
         proxy: ProxySettings = ProxySettings()
     ) throws -> CurlHTTPTransport {
         try initialize()
+        // Each transport gets threads of its own: tests run in parallel, some of them stall
+        // transfers for minutes on purpose, and on the shared pool those would hold up the
+        // transfers (and cancellations) of every other test.
         return CurlHTTPTransport(
             configuration: HTTPConfiguration(
                 connectTimeout: 5, stallTimeout: stallTimeout, attempts: attempts, retryBaseDelay: .milliseconds(10),
-                maxRetryAfter: maxRetryAfter, caFile: caFile, proxy: proxy))
+                maxRetryAfter: maxRetryAfter, caFile: caFile, proxy: proxy, executor: BlockingExecutor(threads: 4)))
     }
 
     /// Runs blocking fixture work (git, tar, nix, file writes) on a thread of its own, so a
