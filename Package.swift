@@ -84,6 +84,7 @@ let package = Package(
         .testTarget(name: "FetchersTests", dependencies: ["Fetchers", "FlakeLockTestSupport"]),
         .testTarget(name: "NativeTransportTests", dependencies: ["NativeTransport", "Fetchers", "FlakeLockTestSupport"]),
         .testTarget(name: "FlakeLockCoreTests", dependencies: ["FlakeLockCore", "FlakeLockTestSupport"]),
+        .testTarget(name: "FlakeLockAPITests", dependencies: ["FlakeLockAPI", "Fetchers", "flakelock", "FlakeLockTestSupport"]),
         .testTarget(
             name: "FlakeLockCommandsTests",
             dependencies: ["FlakeLockCommands", "flakelock", "FlakeLockTestSupport"]),
