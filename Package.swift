@@ -7,11 +7,17 @@ let package = Package(
     products: [
         .executable(name: "flakelock", targets: ["flakelock"]),
         .library(name: "FlakeLockCore", targets: ["FlakeLockCore"]),
+        // The library API for Swift programs. Its module is `FlakeLockAPI`: a module named
+        // `FlakeLock` would collide with the `flakelock` executable's module and sources on
+        // case-insensitive file systems (macOS).
+        .library(name: "FlakeLock", targets: ["FlakeLockAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `swift package generate-documentation --target FlakeLockAPI` (DocC).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System libraries. Only NativeTransport imports them, with `internal import`.
@@ -49,9 +55,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
+            name: "FlakeLockAPI",
+            dependencies: [
+                "FlakeLockCore", "NativeTransport", "Fetchers", "FlakeModel", "NixCompat", "FlakeLockBasics",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
             name: "FlakeLockCommands",
             dependencies: [
-                "FlakeLockCore", "NativeTransport", "Fetchers", "FlakeModel", "NixSyntax", "NixCompat",
+                "FlakeLockAPI", "FlakeLockCore", "NativeTransport", "Fetchers", "FlakeModel", "NixSyntax", "NixCompat",
                 "FlakeLockBasics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,6 +84,7 @@ let package = Package(
         .testTarget(name: "FetchersTests", dependencies: ["Fetchers", "FlakeLockTestSupport"]),
         .testTarget(name: "NativeTransportTests", dependencies: ["NativeTransport", "Fetchers", "FlakeLockTestSupport"]),
         .testTarget(name: "FlakeLockCoreTests", dependencies: ["FlakeLockCore", "FlakeLockTestSupport"]),
+        .testTarget(name: "FlakeLockAPITests", dependencies: ["FlakeLockAPI", "Fetchers", "flakelock", "FlakeLockTestSupport"]),
         .testTarget(
             name: "FlakeLockCommandsTests",
             dependencies: ["FlakeLockCommands", "flakelock", "FlakeLockTestSupport"]),

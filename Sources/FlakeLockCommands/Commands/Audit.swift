@@ -1,5 +1,6 @@
 import ArgumentParser
 import Fetchers
+import FlakeLockAPI
 import FlakeLockBasics
 import FlakeLockCore
 import FlakeModel
@@ -58,13 +59,12 @@ extension FlakeLockCommand {
             let lock = try local.read(profile: profile)
             let options = AuditOptions(
                 now: now ?? Int64(Date().timeIntervalSince1970), maxAgeDays: maxAge, failOn: try AuditCheck.parseList(failOn))
-            var report = AuditReport(lock: lock, lockFilePath: local.lockPath, profile: profile, options: options)
-            if let nixPath = local.flakeNixPath, let data = FileManager.default.contents(atPath: nixPath) {
-                let text = String(decoding: data, as: UTF8.self)
-                let findings = LockSyncCheck.findingsOrUnreadable(
-                    flakeNix: text, file: nixPath, flakeDirectory: local.directory, lock: lock, profile: profile)
-                report.add(findings, from: [.outOfSync])
+            let flakeNix = local.flakeNixPath.flatMap { path in
+                FileManager.default.contents(atPath: path).map { (String(decoding: $0, as: UTF8.self), path) }
             }
+            var report = AuditRun.report(
+                lock: lock, lockFilePath: local.lockPath, flakeNix: flakeNix, flakeDirectory: local.directory,
+                profile: profile, options: options)
             if verify {
                 let cache = try VerifyCache()
                 let source = FetcherNarHashSource(fetcher: try await cache.fetcher(global: global))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Fetchers
+import FlakeLockAPI
 import FlakeLockCore
 import FlakeModel
 
@@ -26,9 +27,7 @@ extension FlakeLockCommand {
             let ctx = try await CommandContext.make(global: global, lock: lock)
             var flags = try ctx.lockFlags(lock, recreate: recreate, noUpdateLockFile: noUpdate.noUpdateLockFile)
             // Like `nix flake lock`: write even with --override-input.
-            flags.writeLockFile = true
-            flags.applyWholeNixConfig = true
-            if ctx.profile.deprecatesUpdateInputFlag { flags.failOnUnlocked = true }
+            flags.setLockCommand(profile: ctx.profile)
             try await LockRunner.run(ctx, flake: flake, flags: flags)
         }
     }
@@ -66,16 +65,8 @@ extension FlakeLockCommand {
             let paths = try Self.inputPaths(inputs, profile: global.compat.profile)
             let ctx = try await CommandContext.make(global: global, lock: lock)
             var flags = try ctx.lockFlags(lock, recreate: recreate)
-            flags.writeLockFile = true
-            flags.applyWholeNixConfig = true
-            for (path, text) in paths {
-                flags.inputUpdates.insert(path)
-                flags.inputUpdateArguments.append((path, text))
-            }
-            flags.recreateLockFile = flags.inputUpdates.isEmpty
+            flags.setUpdateCommand(paths, dryRun: dryRun)
             if dryRun {
-                flags.writeLockFile = false
-                flags.dryRun = true
                 let ref = try ctx.parseFlakeArgument(flake)
                 let result = try await ctx.session().lock(ref, flags: flags)
                 let old = try LockFile.parse(Array(result.oldLockText.utf8), path: "flake.lock", profile: ctx.profile)
@@ -121,28 +112,9 @@ extension FlakeLockCommand.Update {
     }
 }
 
-/// Runs a lock operation and maps its failures to Nix's exit statuses.
+/// Runs a lock operation, with Nix's follow-up on a Git or Mercurial flake (the library's).
 enum LockRunner {
     static func run(_ ctx: CommandContext, flake: String?, flags: LockFlags) async throws {
-        let ref = try ctx.parseFlakeArgument(flake)
-        let result = try await ctx.session().lock(ref, flags: flags)
-        guard result.written, let path = result.lockFilePath, flags.outputLockFilePath == nil else { return }
-        if case .hg(let hg) = ref.input.spec, let repository = MercurialLocation.localPath(hg.url) {
-            if let rev = try await LockFileCommitter.markChangedInMercurial(
-                path: path, repository: repository, commit: flags.commitLockFile, created: result.created,
-                diff: result.diff, summary: ctx.settings.commitLockFileSummary)
-            {
-                ctx.reporter.warning("committed new revision '\(rev)'")
-            }
-        }
-        if case .git = ref.input.spec {
-            try LockFileCommitter.intentToAdd(path: path, forceIgnored: !ctx.profile.lockNodesHaveParent)
-            if flags.commitLockFile,
-                let rev = try LockFileCommitter.commit(
-                    path: path, created: result.created, diff: result.diff, summary: ctx.settings.commitLockFileSummary)
-            {
-                ctx.reporter.warning("committed new revision '\(rev)'")
-            }
-        }
+        _ = try await LockFileCommitter.lock(ctx.wiring, try ctx.parseFlakeArgument(flake), flags: flags)
     }
 }

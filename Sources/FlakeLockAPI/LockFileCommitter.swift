@@ -1,9 +1,12 @@
 import FlakeLockBasics
+package import FlakeLockCore
+package import FlakeModel
+package import Fetchers
 import Foundation
 
 /// `--commit-lock-file` and the `git add --intent-to-add` Nix does after writing a lock
 /// file inside a Git work tree (docs/nix-behaviour.md, "Writing and committing").
-enum LockFileCommitter {
+package enum LockFileCommitter {
     struct GitFailed: UserFacingError {
         var command: String
         var output: String
@@ -87,5 +90,38 @@ enum LockFileCommitter {
         var command: String
         var output: String
         var description: String { "program '\(program)' failed (\(command)): \(output)" }
+    }
+}
+
+extension LockFileCommitter {
+    /// Locks `ref` on the wiring; after writing the lock file of a Git or local Mercurial
+    /// flake, does what Nix does with it (intent-to-add or `hg add`, and the commit with
+    /// `commitLockFile`). Returns the session's result and the new revision, if any.
+    package static func lock(
+        _ wiring: FlakeLockWiring, _ ref: FlakeRef, flags: LockFlags
+    ) async throws -> (result: FlakeLockSession.Result, commit: String?) {
+        let result = try await wiring.session().lock(ref, flags: flags)
+        guard result.written, let path = result.lockFilePath, flags.outputLockFilePath == nil else { return (result, nil) }
+        let summary = wiring.settings.commitLockFileSummary
+        var commit: String?
+        if case .hg(let hg) = ref.input.spec, let repository = MercurialLocation.localPath(hg.url) {
+            if let rev = try await markChangedInMercurial(
+                path: path, repository: repository, commit: flags.commitLockFile, created: result.created,
+                diff: result.diff, summary: summary)
+            {
+                wiring.reporter.warning("committed new revision '\(rev)'")
+                commit = rev
+            }
+        }
+        if case .git = ref.input.spec {
+            try intentToAdd(path: path, forceIgnored: !wiring.profile.lockNodesHaveParent)
+            if flags.commitLockFile,
+                let rev = try Self.commit(path: path, created: result.created, diff: result.diff, summary: summary)
+            {
+                wiring.reporter.warning("committed new revision '\(rev)'")
+                commit = rev
+            }
+        }
+        return (result, commit)
     }
 }

@@ -1,0 +1,95 @@
+import FlakeLockBasics
+package import FlakeLockCore
+package import FlakeModel
+package import Fetchers
+import Foundation
+
+extension FlakeLockWiring {
+    /// User (`$XDG_CONFIG_HOME/nix/registry.json`), system (`$NIX_CONF_DIR/registry.json`)
+    /// and global (the `flake-registry` setting: a path or a URL; empty disables it)
+    /// registries, and the flag registry from `--override-flake`.
+    package static func loadRegistries(
+        env: [String: String], settings: NixSettings, profile: CompatProfile, http: any HTTPTransport,
+        overrideFlakes: [(String, String)], currentDirectory: String, reporter: any FetchReporter
+    ) async throws -> Registries {
+        let configHome = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/") + "/.config")
+        var registries = Registries()
+        registries.user = await registry(configHome + "/nix/registry.json", profile: profile, http: http, reporter: reporter)
+        registries.system = await registry(
+            (env["NIX_CONF_DIR"] ?? "/etc/nix") + "/registry.json", profile: profile, http: http, reporter: reporter)
+        let global = settings.values["flake-registry"] ?? profile.globalRegistryDefault
+        if global.hasPrefix("/") || global.hasPrefix("file://") {
+            registries.global = await registry(global, profile: profile, http: http, reporter: reporter)
+        } else if !global.isEmpty {
+            // Downloaded only if an indirect reference needs it.
+            registries.globalLoader = { await registry(global, profile: profile, http: http, reporter: reporter) }
+        }
+        for (fromText, toText) in overrideFlakes {
+            let from = try FlakeRef.parse(fromText, profile: profile)
+            let to = try FlakeRef.parse(
+                toText, profile: profile, base: .directory(currentDirectory, probe: LocalFileSystemProbe()))
+            registries.flag.entries.append(Registry.Entry(from: from.input, to: to))
+        }
+        return registries
+    }
+
+    /// Reads a registry given as a path, a `file://` URL or a URL to download; a missing
+    /// file is an empty registry.
+    package static func registry(
+        _ location: String, profile: CompatProfile, http: any HTTPTransport, reporter: any FetchReporter
+    ) async -> Registry {
+        var bytes: [UInt8]?
+        if location.hasPrefix("/") || location.hasPrefix("file://") {
+            let path = location.hasPrefix("file://") ? String(location.dropFirst("file://".count)) : location
+            bytes = FileManager.default.contents(atPath: path).map(Array.init)
+        } else {
+            do {
+                bytes = try await http.data(HTTPRequest(url: location)).1
+            } catch {
+                reporter.warning("cannot fetch flake registry '\(location)': \(error)")
+            }
+        }
+        guard let bytes else { return Registry() }
+        let (r, warning) = Registry.parse(bytes, path: location, profile: profile)
+        if let warning { reporter.warning(warning) }
+        return r
+    }
+
+    /// `--inputs-from FLAKE`: every root input of FLAKE's (computed, unwritten) lock becomes a
+    /// flag-registry entry `flake:<name>` → its locked reference, follows resolved.
+    func registryEntries(inputsFrom flake: String) async throws -> [Registry.Entry] {
+        let ref = try parseFlakeArgument(flake)
+        var flags = LockFlags()
+        flags.writeLockFile = false
+        flags.dryRun = true
+        let result = try await session().lock(ref, flags: flags)
+        let lock = try LockFile.parse(Array(result.lockText.utf8), path: flake, profile: profile)
+        var entries: [Registry.Entry] = []
+        for (name, _) in lock.root.sortedInputs {
+            guard let node = try lock.findInput(InputPath([name])), let locked = node.lock?.locked else { continue }
+            let from = try Input.fromAttrs(["type": "indirect", "id": .string(name)], profile: profile)
+            entries.append(Registry.Entry(from: from, to: FlakeRef(input: locked.input)))  // Nix passes the input, not the subdir
+        }
+        return entries
+    }
+
+    /// A locking session on this wiring.
+    package func session() -> FlakeLockSession {
+        FlakeLockSession(profile: profile, fetcher: fetcher, reporter: reporter, probe: probe, logger: logger)
+    }
+
+    /// Parses a FLAKE argument (default `.`) as Nix parses installables: relative paths
+    /// against the current directory, with the upward searches for `flake.nix` and `.git`.
+    package func parseFlakeArgument(_ arg: String?) throws -> FlakeRef {
+        try FlakeRef.parse(arg ?? ".", profile: profile, base: .directory(currentDirectory, probe: probe))
+    }
+}
+
+/// Where the library's warnings go: a closure (``FlakeLockConfiguration/onWarning``).
+package struct WarningReporter: LockReporter, FetchReporter {
+    let sink: @Sendable (String) -> Void
+
+    package init(_ sink: @escaping @Sendable (String) -> Void) { self.sink = sink }
+
+    package func warning(_ message: String) { sink(message) }
+}
