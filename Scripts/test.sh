@@ -10,4 +10,8 @@ swift build --build-tests
 if [ "$(uname -s)" = Linux ] && [ -z "${FLAKELOCK_SKIP_RELEASE_TEST:-}" ]; then
   Scripts/release.sh >/dev/null
 fi
+# Likewise the Examples/ package, which the library's example test builds and runs.
+if [ -z "${FLAKELOCK_SKIP_EXAMPLES_TEST:-}" ]; then
+  swift build --package-path Examples --scratch-path .build-examples
+fi
 swift test --skip-build "$@"
