@@ -81,3 +81,23 @@ struct UsageErrorTests {
                 """)
     }
 }
+
+/// `--show-trace` adds the context chain that Nix 2.8 hides behind its hint.
+struct ShowTraceTests {
+    @Test func showTraceAddsTheContexts() throws {
+        let box = try CLISandbox()
+        let flake = try box.flake(nix: "{\n  inputs.x = { url = \"path:/nonexistent/flakelock\"; flake = false; };\n  outputs = { self, x }: { };\n}\n")
+        let plain = try box.run(["lock", "--compat", "nix-2.8"], in: flake)
+        #expect(plain.status == 1)
+        #expect(plain.stderr.hasSuffix("(use '--show-trace' to show detailed location information)\n"))
+        #expect(!plain.stderr.contains("… while"))
+        for flag in [["--show-trace"], ["--option", "show-trace", "true"]] {
+            let traced = try box.run(["lock", "--compat", "nix-2.8"] + flag, in: flake)
+            #expect(traced.status == 1)
+            #expect(traced.stderr.contains("\n       … while updating the lock file of flake "), "\(traced.stderr)")
+            #expect(!traced.stderr.contains("use '--show-trace'"))
+        }
+        let current = try box.run(["lock"], in: flake)
+        #expect(current.stderr.hasPrefix("error:\n       … while"))
+    }
+}

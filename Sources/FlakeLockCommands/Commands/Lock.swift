@@ -38,7 +38,7 @@ extension FlakeLockCommand {
             abstract: "Update flake inputs, like 'nix flake update'.",
             discussion: "With no INPUT, every input is re-resolved; otherwise only the named ones (nested: a/b).")
 
-        @Argument(help: "Input paths to update (e.g. nixpkgs, dwarffs/nixpkgs). Default: all.")
+        @Argument(help: "Input paths to update (e.g. nixpkgs, dwarffs/nixpkgs). Default: all.", completion: InputCompletion.kind)
         var inputs: [String] = []
 
         @Option(name: .customLong("flake"), help: "The flake to update (default: the current directory).")

@@ -20,7 +20,8 @@ struct LockOptions: ParsableArguments {
 
     @Option(
         name: .customLong("override-input"),
-        help: ArgumentHelp("Override a specific flake input (e.g. 'dwarffs/nixpkgs') with a flake reference; implies not writing the lock file, except for 'lock'.", valueName: "input-path> <flake-url"))
+        help: ArgumentHelp("Override a specific flake input (e.g. 'dwarffs/nixpkgs') with a flake reference; implies not writing the lock file, except for 'lock'.", valueName: "input-path> <flake-url"),
+        completion: InputCompletion.kind)
     var overrideInputs: [PairArgument] = []
 
     @Option(
@@ -48,7 +49,8 @@ struct RecreateOptions: ParsableArguments {
     var recreateLockFile = false
 
     @Option(
-        name: .customLong("update-input"), help: ArgumentHelp("Update a specific flake input (deprecated; use 'update INPUT').", valueName: "input-path"))
+        name: .customLong("update-input"), help: ArgumentHelp("Update a specific flake input (deprecated; use 'update INPUT').", valueName: "input-path"),
+        completion: InputCompletion.kind)
     var updateInputs: [String] = []
 }
 
