@@ -63,9 +63,10 @@ runtime is linked in; the binary loads these shared libraries from the system:
   libgit2.so.1.5     Debian 12 package: libgit2-1.5
   libcurl.so.4       Debian 12 package: libcurl4
   libarchive.so.13   Debian 12 package: libarchive13
+  libstdc++.so.6     Debian 12 package: libstdc++6 (installed on every Debian system)
   git                (the program) for git+ssh inputs and 'diff' on Git revisions
 
-  apt-get install libgit2-1.5 libcurl4 libarchive13 git
+  apt-get install libgit2-1.5 libcurl4 libarchive13 libstdc++6 git
 
 Where another libgit2 soname is installed (e.g. Ubuntu 24.04's libgit2-1.7), build from
 source instead (see README.md).
