@@ -19,10 +19,10 @@ public final class LoopbackNginx: @unchecked Sendable {
         public var description: String { "nginx (Debian's nginx-core) is required when CI=true but is not installed" }
     }
 
-    /// Whether nginx tests can run; throws when CI requires nginx and it is missing.
+    /// Whether nginx tests can run; throws when CI requires nginx (on Linux) and it is missing.
     public static func available() throws -> Bool {
         if executable != nil { return true }
-        if NixOracle.isCI { throw Missing() }
+        if NixOracle.isRequired { throw Missing() }
         return false
     }
 

@@ -94,7 +94,9 @@ struct AtomicFileTests {
         let dead = try Self.deadPID()
         let files: [(name: String, age: Double, stale: Bool)] = [
             (".flake.lock.tmp-\(dead)-12345-0", 3600, true),
-            (".flake.lock.tmp-\(dead)-9-99", 1, true),
+            // (Not "a second ago": the run's start is when this process first looked, maybe
+            // minutes ago in another test.)
+            (".flake.lock.tmp-\(dead)-9-99", 7200, true),
             (".flake.lock.tmp-\(dead)-12345-1", -3600, false),  // written after this process started
             (".flake.lock.tmp-1-12345-0", 3600, false),  // process 1 is alive
             (".flake.lock.tmp-\(getpid())-12345-0", 3600, false),  // this process
