@@ -90,6 +90,32 @@ final class CurlEasyHandle {
     }
 }
 
+extension HTTPConfiguration {
+    /// `curl/<version> <product>`, as Nix sends `curl/<ver> Nix/<ver>`.
+    var userAgent: String { "curl/\(NativeTransport.curlVersion) \(userAgentProduct)" }
+}
+
+extension CurlEasyHandle {
+    /// The options every request of ours sets, whatever its method: the URL, no redirect
+    /// following by libcurl (we follow them ourselves), no signals, the User-Agent, the
+    /// connect timeout, the CA file, `netrc-file` and the proxy for `url`.
+    func setConnectionOptions(url: String, configuration: HTTPConfiguration, userAgent: String) throws {
+        try set(CURLOPT_URL, url)
+        try set(CURLOPT_FOLLOWLOCATION, 0)
+        try set(CURLOPT_NOSIGNAL, 1)
+        try set(CURLOPT_USERAGENT, userAgent)
+        if configuration.connectTimeout > 0 { try set(CURLOPT_CONNECTTIMEOUT, configuration.connectTimeout) }
+        if let ca = configuration.caFile { try set(CURLOPT_CAINFO, ca) }
+        if let netrc = configuration.netrcFile {
+            // Nix's `netrc-file`: credentials for the host being contacted, if listed.
+            try set(CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
+            try set(CURLOPT_NETRC_FILE, netrc)
+        }
+        // Explicit proxy choice: "" disables libcurl's own reading of the environment.
+        try set(CURLOPT_PROXY, configuration.proxy.proxy(for: url) ?? "")
+    }
+}
+
 /// Idle easy handles, reused across requests.
 final class CurlHandlePool: @unchecked Sendable {
     // @unchecked: `idle` is guarded by `lock`; a handle is owned by one thread between

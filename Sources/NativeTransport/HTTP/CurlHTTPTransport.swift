@@ -64,7 +64,7 @@ public final class CurlHTTPTransport: HTTPTransport {
 
     public init(configuration: HTTPConfiguration = HTTPConfiguration()) {
         self.configuration = configuration
-        self.userAgent = "curl/\(NativeTransport.curlVersion) \(configuration.userAgentProduct)"
+        self.userAgent = configuration.userAgent
     }
 
     public func get(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws -> HTTPResponse {

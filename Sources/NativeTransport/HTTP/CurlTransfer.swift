@@ -113,26 +113,14 @@ struct CurlTransfer {
     }
 
     private func configure(_ handle: CurlEasyHandle, isFile: Bool) throws {
-        try handle.set(CURLOPT_URL, url)
+        try handle.setConnectionOptions(url: url, configuration: configuration, userAgent: userAgent)
         try handle.set(CURLOPT_HTTPGET, 1)
-        try handle.set(CURLOPT_FOLLOWLOCATION, 0)
-        try handle.set(CURLOPT_NOSIGNAL, 1)
-        try handle.set(CURLOPT_USERAGENT, userAgent)
         try handle.set(CURLOPT_PROTOCOLS_STR, HTTPSchemePolicy.curlProtocols(forRequestURL: url))
         try handle.set(CURLOPT_REDIR_PROTOCOLS_STR, HTTPSchemePolicy.curlRedirectProtocols)
-        if configuration.connectTimeout > 0 { try handle.set(CURLOPT_CONNECTTIMEOUT, configuration.connectTimeout) }
         if configuration.stallTimeout > 0 {
             try handle.set(CURLOPT_LOW_SPEED_LIMIT, 1)
             try handle.set(CURLOPT_LOW_SPEED_TIME, configuration.stallTimeout)
         }
-        if let ca = configuration.caFile { try handle.set(CURLOPT_CAINFO, ca) }
-        if let netrc = configuration.netrcFile {
-            // Nix's `netrc-file`: credentials for the host being contacted, if listed.
-            try handle.set(CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
-            try handle.set(CURLOPT_NETRC_FILE, netrc)
-        }
-        // Explicit proxy choice: "" disables libcurl's own reading of the environment.
-        try handle.set(CURLOPT_PROXY, configuration.proxy.proxy(for: url) ?? "")
         var lines = headers.map { "\($0.name): \($0.value)" }
         if let ifNoneMatch { lines.append("If-None-Match: \(ifNoneMatch)") }
         try handle.setHeaders(lines)

@@ -12,7 +12,7 @@ public struct CurlUploader: HTTPUploader {
 
     public init(configuration: HTTPConfiguration) {
         self.configuration = configuration
-        self.userAgent = "curl/\(NativeTransport.curlVersion) \(configuration.userAgentProduct)"
+        self.userAgent = configuration.userAgent
     }
 
     public func put(_ url: String, body: [UInt8], headers: [HTTPHeader]) async throws -> Int {
@@ -20,20 +20,10 @@ public struct CurlUploader: HTTPUploader {
         let (configuration, userAgent) = (configuration, userAgent)
         return try await runCancellable(on: configuration.executor) { _ in
             let handle = try CurlEasyHandle()
-            try handle.set(CURLOPT_URL, url)
+            try handle.setConnectionOptions(url: url, configuration: configuration, userAgent: userAgent)
             try handle.set(CURLOPT_PROTOCOLS_STR, "http,https")
-            try handle.set(CURLOPT_FOLLOWLOCATION, 0)
-            try handle.set(CURLOPT_NOSIGNAL, 1)
-            try handle.set(CURLOPT_USERAGENT, userAgent)
             try handle.set(CURLOPT_CUSTOMREQUEST, "PUT")
-            if configuration.connectTimeout > 0 { try handle.set(CURLOPT_CONNECTTIMEOUT, configuration.connectTimeout) }
             try handle.set(CURLOPT_TIMEOUT, 120)
-            if let ca = configuration.caFile { try handle.set(CURLOPT_CAINFO, ca) }
-            try handle.set(CURLOPT_PROXY, configuration.proxy.proxy(for: url) ?? "")
-            if let netrc = configuration.netrcFile {
-                try handle.set(CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
-                try handle.set(CURLOPT_NETRC_FILE, netrc)
-            }
             try handle.setHeaders(headers.map { "\($0.name): \($0.value)" } + ["Expect:"])
             return try body.withUnsafeBytes { raw in
                 try handle.setPointer(CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
