@@ -5,7 +5,7 @@
 /// - HTTP and HTTPS (certificate signed by the test CA) with these routes, where
 ///   `O/R` is the bare repository `STATE/repos/O/R.git` (`O` may be `~user`):
 ///   - GitHub: `/repos/O/R/commits/REF` → `{"sha": …}`; `/repos/O/R/tarball/REV`
-///   - GitLab: `/api/v4/projects/O%2FR/repository/commits?ref_name=REF` → `[{"id": …}]`
+///   - GitLab: `/api/v4/projects/O%2FR/repository/commits?ref_name=REF` (O may be a subgroup path, `G%2FS`) → `[{"id": …}]`
 ///     (`[]` for an unknown ref); `/api/v4/projects/O%2FR/repository/archive.tar.gz?sha=REV`
 ///   - SourceHut: `/O/R/HEAD`, `/O/R/info/refs` (dumb listing), `/O/R/archive/REF.tar.gz`
 ///     (also GitHub's web archive URL)
@@ -77,10 +77,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_HEAD(self): self.handle_any()
     def do_POST(self): self.handle_any()
 
-    def repo(self, owner, name):
+    def repo(self, owner, name, nested=False):
         owner, name = urllib.parse.unquote(owner), urllib.parse.unquote(name)
         if name.endswith(".git"): name = name[:-4]
-        if "/" in owner or "/" in name or owner.startswith(".") or name.startswith("."):
+        # GitLab's subgroups: an owner of several components (`group/subgroup`).
+        parts = owner.split("/") if nested else [owner]
+        if "/" in name or name.startswith(".") or any(p == "" or p.startswith(".") for p in parts):
             return None
         p = os.path.join(STATE, "repos", owner, name + ".git")
         return p if os.path.isdir(p) else None
@@ -140,8 +142,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         m = re.fullmatch(r"/api/v4/projects/([^/]+)/repository/(commits|archive\.tar\.gz)", path)
         if m:
             pid, what = m.groups()
-            owner, _, name = urllib.parse.unquote(pid).partition("/")
-            repo = self.repo(owner, name) if name else None
+            owner, _, name = urllib.parse.unquote(pid).rpartition("/")
+            repo = self.repo(owner, name, nested=True) if owner else None
             if not repo: return self.reply(404, json.dumps({"message": "404 Project Not Found"}), "application/json")
             if what == "commits":
                 rev = resolve(repo, qs.get("ref_name", ["HEAD"])[0])

@@ -68,7 +68,7 @@ struct RealFlakeTests {
         }
         if input.attribute("type") != nil {
             if case .string(let url) = input.url { expected["url"] = url }
-        } else if case .string(let url) = input.url, let attrs = URLSplitter.attributes(of: url) {
+        } else if case .string(let url) = input.url, let attrs = URLSplitter.attributes(of: url, isFlake: input.flake ?? true) {
             expected.merge(attrs) { a, _ in a }
         } else if input.url == nil {
             expected = ["type": "indirect", "id": input.name]
@@ -102,7 +102,10 @@ struct RealFlakeTests {
 /// A deliberately small splitter for the URL forms common in flake.nix files, giving the
 /// attributes Nix stores in `original`. Returns nil for forms it does not know.
 enum URLSplitter {
-    static func attributes(of url: String) -> [String: String]? {
+    /// - Parameter isFlake: a flake input must be a tree, so an `http(s)` URL without an
+    ///   archive extension is a tarball there (FlakeHub's `https://flakehub.com/f/…`) and a
+    ///   `file` input otherwise (Nix's `TarballInputScheme::isValidURL` with `requireTree`).
+    static func attributes(of url: String, isFlake: Bool = true) -> [String: String]? {
         var base = url
         var query: [String: String] = [:]
         if let q = url.firstIndex(of: "?") {
@@ -135,8 +138,7 @@ enum URLSplitter {
                 attrs["path"] = rest
             case "http", "https":
                 let archive = [".tar.gz", ".tgz", ".tar.xz", ".tar.bz2", ".zip", ".tar.zst", ".tar"]
-                guard archive.contains(where: { base.hasSuffix($0) }) else { return nil }
-                attrs["type"] = "tarball"
+                attrs["type"] = archive.contains(where: { base.hasSuffix($0) }) || isFlake ? "tarball" : "file"
                 attrs["url"] = url
             case "flake":
                 return indirect(rest, attrs)
