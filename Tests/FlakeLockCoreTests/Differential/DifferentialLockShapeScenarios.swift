@@ -90,18 +90,14 @@ enum DifferentialLockShapeScenarios {
         steps: [
             .nix("flake lock", lockUnchanged: true),
             .metadata,
-            .change("an input is added") { u in
-                try u.editTop(["flake.nix": flakeNix(nixpkgsInput + "\nnp.url = \"github:alice/np\";")])
-            },
+            inputAdded,
             .lock,
             .change("the version-6 lock") { u in
                 try u.editTop(["flake.nix": flakeNix(nixpkgsInput), "flake.lock": version6Lock])
             },
             .nix("flake lock", lockUnchanged: true),
             .metadata,
-            .change("an input is added") { u in
-                try u.editTop(["flake.nix": flakeNix(nixpkgsInput + "\nnp.url = \"github:alice/np\";")])
-            },
+            inputAdded,
             .lock,
         ])
 
@@ -116,9 +112,7 @@ enum DifferentialLockShapeScenarios {
         steps: [
             .nix("flake lock", lockUnchanged: true),
             .metadata,
-            .change("an input is added") { u in
-                try u.editTop(["flake.nix": flakeNix(nixpkgsInput + "\nnp.url = \"github:alice/np\";")])
-            },
+            inputAdded,
             .lock,
         ])
 
@@ -205,6 +199,11 @@ enum DifferentialLockShapeScenarios {
         ])
 
     static let nixpkgsInput = "nixpkgs.url = \"nixpkgs/nixos-20.03-small\";"
+
+    /// A second input declared beside `nixpkgs`, so the old lock must be rewritten.
+    static let inputAdded = DiffStep.change("an input is added") { u in
+        try u.editTop(["flake.nix": flakeNix(nixpkgsInput + "\nnp.url = \"github:alice/np\";")])
+    }
 
     static let version5Lock = """
         {
