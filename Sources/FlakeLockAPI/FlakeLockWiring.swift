@@ -94,7 +94,6 @@ package struct FlakeLockWiring: Sendable {
         reporter: some FetchReporter, wrapHTTP: (any HTTPTransport) -> any HTTPTransport = { $0 }
     ) throws -> Transports {
         var transportSettings = transportSettings
-        try NativeTransport.initialize(transportSettings)
         // Each transfer blocks one thread while it waits on the network: give HTTP a pool as
         // wide as the number of transfers allowed at once (plus API calls beside downloads).
         transportSettings.http.executor = BlockingExecutor(threads: max(4, 2 * parallel))
@@ -108,7 +107,8 @@ package struct FlakeLockWiring: Sendable {
         return Transports(
             http: http,
             archives: LibArchiveHasher(
-                http: http, maxConcurrentDownloads: max(1, min(parallel, 16)), maxUnpackedSize: try settings.maxUnpackedSize()),
+                http: http, maxConcurrentDownloads: max(1, min(parallel, 16)), spoolDirectory: transportSettings.spoolDirectory,
+                maxUnpackedSize: try settings.maxUnpackedSize()),
             git: LibGit2Transport(settings: transportSettings.git), upload: CurlUploader(configuration: transportSettings.http))
     }
 

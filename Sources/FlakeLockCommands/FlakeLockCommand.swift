@@ -30,11 +30,12 @@ public struct FlakeLockCommand: AsyncParsableCommand {
         } catch {
             // --help, --version and completion scripts exit 0 the ArgumentParser way.
             if exitCode(for: error) == .success { exit(withError: error) }
-            Diagnostics.printError(UsageError(message: UsageMessages.nixWording(message(for: error))))
+            Diagnostics.printError(UsageError(message: UsageMessages.nixWording(message(for: error))), style: .current)
             Foundation.exit(1)
         }
         let global = (command as? any HasGlobalOptions)?.global
         let showTrace = startLogging(global)
+        let style = global?.compat.profile.errorStyle ?? .current
         do {
             if var async = command as? any AsyncParsableCommand {
                 try await async.run()
@@ -42,7 +43,7 @@ public struct FlakeLockCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as any UserFacingError {
-            Diagnostics.printError(error, showTrace: showTrace)
+            Diagnostics.printError(error, style: style, showTrace: showTrace)
             terminate(error.exitStatus)
         } catch let code as ExitCode {
             terminate(code.rawValue)  // e.g. `audit`'s 3: the report is already printed

@@ -4,29 +4,17 @@ import Foundation
 internal import CLibCurl
 internal import CLibGit2
 
-/// Process-wide setup of the C libraries, and the settings read from the environment.
-///
-/// Call ``initialize(_:)`` once at startup, before any concurrency (libcurl's
-/// `curl_global_init` and libgit2's global options are not thread-safe).
+/// Process-wide setup of the C libraries. Nothing here is configuration: each transport
+/// carries its own settings (``CurlHTTPTransport``'s ``HTTPConfiguration``,
+/// ``LibGit2Transport``'s ``GitSettings``) and initialises the library it needs on first use.
 ///
 ///     let settings = NativeTransportSettings.from(environment: ProcessInfo.processInfo.environment)
-///     try NativeTransport.initialize(settings)
 ///     let http = CurlHTTPTransport(configuration: settings.http)
+///     let git = LibGit2Transport(settings: settings.git)
 public enum NativeTransport {
-    nonisolated(unsafe) private static var settings = NativeTransportSettings()
     nonisolated(unsafe) private static var curlReady = false
     nonisolated(unsafe) private static var gitReady = false
     private static let lock = NSLock()
-
-    /// Records the process-global settings. The libraries themselves are initialised on
-    /// first use (``ensureCurl()``, ``ensureGit()``), so a command that needs neither — a
-    /// no-op lock — does not pay for them.
-    /// - Throws: ``NativeTransportError`` (kept for callers that initialise eagerly).
-    public static func initialize(_ settings: NativeTransportSettings = NativeTransportSettings()) throws {
-        lock.lock()
-        Self.settings = settings
-        lock.unlock()
-    }
 
     /// Initialises libcurl once (`curl_global_init`). Thread-safe; cheap after the first call.
     public static func ensureCurl() throws {
@@ -38,19 +26,22 @@ public enum NativeTransport {
         curlReady = true
     }
 
-    /// Initialises libgit2 once and applies its process-global options (system config
-    /// search path, CA locations). Thread-safe; cheap after the first call.
-    public static func ensureGit() throws {
+    /// Initialises libgit2 once and applies the options libgit2 keeps per process rather
+    /// than per repository: the system config search path (`GIT_CONFIG_NOSYSTEM`) and the CA
+    /// locations, from the `settings` of the first transport that uses it. A process runs one
+    /// command with one set of settings, so the first transport's are everyone's.
+    /// Thread-safe; cheap after the first call.
+    public static func ensureGit(_ settings: GitSettings) throws {
         lock.lock()
         defer { lock.unlock() }
         if gitReady { return }
         let g = git_libgit2_init()
         guard g >= 0 else { throw NativeTransportError.initialization("git_libgit2_init failed (\(g))") }
-        if settings.git.noSystemConfig {
+        if settings.noSystemConfig {
             _ = flk_git_opts_set_search_path(Int32(GIT_CONFIG_LEVEL_SYSTEM.rawValue), "")
             _ = flk_git_opts_set_search_path(Int32(GIT_CONFIG_LEVEL_PROGRAMDATA.rawValue), "")
         }
-        if let ca = settings.git.caFile {
+        if let ca = settings.caFile {
             _ = flk_git_opts_set_ssl_cert_locations(ca, nil)
         } else if FileManager.default.fileExists(atPath: "/etc/ssl/certs/ca-certificates.crt") {
             _ = flk_git_opts_set_ssl_cert_locations("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs")
@@ -83,15 +74,18 @@ public enum NativeTransportError: UserFacingError, Equatable {
 public struct NativeTransportSettings: Sendable {
     public var http: HTTPConfiguration
     public var git: GitSettings
+    /// Where archive contents are spooled while a NAR is hashed (`$TMPDIR`, else `/tmp`).
+    public var spoolDirectory: String
 
-    public init(http: HTTPConfiguration = HTTPConfiguration(), git: GitSettings = GitSettings()) {
+    public init(http: HTTPConfiguration = HTTPConfiguration(), git: GitSettings = GitSettings(), spoolDirectory: String = "/tmp") {
         self.http = http
         self.git = git
+        self.spoolDirectory = spoolDirectory
     }
 
     /// Reads `NIX_SSL_CERT_FILE`/`SSL_CERT_FILE`/`CURL_CA_BUNDLE`, `GIT_SSL_CAINFO`,
     /// `http_proxy`/`https_proxy`/`HTTPS_PROXY`/`no_proxy`, `GIT_CONFIG_NOSYSTEM`,
-    /// `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>` and `GIT_SSH_COMMAND`.
+    /// `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>`, `GIT_SSH_COMMAND` and `TMPDIR`.
     public static func from(environment env: [String: String]) -> NativeTransportSettings {
         let proxy = ProxySettings.from(environment: env)
         let ca = ["NIX_SSL_CERT_FILE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"].lazy.compactMap { env[$0] }.first { !$0.isEmpty }
@@ -112,7 +106,8 @@ public struct NativeTransportSettings: Sendable {
         let git = GitSettings(
             config: config, noSystemConfig: noSystem, sshCommand: env["GIT_SSH_COMMAND"], proxy: proxy,
             caFile: env["GIT_SSL_CAINFO"] ?? ca, cliEnvironment: cliEnv)
-        return NativeTransportSettings(http: http, git: git)
+        let tmp = env["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        return NativeTransportSettings(http: http, git: git, spoolDirectory: tmp)
     }
 }
 

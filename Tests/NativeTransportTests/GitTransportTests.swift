@@ -10,8 +10,7 @@ import Testing
     static let fileAllow = [GitConfigEntry(key: "protocol.file.allow", value: "always")]
 
     static func transport(config: [GitConfigEntry] = fileAllow, cli: Bool = false) throws -> LibGit2Transport {
-        try TT.initialize()
-        return LibGit2Transport(settings: GitSettings(config: config, noSystemConfig: true, useCLIForRemotes: cli))
+        LibGit2Transport(settings: try TT.gitSettings(config: config, useCLIForRemotes: cli))
     }
 
     /// A repository with exec bits, symlinks (one dangling), a gitlink, export-ignore and
@@ -138,7 +137,7 @@ import Testing
         // Plain HTTP through a proxy: the request goes to the proxy with an absolute URI.
         let plain = try LoopbackHTTPServer(gitRoot: dir.sub("srv"))
         let proxied = LibGit2Transport(
-            settings: GitSettings(config: Self.fileAllow, noSystemConfig: true, proxy: ProxySettings(httpProxy: plain.url(""))))
+            settings: try TT.gitSettings(config: Self.fileAllow, proxy: ProxySettings(httpProxy: plain.url(""))))
         let cache2 = dir.sub("cache2")
         try await proxied.ensureBareRepository(at: cache2)
         try await proxied.fetch("http://git.example/git/repo.git", into: cache2, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)

@@ -101,7 +101,6 @@ import Testing
         let warnings = WarningLog()
         var http = HTTPConfiguration(connectTimeout: 5, attempts: 3, retryBaseDelay: .milliseconds(10))
         http.onRetry = { error, delay, _, _ in warnings.add("\(error); retrying in \(delay)") }
-        try TT.initialize()
         let hasher = LibArchiveHasher(http: CurlHTTPTransport(configuration: http))
         let url = server.url("/a.tar.gz")
         await #expect {

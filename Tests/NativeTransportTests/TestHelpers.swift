@@ -8,11 +8,14 @@ import Testing
 
 /// Shared set-up for transport tests.
 enum TT {
-    /// Initialises the C libraries once (idempotent).
-    static func initialize() throws {
-        // libgit2's CA locations are process-global: trust the test CA (made once per process).
-        let ca = try TestCertificateAuthority.files().caCertificate
-        try NativeTransport.initialize(NativeTransportSettings(git: GitSettings(noSystemConfig: true, caFile: ca)))
+    /// Git settings of the transport tests: no system config, the test CA (libgit2 keeps
+    /// both per process, so every git transport of the tests carries the same ones).
+    static func gitSettings(config: [GitConfigEntry], useCLIForRemotes: Bool = false, proxy: ProxySettings = ProxySettings()) throws
+        -> GitSettings
+    {
+        GitSettings(
+            config: config, noSystemConfig: true, useCLIForRemotes: useCLIForRemotes, proxy: proxy,
+            caFile: try TestCertificateAuthority.files().caCertificate)
     }
 
     /// A transport with tiny back-off and timeouts, so failure tests stay fast.
@@ -20,7 +23,6 @@ enum TT {
         attempts: Int = 3, stallTimeout: Int = 300, maxRetryAfter: Duration = .seconds(2), caFile: String? = nil,
         proxy: ProxySettings = ProxySettings()
     ) throws -> CurlHTTPTransport {
-        try initialize()
         // Each transport gets threads of its own: tests run in parallel, some of them stall
         // transfers for minutes on purpose, and on the shared pool those would hold up the
         // transfers (and cancellations) of every other test.

@@ -30,7 +30,6 @@ struct CommandContext {
     ) async throws -> CommandContext {
         let env = ProcessInfo.processInfo.environment
         let profile = global.compat.profile
-        Diagnostics.style = profile.errorStyle
         let settings = try loadSettings(env, global: global)
         let progress = ProgressLine.enabled(global: global, environment: env) ? ProgressLine() : nil
         let reporter = StderrReporter(progress: progress)

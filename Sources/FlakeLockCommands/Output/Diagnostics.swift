@@ -5,12 +5,10 @@ import NixSyntax
 
 /// Writes user-facing diagnostics to stderr in Nix's form (`error: …`, `warning: …`).
 enum Diagnostics {
-    /// Set once from the command's `--compat` before any work starts.
-    nonisolated(unsafe) static var style: CompatProfile.ErrorStyle = .current
-
-    /// Prints `error` in the style of the command's `--compat`; `showTrace` (`--show-trace`)
-    /// adds the context lines Nix 2.8 only shows with it.
-    static func printError(_ error: any Error, showTrace: Bool = false) {
+    /// Prints `error` in `style`, the error style of the command's `--compat` (current Nix's
+    /// before the command line is parsed); `showTrace` (`--show-trace`) adds the context
+    /// lines Nix 2.8 only shows with it.
+    static func printError(_ error: any Error, style: CompatProfile.ErrorStyle, showTrace: Bool = false) {
         writeStderr(format(error, style: style, showTrace: showTrace))
     }
 

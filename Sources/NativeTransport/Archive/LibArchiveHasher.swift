@@ -24,13 +24,13 @@ public final class LibArchiveHasher: ArchiveHasher {
     /// - Parameters:
     ///   - http: the transport that downloads.
     ///   - maxConcurrentDownloads: downloads hashed at the same time (more wait their turn).
-    ///   - spoolDirectory: where the unlinked spool files go (default `$TMPDIR` or `/tmp`).
+    ///   - spoolDirectory: where the unlinked spool files go (``NativeTransportSettings/spoolDirectory``).
     ///   - maxUnpackedSize: the most bytes one archive may unpack to (or one `file` download
     ///     may have); past it the hashing fails with ``ArchiveError/unpackedSizeLimit(source:limit:)``.
     ///     nil: no bound.
     ///   - executor: where local archive files are read.
     public init(
-        http: any HTTPTransport, maxConcurrentDownloads: Int = 8, spoolDirectory: String? = nil,
+        http: any HTTPTransport, maxConcurrentDownloads: Int = 8, spoolDirectory: String = "/tmp",
         maxUnpackedSize: UInt64? = nil, executor: BlockingExecutor = .shared
     ) {
         self.http = http

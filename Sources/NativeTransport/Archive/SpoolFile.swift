@@ -8,8 +8,9 @@ import Foundation
 final class SpoolFile {
     /// Where spool files go and how much one input may put in them.
     struct Settings: Sendable {
-        /// Default `$TMPDIR` or `/tmp`.
-        var directory: String?
+        /// The directory (the command's `$TMPDIR`, read with the rest of the environment by
+        /// ``NativeTransportSettings/from(environment:)``).
+        var directory: String
         /// The most bytes one spool may hold (nil: no bound); past it appends throw
         /// ``ArchiveError/unpackedSizeLimit(source:limit:)``.
         var limit: UInt64?
@@ -24,7 +25,7 @@ final class SpoolFile {
 
     /// - Parameter source: the archive or URL named when the limit is exceeded.
     init(_ settings: Settings, source: String) throws {
-        let dir = settings.directory ?? ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        let dir = settings.directory
         limit = settings.limit
         self.source = source
         var template = Array("\(dir)/flakelock-spool-XXXXXX".utf8CString)

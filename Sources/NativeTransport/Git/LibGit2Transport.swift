@@ -7,7 +7,7 @@ internal import CLibGit2
 /// ``GitTransport`` over libgit2 (the git CLI for `ssh://` and shallow fetches).
 ///
 /// Every operation opens its own repository handle inside one blocking job, so handles are
-/// never shared between threads. libgit2 is initialised on first use (``NativeTransport/ensureGit()``).
+/// never shared between threads. libgit2 is initialised on first use (``NativeTransport/ensureGit(_:)``).
 public final class LibGit2Transport: GitTransport {
     public let settings: GitSettings
     private let executor: BlockingExecutor
@@ -20,7 +20,7 @@ public final class LibGit2Transport: GitTransport {
     private var remote: GitRemoteOps { GitRemoteOps(settings: settings) }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (CancellationFlag) throws -> T) async throws -> T {
-        try NativeTransport.ensureGit()
+        try NativeTransport.ensureGit(settings)
         return try await runCancellable(on: executor, body)
     }
 
