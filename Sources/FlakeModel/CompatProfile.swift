@@ -219,6 +219,17 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// A dirty Git tree's fingerprint (metadata's `fingerprint`) hashes its modified and
     /// deleted files (≥2.26; src/libfetchers/git.cc, `getFingerprint`).
     public var dirtyGitTreeFingerprint = true
+    /// `inputs.self` may carry `lfs` besides `submodules` (Nix ≥2.27); Lix 2.95 allows only
+    /// `submodules` (lix/libexpr/flake/flake.cc, `applySelfAttrs`).
+    public var selfAttributesAllowLFS = true
+    /// Not writing a lock file with a mutable input names the input: `… because it has an
+    /// unlocked input ('<url>')` (Lix 2.95, lix/libexpr/flake/flake.cc, `lockFlake`) instead of
+    /// 2.8's `… because it has a mutable input`. Only read when ``lockedness`` is `.revOrNarHash`.
+    public var mutableInputWarningNamesInput = false
+    /// A lock file node that is not locked is reported as `lock file contains mutable lock`
+    /// (Lix 2.95, lix/libexpr/flake/lockfile.cc) instead of 2.8's `lockfile contains mutable lock`.
+    /// Only read when ``lockedness`` is `.revOrNarHash`.
+    public var mutableLockSaysLockFile = false
 
     public var description: String { name }
 }
@@ -357,5 +368,8 @@ extension CompatProfile {
         case withoutDiff
         /// `creating lock file '<path>': ` + newline + diff.
         case withDiff
+        /// `creating lock file '<path>':` + newline + diff, no space before the newline
+        /// (Lix 2.95, lix/libexpr/flake/flake.cc, `lockFlake`).
+        case withDiffNoTrailingSpace
     }
 }

@@ -191,7 +191,8 @@ struct LockFileReader {
         guard !allowUnlocked, !ref.input.isRelativePath(profile: profile), !ref.isLocked(profile: profile) else { return }
         switch profile.lockedness {
         case .revOrNarHash:
-            throw fail(.unlockedInput, "lockfile contains mutable lock '\(ref.input.attrs)'", node: key, attribute: "locked")
+            let file = profile.mutableLockSaysLockFile ? "lock file" : "lockfile"
+            throw fail(.unlockedInput, "\(file) contains mutable lock '\(ref.input.attrs)'", node: key, attribute: "locked")
         case .perScheme:
             if ref.input.common.narHash != nil {
                 let url = (try? ref.toURLString(profile: profile)) ?? ref.description
