@@ -242,6 +242,18 @@ extension CompatProfile {
         return p
     }()
 
+    /// Determinate Nix 3.22.2, the latest release (DeterminateSystems/nix-src tag v3.22.2,
+    /// commit c407745c8b9b616bebf7288697699c45794e31ac; read from source, never run). It is
+    /// Nix 2.35.2 (its `.version`) plus lazy locks; `docs/determinate-3.22.md` lists what differs.
+    public static let determinate: CompatProfile = {
+        var p = CompatProfile.nix
+        p.name = "determinate"
+        p.lazyLocks = true
+        p.diffAbbreviatesURLs = true
+        p.lockNodesHaveBuildTime = true
+        return p
+    }()
+
     /// All built-in profiles.
-    public static let all: [CompatProfile] = [.nix, .nix231, .nix28, .lix]
+    public static let all: [CompatProfile] = [.nix, .nix231, .nix28, .lix, .determinate]
 }

@@ -183,8 +183,17 @@ struct LockFileReader {
             }
             parent = InputPath(arr.compactMap(\.stringValue))
         }
+        var buildTime = false
+        if profile.lockNodesHaveBuildTime, let b = obj["buildTime"] {
+            guard case .bool(let v) = b else {
+                throw fail(
+                    .malformed, "[json.exception.type_error.302] type must be boolean, but is \(b.typeName)", node: key,
+                    attribute: "buildTime")
+            }
+            buildTime = v
+        }
         try checkLocked(locked, key: key)
-        return LockedInput(locked: locked, original: original, isFlake: isFlake, parent: parent)
+        return LockedInput(locked: locked, original: original, isFlake: isFlake, parent: parent, buildTime: buildTime)
     }
 
     mutating func checkLocked(_ ref: FlakeRef, key: String) throws(LockFileError) {
