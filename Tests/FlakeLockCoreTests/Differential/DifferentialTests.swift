@@ -36,3 +36,12 @@ struct DifferentialMercurialTests {
         try runDifferential(scenario)
     }
 }
+
+/// MERCURIAL over HTTP: `hg+http` inputs served by `hg serve` on loopback.
+@Suite("Differential (Mercurial over HTTP): Nix 2.8 vs flakelock", .serialized, .fakeForge(hgServe: true))
+struct DifferentialMercurialHTTPTests {
+    @Test(arguments: DifferentialMercurialScenarios.http)
+    func mercurialHTTPScenario(_ scenario: DiffScenario) throws {
+        try runDifferential(scenario)
+    }
+}
