@@ -231,8 +231,14 @@ public final class ForgeHgServe: @unchecked Sendable {
             arguments += ["--certificate", both]
         }
         if let ca, certificate != nil {
+            // `ui.ssh`: a stand-in for ssh that runs the remote command (`hg -R PATH serve
+            // --stdio`) locally, so `hg+ssh://localhost//PATH` works without an sshd.
+            let ssh = "\(root)/forge/hg-fake-ssh"
+            try "#!/bin/sh\nfor a; do last=$a; done\ncd / && exec /bin/sh -c \"$last\"\n"
+                .write(toFile: ssh, atomically: true, encoding: .utf8)
+            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: ssh)
             let hgrc = "\(root)/forge/hg-client.rc"
-            try "[web]\ncacerts = \(ca)\n".write(toFile: hgrc, atomically: true, encoding: .utf8)
+            try "[web]\ncacerts = \(ca)\n[ui]\nssh = \(ssh)\n".write(toFile: hgrc, atomically: true, encoding: .utf8)
             clientConfiguration = hgrc
         } else {
             clientConfiguration = nil

@@ -10,11 +10,12 @@ enum DifferentialMercurialScenarios {
         firstLockAndUpdate(.file), namedBranch(.file), pinnedRev(.file), nonFlake(.file), nestedFlake, dirty, topLevel,
     ]
 
-    /// `hg+http` and `hg+https` inputs served by `hg serve` (`@HGHTTP@/NAME` is `ROOT/repos/hg/NAME`; the
+    /// `hg+http` and `hg+https` inputs served by `hg serve`, `hg+ssh` through the forge's
+    /// `ui.ssh` stand-in (`@HGHTTP@/NAME` is `ROOT/repos/hg/NAME`; the
     /// suite starts the server with `.fakeForge(hgServe: true)`).
     static let http: [DiffScenario] = [
         firstLockAndUpdate(.http), namedBranch(.http), pinnedRev(.http), nonFlake(.http),
-        firstLockAndUpdate(.https), pinnedRev(.https),
+        firstLockAndUpdate(.https), pinnedRev(.https), firstLockAndUpdate(.ssh),
     ]
 
     /// Where the repositories are reached: `hg+file://ROOT/repos/hg/NAME`, or `hg serve`.
@@ -22,6 +23,8 @@ enum DifferentialMercurialScenarios {
         case file = "hg+file"
         case http = "hg+http"
         case https = "hg+https"
+        /// Through the forge's `ui.ssh` stand-in (no sshd): `hg+ssh://localhost//ROOT/…`.
+        case ssh = "hg+ssh"
 
         /// The URL of repository `name`.
         func url(_ name: String) -> String {
@@ -29,6 +32,7 @@ enum DifferentialMercurialScenarios {
             case .file: "hg+file://@ROOT@/repos/hg/\(name)"
             case .http: "hg+@HGHTTP@/\(name)"
             case .https: "hg+@HGHTTPS@/\(name)"
+            case .ssh: "hg+ssh://localhost/@ROOT@/repos/hg/\(name)"
             }
         }
     }
