@@ -12,6 +12,8 @@ public enum NixCompatibility: String, Sendable, CaseIterable {
     case nix28 = "nix-2.8"
     /// Lix.
     case lix
+    /// Determinate Nix.
+    case determinate
 
     package var profile: CompatProfile {
         switch self {
@@ -19,6 +21,7 @@ public enum NixCompatibility: String, Sendable, CaseIterable {
         case .nix231: .nix231
         case .nix28: .nix28
         case .lix: .lix
+        case .determinate: .determinate
         }
     }
 }
@@ -110,6 +113,8 @@ public struct FlakeLockOptions: Sendable {
         f.commitLockFile = commitLockFile
         f.acceptFlakeConfig = wiring.settings.acceptFlakeConfig
         f.allowDirtyLocks = allowDirtyLocks || (wiring.settings.bool("allow-dirty-locks") ?? false)
+        f.lazyLocks = wiring.profile.lazyLocks && wiring.settings.bool("lazy-trees") == true
+            && wiring.settings.bool("lazy-locks") == true
         f.referenceLockFilePath = referenceLockFile
         f.outputLockFilePath = outputLockFile
         f.topDirectory = wiring.currentDirectory

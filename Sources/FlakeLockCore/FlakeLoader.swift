@@ -106,7 +106,7 @@ struct FlakeLoader: Sendable {
         var decls = file.inputs
         var selfAttributes = Attrs()
         if profile.selfAttributes, let i = decls.firstIndex(where: { $0.name == "self" }) {
-            selfAttributes = try Self.selfAttributes(decls.remove(at: i))
+            selfAttributes = try Self.selfAttributes(decls.remove(at: i), allowLFS: profile.selfAttributesAllowLFS)
         }
         var inputs = try parser.parse(decls)
         for formal in file.outputsFormals ?? [] where formal != "self" && inputs[formal] == nil {
@@ -117,13 +117,13 @@ struct FlakeLoader: Sendable {
         return flake
     }
 
-    /// The attributes of `inputs.self`: only `submodules` and `lfs`, as Booleans.
-    static func selfAttributes(_ d: InputDecl) throws -> Attrs {
+    /// The attributes of `inputs.self`: only `submodules` and (unless `allowLFS` is false) `lfs`, as Booleans.
+    static func selfAttributes(_ d: InputDecl, allowLFS: Bool = true) throws -> Attrs {
         var names = d.attributes.map(\.name)
         if d.url != nil { names.append("url") }
         if d.flake != nil { names.append("flake") }
         if d.follows != nil { names.append("follows") }
-        for name in names.sorted(by: { $0.byteWiseLess(than: $1) }) where name != "submodules" && name != "lfs" {
+        for name in names.sorted(by: { $0.byteWiseLess(than: $1) }) where name != "submodules" && (name != "lfs" || !allowLFS) {
             throw LockError.message("flake 'self' attribute '\(name)' is not supported")
         }
         var attrs = Attrs()

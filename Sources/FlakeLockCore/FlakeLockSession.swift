@@ -145,7 +145,10 @@ public struct FlakeLockSession: Sendable {
             let url = (try? unlocked.toURLString(profile: profile)) ?? unlocked.description
             switch profile.lockedness {
             case .revOrNarHash:
-                reporter.warning("will not write lock file of flake '\(topURL)' because it has a mutable input")
+                reporter.warning(
+                    profile.mutableInputWarningNamesInput
+                        ? "will not write lock file of flake '\(topURL)' because it has an unlocked input ('\(url)')"
+                        : "will not write lock file of flake '\(topURL)' because it has a mutable input")
                 return result
             case .perScheme:
                 if flags.failOnUnlocked {
@@ -168,6 +171,7 @@ public struct FlakeLockSession: Sendable {
             switch profile.creatingLockFileMessage {
             case .withoutDiff: reporter.warning("creating lock file \(shown)")
             case .withDiff: reporter.warning("creating lock file \(shown): \n\(trimmedDiff)")
+            case .withDiffNoTrailingSpace: reporter.warning("creating lock file \(shown):\n\(trimmedDiff)")
             }
         }
         try AtomicFile.write(Array(result.lockText.utf8), to: target)

@@ -24,6 +24,9 @@ public struct LockFlags: Sendable {
     public var failOnUnlocked = false
     /// `--allow-dirty-locks` (current).
     public var allowDirtyLocks = false
+    /// Determinate Nix's `lazy-trees` and `lazy-locks` are both on under a profile with
+    /// ``CompatProfile/lazyLocks``: flake inputs locked by `rev` get no `narHash`.
+    public var lazyLocks = false
     /// Commit the lock file afterwards (`--commit-lock-file`).
     public var commitLockFile = false
     /// `--override-input PATH REF`, in command-line order.

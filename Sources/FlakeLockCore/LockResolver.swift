@@ -209,7 +209,8 @@ final class LockResolver {
                     ref, registryScope: registryScope(cliOverride: isCLIOverride), lockRootPath: path,
                     source: isCLIOverride ? FlakeSource(directory: flags.topDirectory) : source)
             }
-            let locked = ref.input.isRelativePath(profile: profile) ? ref : flake.lockedRef
+            var locked = ref.input.isRelativePath(profile: profile) ? ref : flake.lockedRef
+            if flags.lazyLocks { locked = try locked.withoutNarHashIfLockedByRev(profile: profile) }
             let child = LockNode(lock: LockedInput(locked: locked, original: original, isFlake: true, parent: parentPath))
             node.inputs[id] = .node(child)
             if parents.contains(ref) {

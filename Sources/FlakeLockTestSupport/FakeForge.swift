@@ -64,9 +64,13 @@ public final class FakeForge: @unchecked Sendable {
     public let ca: FakeForgeCA.Files
     /// `git daemon` serving `root/repos` (only when started with `gitDaemon: true`).
     public let gitDaemon: ForgeGitDaemon?
+    /// `hg serve` over `root/repos/hg`, plain and TLS with the forge's certificate (only
+    /// when started with `hgServe: true`).
+    public let hgServe: ForgeHgServe?
+    public let hgServeTLS: ForgeHgServe?
     private let process: Process
 
-    public init(root: String, gitDaemon: Bool = false, lifetime: TimeInterval = 900) throws {
+    public init(root: String, gitDaemon: Bool = false, hgServe: Bool = false, lifetime: TimeInterval = 900) throws {
         self.root = root
         let ca = try FakeForgeCA.files()
         self.ca = ca
@@ -105,6 +109,22 @@ public final class FakeForge: @unchecked Sendable {
             kill(p.processIdentifier, SIGKILL)
             throw error
         }
+        do {
+            self.hgServe = hgServe ? try ForgeHgServe(root: root) : nil
+        } catch {
+            kill(p.processIdentifier, SIGKILL)
+            self.gitDaemon?.stop()
+            throw error
+        }
+        do {
+            self.hgServeTLS = hgServe
+                ? try ForgeHgServe(root: root, certificate: ca.serverCertificate, key: ca.serverKey, ca: ca.caCertificate) : nil
+        } catch {
+            kill(p.processIdentifier, SIGKILL)
+            self.gitDaemon?.stop()
+            self.hgServe?.stop()
+            throw error
+        }
     }
 
     deinit { stop() }
@@ -114,6 +134,8 @@ public final class FakeForge: @unchecked Sendable {
         // SIGKILL: the test runner may block SIGTERM, and children inherit the mask.
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         gitDaemon?.stop()
+        hgServe?.stop()
+        hgServeTLS?.stop()
     }
 
     /// `http://127.0.0.1:PORT` and `https://127.0.0.1:PORT`.
@@ -121,16 +143,26 @@ public final class FakeForge: @unchecked Sendable {
     public var httpsBase: String { "https://127.0.0.1:\(httpsPort)" }
     /// `git://127.0.0.1:PORT` when the git daemon runs.
     public var gitDaemonBase: String? { gitDaemon.map { "git://127.0.0.1:\($0.port)" } }
+    /// `http://127.0.0.1:PORT` of `hg serve` when it runs; `/NAME` is `root/repos/hg/NAME`.
+    public var hgServeBase: String? { hgServe.map { "http://127.0.0.1:\($0.port)" } }
+    /// `https://localhost:PORT` of the TLS `hg serve` (the forge's CA, which
+    /// ``clientEnvironment`` makes hg trust; `localhost`, since hg matches only DNS names of
+    /// the certificate, not its IP addresses).
+    public var hgServeTLSBase: String? { hgServeTLS.map { "https://localhost:\($0.port)" } }
 
     /// Environment variables that send clients through the proxy and trust the CA.
     public var clientEnvironment: [String: String] {
         let proxy = "http://127.0.0.1:\(proxyPort)"
-        return [
+        var env = [
             "http_proxy": proxy, "https_proxy": proxy, "HTTPS_PROXY": proxy, "HTTP_PROXY": proxy,
             "no_proxy": "", "NO_PROXY": "", "all_proxy": "", "ALL_PROXY": "",
             "NIX_SSL_CERT_FILE": ca.caCertificate, "SSL_CERT_FILE": ca.caCertificate,
             "GIT_SSL_CAINFO": ca.caCertificate, "CURL_CA_BUNDLE": ca.caCertificate,
         ]
+        // Debian's hg takes `web.cacerts` from /etc/mercurial (the system bundle), which wins
+        // over SSL_CERT_FILE; this configuration, instead of the system's, names the CA.
+        if let hgrc = hgServeTLS?.clientConfiguration { env["HGRCPATH"] = hgrc }
+        return env
     }
 
     /// The request log: one JSON object per line (`server`, `method`, `host`, `path`, `status`).
@@ -153,22 +185,69 @@ public final class ForgeGitDaemon: @unchecked Sendable {
     public init(basePath: String) throws {
         let execPath = try FixtureShell.text(["git", "--exec-path"])
         let port = FixtureShell.freePort()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: execPath + "/git-daemon")
-        p.arguments = [
-            "--reuseaddr", "--export-all", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath)",
-            "--timeout=60", basePath,
-        ]
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        process = p
+        process = try FixtureShell.startServer(
+            execPath + "/git-daemon",
+            [
+                "--reuseaddr", "--export-all", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath)",
+                "--timeout=60", basePath,
+            ],
+            port: port, name: "git-daemon")
         self.port = port
-        guard FixtureShell.waitForPort(port) else {
-            kill(p.processIdentifier, SIGKILL)
-            throw FixtureShell.Failure(command: "git-daemon", status: 1, output: "did not start")
+    }
+
+    deinit { stop() }
+
+    public func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// `hg serve` (hgweb) on loopback, publishing every repository under `root/repos/hg` as
+/// `/NAME`, rescanning the directory on every request so repositories created later appear.
+/// hg clients skip the forge's proxy for `127.0.0.1` (Mercurial's `http_proxy.no` default).
+public final class ForgeHgServe: @unchecked Sendable {
+    // @unchecked: immutable after init; `process` is only killed.
+    public let port: Int
+    /// With TLS: an hgrc whose `web.cacerts` is the certificate's CA, for `HGRCPATH`.
+    public let clientConfiguration: String?
+    private let process: Process
+
+    /// - Parameters:
+    ///   - certificate, key: PEM files; with both, `hg serve` speaks TLS (`--certificate`
+    ///     takes one file holding the key and the certificate).
+    public init(root: String, certificate: String? = nil, key: String? = nil, ca: String? = nil) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: "\(root)/repos/hg", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: "\(root)/forge", withIntermediateDirectories: true)
+        let conf = "\(root)/forge/hgweb.conf"
+        try "[paths]\n/ = \(root)/repos/hg/*\n[web]\nrefreshinterval = 0\nallow-pull = true\n"
+            .write(toFile: conf, atomically: true, encoding: .utf8)
+        let port = FixtureShell.freePort()
+        var arguments = ["hg", "serve", "--address", "127.0.0.1", "--port", String(port), "--web-conf", conf]
+        if let certificate, let key {
+            let both = "\(root)/forge/hg-serve.pem"
+            let pem = try String(contentsOfFile: key, encoding: .utf8) + String(contentsOfFile: certificate, encoding: .utf8)
+            try pem.write(toFile: both, atomically: true, encoding: .utf8)
+            arguments += ["--certificate", both]
         }
+        if let ca, certificate != nil {
+            // `ui.ssh`: a stand-in for ssh that runs the remote command (`hg -R PATH serve
+            // --stdio`) locally, so `hg+ssh://localhost//PATH` works without an sshd.
+            let ssh = "\(root)/forge/hg-fake-ssh"
+            try "#!/bin/sh\nfor a; do last=$a; done\ncd / && exec /bin/sh -c \"$last\"\n"
+                .write(toFile: ssh, atomically: true, encoding: .utf8)
+            try fm.setAttributes([.posixPermissions: 0o755], ofItemAtPath: ssh)
+            let hgrc = "\(root)/forge/hg-client.rc"
+            try "[web]\ncacerts = \(ca)\n[ui]\nssh = \(ssh)\n".write(toFile: hgrc, atomically: true, encoding: .utf8)
+            clientConfiguration = hgrc
+        } else {
+            clientConfiguration = nil
+        }
+        process = try FixtureShell.startServer(
+            "/usr/bin/env", arguments, port: port,
+            environment: ProcessInfo.processInfo.environment.merging(ForgeUniverse.hgEnvironment) { _, b in b },
+            name: "hg serve")
+        self.port = port
     }
 
     deinit { stop() }

@@ -338,7 +338,7 @@ public final class ForgeUniverse: @unchecked Sendable {
     // MARK: - Placeholders and files
 
     /// Expands `@ROOT@`, `@REV:O/R:ID@`, `@SHORTREV:O/R:ID@`, `@NARHASH:O/R:ID@`,
-    /// `@LASTMOD:O/R:ID@`, `@HTTP@`, `@HTTPS@` and `@GITD@`.
+    /// `@LASTMOD:O/R:ID@`, `@HTTP@`, `@HTTPS@`, `@GITD@`, `@HGHTTP@` and `@HGHTTPS@`.
     public func expand(_ s: String) -> String {
         guard s.contains("@") else { return s }
         var out = s.replacingOccurrences(of: "@ROOT@", with: root)
@@ -346,6 +346,8 @@ public final class ForgeUniverse: @unchecked Sendable {
             out = out.replacingOccurrences(of: "@HTTP@", with: forge.httpBase)
                 .replacingOccurrences(of: "@HTTPS@", with: forge.httpsBase)
             if let g = forge.gitDaemonBase { out = out.replacingOccurrences(of: "@GITD@", with: g) }
+            if let h = forge.hgServeBase { out = out.replacingOccurrences(of: "@HGHTTP@", with: h) }
+            if let h = forge.hgServeTLSBase { out = out.replacingOccurrences(of: "@HGHTTPS@", with: h) }
         }
         for kind in ["REV", "SHORTREV", "NARHASH", "LASTMOD"] {
             while let start = out.range(of: "@\(kind):") {

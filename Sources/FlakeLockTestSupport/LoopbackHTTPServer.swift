@@ -85,6 +85,26 @@ public enum FixtureShell {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
+    /// Starts a server process with its output discarded and waits until it accepts
+    /// connections on 127.0.0.1:`port`; kills it and throws `<name> did not start` otherwise.
+    public static func startServer(
+        _ executable: String, _ arguments: [String], port: Int, environment: [String: String]? = nil, name: String
+    ) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        if let environment { p.environment = environment }
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        guard waitForPort(port) else {
+            kill(p.processIdentifier, SIGKILL)
+            throw Failure(command: name, status: 1, output: "did not start")
+        }
+        return p
+    }
+
     /// Waits until something accepts connections on 127.0.0.1:`port`.
     public static func waitForPort(_ port: Int, timeout: TimeInterval = 10) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)

@@ -163,7 +163,9 @@ extension CompatProfile {
         untrustedFlakeConfigNamesFlag: false,
         dirtyGitTreeFingerprint: false)
 
-    /// Lix `main` (read from source, never run; best effort; docs/nix-behaviour.md).
+    /// Lix 2.95.3, the latest Lix release (read from its source at tag 2.95.3, commit
+    /// 753944a1720496c0e0c49c3142adfb9634da269d; never run). Each difference names its Lix
+    /// source file; docs/lix-2.95.md lists them.
     public static let lix: CompatProfile = {
         // Built on Nix 2.31.5 (the default's base before it moved to Nix 2.35).
         var p = CompatProfile.nix231
@@ -201,6 +203,17 @@ extension CompatProfile {
         p.hgURLKeepsQuery = false
         p.hgRevCountCountsAncestors = true
         p.hgLocalLocksWorkingParent = true
+        // lix/libfetchers/git.cc: the git scheme claims only `git`, `git+http`, `git+https`,
+        // `git+ssh` and `git+file`.
+        p.gitTransports = .fixed
+        // lix/libexpr/flake/flake.cc, `applySelfAttrs`: `inputs.self` takes only `submodules`.
+        p.selfAttributesAllowLFS = false
+        // lix/libexpr/flake/flake.cc, `lockFlake`: `creating lock file '<path>':\n<diff>` (no
+        // space before the newline) and `… because it has an unlocked input ('<url>')`.
+        p.creatingLockFileMessage = .withDiffNoTrailingSpace
+        p.mutableInputWarningNamesInput = true
+        // lix/libexpr/flake/lockfile.cc, `LockedNode::LockedNode`: `lock file contains mutable lock`.
+        p.mutableLockSaysLockFile = true
         // Where 2.31 differs from what flakelock's Lix profile has always done.
         p.forgeRevNormalised = false
         p.narHashOnlyLockWarning = .notReproducible
@@ -229,6 +242,18 @@ extension CompatProfile {
         return p
     }()
 
+    /// Determinate Nix 3.22.2, the latest release (DeterminateSystems/nix-src tag v3.22.2,
+    /// commit c407745c8b9b616bebf7288697699c45794e31ac; read from source, never run). It is
+    /// Nix 2.35.2 (its `.version`) plus lazy locks; `docs/determinate-3.22.md` lists what differs.
+    public static let determinate: CompatProfile = {
+        var p = CompatProfile.nix
+        p.name = "determinate"
+        p.lazyLocks = true
+        p.diffAbbreviatesURLs = true
+        p.lockNodesHaveBuildTime = true
+        return p
+    }()
+
     /// All built-in profiles.
-    public static let all: [CompatProfile] = [.nix, .nix231, .nix28, .lix]
+    public static let all: [CompatProfile] = [.nix, .nix231, .nix28, .lix, .determinate]
 }

@@ -5,13 +5,15 @@
 /// testing a version number. The static instances are ``nix`` (current Nix: the newest
 /// release, 2.35.2, read from its source; `docs/nix-2.32-2.35.md` lists every change since
 /// 2.31.5), ``nix231`` (Nix 2.31.5, the behaviour verified against its goldens),
-/// ``nix28`` (Nix 2.8.0, the local oracle) and ``lix`` (best effort, read from source only).
+/// ``nix28`` (Nix 2.8.0, the local oracle), ``lix`` (Lix 2.95.3, read from source only;
+/// docs/lix-2.95.md) and ``determinate`` (Determinate Nix 3.22.2, read from source only;
+/// docs/determinate-3.22.md).
 ///
 /// Properties are grouped by where they matter. Each names the section of
 /// docs/nix-behaviour.md it comes from (a quoted heading) or a row of its
 /// "Version differences" table ("row N").
 public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
-    /// A short name for messages and test names (`nix`, `nix-2.31`, `nix-2.8`, `lix`).
+    /// A short name for messages and test names (`nix`, `nix-2.31`, `nix-2.8`, `lix`, `determinate`).
     public var name: String
 
     // MARK: - Flake reference parsing ("Flake references")
@@ -219,6 +221,33 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// A dirty Git tree's fingerprint (metadata's `fingerprint`) hashes its modified and
     /// deleted files (≥2.26; src/libfetchers/git.cc, `getFingerprint`).
     public var dirtyGitTreeFingerprint = true
+    /// `inputs.self` may carry `lfs` besides `submodules` (Nix ≥2.27); Lix 2.95 allows only
+    /// `submodules` (lix/libexpr/flake/flake.cc, `applySelfAttrs`).
+    public var selfAttributesAllowLFS = true
+    /// Not writing a lock file with a mutable input names the input: `… because it has an
+    /// unlocked input ('<url>')` (Lix 2.95, lix/libexpr/flake/flake.cc, `lockFlake`) instead of
+    /// 2.8's `… because it has a mutable input`. Only read when ``lockedness`` is `.revOrNarHash`.
+    public var mutableInputWarningNamesInput = false
+    /// A lock file node that is not locked is reported as `lock file contains mutable lock`
+    /// (Lix 2.95, lix/libexpr/flake/lockfile.cc) instead of 2.8's `lockfile contains mutable lock`.
+    /// Only read when ``lockedness`` is `.revOrNarHash`.
+    public var mutableLockSaysLockFile = false
+    /// Determinate Nix's lazy locks: with the settings `lazy-trees` and `lazy-locks` both true,
+    /// a flake input locked without its NAR hash (a `rev` of a scheme locked by rev) is written
+    /// without `narHash`; `flake = false` inputs keep it (Determinate Nix 3.22.2,
+    /// `src/libexpr/paths.cc`, `EvalState::mountInput`; `src/libflake/flake.cc` passes
+    /// `forceNarHash` for non-flake inputs). Reading such locks works under every profile.
+    public var lazyLocks = false
+    /// The lock file diff (`• Added input`, `• Updated input` lines, and so the commit message
+    /// of `--commit-lock-file`) shows abbreviated URLs: no `narHash`, a forge `rev` cut to 7
+    /// characters, a Git `ref` of `main` or `master` left out (Determinate Nix 3.22.2,
+    /// `src/libflake/lockfile.cc` `describe` calls `to_string(true)`; `src/libfetchers/fetchers.cc`
+    /// `Input::toURL`, `git.cc` and `github.cc` `toURL(…, abbreviate)`).
+    public var diffAbbreviatesURLs = false
+    /// Lock nodes may carry `"buildTime": true`, which is read, kept and written (Determinate
+    /// Nix 3.22.2, `src/libflake/lockfile.cc`, `LockedNode`, `LockFile::toJSON`). Other
+    /// profiles ignore the field, as Nix does, and drop it when they rewrite the node.
+    public var lockNodesHaveBuildTime = false
 
     public var description: String { name }
 }
@@ -357,5 +386,8 @@ extension CompatProfile {
         case withoutDiff
         /// `creating lock file '<path>': ` + newline + diff.
         case withDiff
+        /// `creating lock file '<path>':` + newline + diff, no space before the newline
+        /// (Lix 2.95, lix/libexpr/flake/flake.cc, `lockFlake`).
+        case withDiffNoTrailingSpace
     }
 }

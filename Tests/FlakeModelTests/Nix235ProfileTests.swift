@@ -38,7 +38,7 @@ struct Nix235ProfileTests {
         var differing: Set<String> = []
         for (a, b) in zip(current, old) where "\(a.value)" != "\(b.value)" { differing.insert(a.label ?? "?") }
         #expect(differing == Set(Self.rows.map(\.name) + ["name"]))
-        #expect(CompatProfile.all.map(\.name) == ["nix", "nix-2.31", "nix-2.8", "lix"])
+        #expect(CompatProfile.all.map(\.name) == ["nix", "nix-2.31", "nix-2.8", "lix", "determinate"])
     }
 
     @Test func forgeURLParametersFollowTheProfile() throws {

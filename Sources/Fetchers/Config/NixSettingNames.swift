@@ -14,7 +14,7 @@ public enum NixSettingNames {
         "debugger-on-warn", "env-keep-derivations", "eval-cache", "fallback", "filetransfer-retry-jitter",
         "filter-syscalls", "fsync-metadata", "fsync-store-paths", "http2", "http3", "ignore-gc-delete-failure",
         "ignore-try", "impersonate-linux-26", "keep-build-log", "keep-derivations", "keep-env-derivations",
-        "keep-failed", "keep-going", "keep-outputs", "nix-shell-always-looks-for-shell-nix",
+        "keep-failed", "keep-going", "lazy-locks", "lazy-trees", "keep-outputs", "nix-shell-always-looks-for-shell-nix",
         "nix-shell-shebang-arguments-relative-to-script", "preallocate-contents", "print-missing", "pure-eval",
         "require-drop-supplementary-groups", "require-sigs", "restrict-eval", "run-diff-hook", "sandbox-fallback",
         "show-trace", "substitute", "sync-before-registering", "trace-function-calls",

@@ -124,6 +124,7 @@ extension CompatOption {
         case .nix231: .nix231
         case .nix28: .nix28
         case .lix: .lix
+        case .determinate: .determinate
         }
     }
 }

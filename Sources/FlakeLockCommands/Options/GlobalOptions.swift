@@ -9,7 +9,7 @@ import Foundation
 struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "Behave like this Nix version: nix (current Nix, 2.35; the default), nix-2.31, nix-2.8, or lix.")
+        help: "Behave like this Nix version: nix (current Nix, 2.35; the default), nix-2.31, nix-2.8, lix (2.95), or determinate (Determinate Nix 3.22).")
     var compat: CompatOption = .nix
 
     @Flag(name: [.short, .long], help: "Increase the logging verbosity level: -v shows each decision, -vv each request.")
@@ -82,6 +82,7 @@ enum CompatOption: String, ExpressibleByArgument, CaseIterable {
     case nix231 = "nix-2.31"
     case nix28 = "nix-2.8"
     case lix
+    case determinate
 }
 
 /// A command with the common options.

@@ -59,6 +59,26 @@ public struct FlakeRef: Sendable, Hashable, CustomStringConvertible {
         return url.render(profile: profile)
     }
 
+    /// ``toURLString(profile:)`` as Determinate Nix abbreviates it for lock file diffs
+    /// (`FlakeRef::to_string(true)`): no `narHash`, a forge `rev` of 7 characters, no Git `ref`
+    /// of `main` or `master`.
+    public func toAbbreviatedURLString(profile: CompatProfile) throws(FlakeRefError) -> String {
+        var url = try input.toURL(profile: profile)
+        switch input.spec {
+        case .git:
+            if let ref = url.query["ref"], ref == "main" || ref == "master" { url.query["ref"] = nil }
+        case .forge(let s):
+            if let rev = s.rev, url.path.hasSuffix("/" + rev.hex) {
+                url.path = String(url.path.dropLast(rev.hex.count)) + String(rev.hex.prefix(7))
+            }
+        default:
+            break
+        }
+        url.query["narHash"] = nil
+        if !subdir.isEmpty { url.query.insertIfAbsent("dir", subdir) }
+        return url.render(profile: profile)
+    }
+
     /// Compact JSON of ``toAttrs()``.
     public var description: String { toAttrs().description }
 
@@ -81,5 +101,16 @@ public struct FlakeRef: Sendable, Hashable, CustomStringConvertible {
     /// ``Input/isLocked(profile:trustTarballsFromGitForges:)``.
     public func isLocked(profile: CompatProfile, trustTarballsFromGitForges: Bool = true) -> Bool {
         input.isLocked(profile: profile, trustTarballsFromGitForges: trustTarballsFromGitForges)
+    }
+
+    /// This ref without `narHash` when it is locked without it (a `rev` of a scheme locked by
+    /// rev): what Determinate Nix's lazy locks record (`src/libexpr/paths.cc`, `mountInput`).
+    /// Otherwise the ref itself.
+    public func withoutNarHashIfLockedByRev(profile: CompatProfile) throws(FlakeRefError) -> FlakeRef {
+        guard input.attrs["narHash"] != nil else { return self }
+        var attrs = toAttrs()
+        attrs.removeValue(forKey: "narHash")
+        let lazy = try FlakeRef.fromAttrs(attrs, profile: profile)
+        return lazy.isLocked(profile: profile) ? lazy : self
     }
 }

@@ -183,15 +183,25 @@ struct LockFileReader {
             }
             parent = InputPath(arr.compactMap(\.stringValue))
         }
+        var buildTime = false
+        if profile.lockNodesHaveBuildTime, let b = obj["buildTime"] {
+            guard case .bool(let v) = b else {
+                throw fail(
+                    .malformed, "[json.exception.type_error.302] type must be boolean, but is \(b.typeName)", node: key,
+                    attribute: "buildTime")
+            }
+            buildTime = v
+        }
         try checkLocked(locked, key: key)
-        return LockedInput(locked: locked, original: original, isFlake: isFlake, parent: parent)
+        return LockedInput(locked: locked, original: original, isFlake: isFlake, parent: parent, buildTime: buildTime)
     }
 
     mutating func checkLocked(_ ref: FlakeRef, key: String) throws(LockFileError) {
         guard !allowUnlocked, !ref.input.isRelativePath(profile: profile), !ref.isLocked(profile: profile) else { return }
         switch profile.lockedness {
         case .revOrNarHash:
-            throw fail(.unlockedInput, "lockfile contains mutable lock '\(ref.input.attrs)'", node: key, attribute: "locked")
+            let file = profile.mutableLockSaysLockFile ? "lock file" : "lockfile"
+            throw fail(.unlockedInput, "\(file) contains mutable lock '\(ref.input.attrs)'", node: key, attribute: "locked")
         case .perScheme:
             if ref.input.common.narHash != nil {
                 let url = (try? ref.toURLString(profile: profile)) ?? ref.description

@@ -64,6 +64,7 @@ struct KeyAllocator {
             obj["locked"] = locked.json
             if !lock.isFlake { obj["flake"] = .bool(false) }
             if let parent = lock.parent { obj["parent"] = parent.json }
+            if lock.buildTime { obj["buildTime"] = .bool(true) }
         }
         nodes[key] = .object(obj)
         return key

@@ -15,12 +15,15 @@ public struct LockedInput: Sendable, Hashable {
     public var isFlake: Bool
     /// For relative `path:` inputs (current ≥2.26): the input path of the declaring node.
     public var parent: InputPath?
+    /// Determinate Nix's `buildTime = true` (``CompatProfile/lockNodesHaveBuildTime``).
+    public var buildTime: Bool
 
-    public init(locked: FlakeRef, original: FlakeRef, isFlake: Bool = true, parent: InputPath? = nil) {
+    public init(locked: FlakeRef, original: FlakeRef, isFlake: Bool = true, parent: InputPath? = nil, buildTime: Bool = false) {
         self.locked = locked
         self.original = original
         self.isFlake = isFlake
         self.parent = parent
+        self.buildTime = buildTime
     }
 }
 

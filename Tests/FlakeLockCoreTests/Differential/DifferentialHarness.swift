@@ -82,9 +82,9 @@ final class DifferentialHarness: @unchecked Sendable {
 
     @TaskLocal static var current: DifferentialHarness?
 
-    init(gitDaemon: Bool) throws {
+    init(gitDaemon: Bool, hgServe: Bool = false) throws {
         root = try FixtureShell.makeTemporaryDirectory(prefix: "flakelock-diff")
-        forge = try FakeForge(root: root, gitDaemon: gitDaemon, lifetime: 900)
+        forge = try FakeForge(root: root, gitDaemon: gitDaemon, hgServe: hgServe, lifetime: 900)
         universe = ForgeUniverse(root: root, forge: forge)
     }
 
@@ -319,6 +319,7 @@ enum TimedProcess {
 /// Starts one fake forge for a whole suite and stops it when the suite ends.
 struct FakeForgeFixture: SuiteTrait, TestScoping {
     var gitDaemon = false
+    var hgServe = false
     var isRecursive: Bool { false }
 
     func provideScope(
@@ -326,7 +327,7 @@ struct FakeForgeFixture: SuiteTrait, TestScoping {
     ) async throws {
         // Without nix (and outside CI) the tests skip themselves; don't start anything.
         guard NixOracle.executable != nil else { return try await function() }
-        let harness = try DifferentialHarness(gitDaemon: gitDaemon)
+        let harness = try DifferentialHarness(gitDaemon: gitDaemon, hgServe: hgServe)
         defer { harness.stop() }
         try await DifferentialHarness.$current.withValue(harness) { try await function() }
     }
@@ -334,7 +335,9 @@ struct FakeForgeFixture: SuiteTrait, TestScoping {
 
 extension Trait where Self == FakeForgeFixture {
     /// A fake forge shared by the suite's tests (see ``DifferentialHarness/current``).
-    static func fakeForge(gitDaemon: Bool = false) -> Self { FakeForgeFixture(gitDaemon: gitDaemon) }
+    static func fakeForge(gitDaemon: Bool = false, hgServe: Bool = false) -> Self {
+        FakeForgeFixture(gitDaemon: gitDaemon, hgServe: hgServe)
+    }
 }
 
 /// Runs `scenario` under the suite's harness; skips (returns) without nix unless CI requires it.

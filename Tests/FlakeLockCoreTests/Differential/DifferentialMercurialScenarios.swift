@@ -7,8 +7,35 @@ import FlakeLockTestSupport
 /// changesets are the same in both runs).
 enum DifferentialMercurialScenarios {
     static let all: [DiffScenario] = [
-        firstLockAndUpdate, namedBranch, pinnedRev, nonFlake, nestedFlake, dirty, topLevel,
+        firstLockAndUpdate(.file), namedBranch(.file), pinnedRev(.file), nonFlake(.file), nestedFlake, dirty, topLevel,
     ]
+
+    /// `hg+http` and `hg+https` inputs served by `hg serve`, `hg+ssh` through the forge's
+    /// `ui.ssh` stand-in (`@HGHTTP@/NAME` is `ROOT/repos/hg/NAME`; the
+    /// suite starts the server with `.fakeForge(hgServe: true)`).
+    static let http: [DiffScenario] = [
+        firstLockAndUpdate(.http), namedBranch(.http), pinnedRev(.http), nonFlake(.http),
+        firstLockAndUpdate(.https), pinnedRev(.https), firstLockAndUpdate(.ssh),
+    ]
+
+    /// Where the repositories are reached: `hg+file://ROOT/repos/hg/NAME`, or `hg serve`.
+    enum Transport: String {
+        case file = "hg+file"
+        case http = "hg+http"
+        case https = "hg+https"
+        /// Through the forge's `ui.ssh` stand-in (no sshd): `hg+ssh://localhost//ROOT/…`.
+        case ssh = "hg+ssh"
+
+        /// The URL of repository `name`.
+        func url(_ name: String) -> String {
+            switch self {
+            case .file: "hg+file://@ROOT@/repos/hg/\(name)"
+            case .http: "hg+@HGHTTP@/\(name)"
+            case .https: "hg+@HGHTTPS@/\(name)"
+            case .ssh: "hg+ssh://localhost/@ROOT@/repos/hg/\(name)"
+            }
+        }
+    }
 
     static func repo(_ u: ForgeUniverse, _ name: String = "h") throws {
         try u.hgCommit(name, id: "h1", files: ["flake.nix": leafFlake, ".hgignore": "^ignored$\n", "sub/flake.nix": leafFlake])
@@ -18,85 +45,93 @@ enum DifferentialMercurialScenarios {
     }
 
     /// First lock, a no-op lock, a new commit and `update`, then metadata.
-    static let firstLockAndUpdate = DiffScenario(
-        name: "hg: hg+file first lock, new commit + update",
-        setup: { u in
-            try repo(u)
-            try u.hgUpdate("h", to: "default")
-            try u.top(["flake.nix": flakeNix("h.url = \"hg+file://@ROOT@/repos/hg/h\";")])
-        },
-        steps: [
-            .lock,
-            .change("new commit on default") { u in try u.hgCommit("h", id: "h3", files: ["x": "3\n"]) },
-            .nix("flake lock", lockUnchanged: true),
-            .update,
-            .metadata,
-        ])
+    static func firstLockAndUpdate(_ t: Transport) -> DiffScenario {
+        DiffScenario(
+            name: t == .file ? "hg: hg+file first lock, new commit + update" : "\(t.rawValue): first lock, new commit + update",
+            setup: { u in
+                try repo(u)
+                try u.hgUpdate("h", to: "default")
+                try u.top(["flake.nix": flakeNix("h.url = \"\(t.url("h"))\";")])
+            },
+            steps: [
+                .lock,
+                .change("new commit on default") { u in try u.hgCommit("h", id: "h3", files: ["x": "3\n"]) },
+                .nix("flake lock", lockUnchanged: true),
+                .update,
+                .metadata,
+            ])
+    }
 
     /// `ref` naming a branch, a tag (recorded as the tag's branch) and `default` explicitly.
-    static let namedBranch = DiffScenario(
-        name: "hg: named branch and tag via ref",
-        setup: { u in
-            try repo(u)
-            try u.top([
-                "flake.nix": flakeNix(
-                    """
-                    stable.url = "hg+file://@ROOT@/repos/hg/h?ref=stable";
-                    tag.url = "hg+file://@ROOT@/repos/hg/h?ref=v1";
-                    def.url = "hg+file://@ROOT@/repos/hg/h?ref=default";
-                    """)
-            ])
-        },
-        steps: [
-            .lock,
-            .change("new commit on stable") { u in try u.hgCommit("h", id: "s2", branch: "stable", files: ["stable": "2\n"]) },
-            .nix("flake lock --update-input stable"),
-            .update,
-        ])
-
-    /// `rev` with and without `ref`; a rev on another branch; a rev that does not exist.
-    static let pinnedRev = DiffScenario(
-        name: "hg: pinned rev",
-        setup: { u in
-            try repo(u)
-            try u.top([
-                "flake.nix": flakeNix(
-                    """
-                    r.url = "hg+file://@ROOT@/repos/hg/h?rev=@REV:hg/h:h1@";
-                    rs.url = "hg+file://@ROOT@/repos/hg/h?rev=@REV:hg/h:s1@";
-                    rref.url = "hg+file://@ROOT@/repos/hg/h?ref=default&rev=@REV:hg/h:h2@";
-                    """)
-            ])
-        },
-        steps: [
-            .lock,
-            .change("upstream moves") { u in try u.hgCommit("h", id: "h3", files: ["x": "3\n"]) },
-            .nix("flake update", lockUnchanged: true),
-            .change("a rev that does not exist") { u in
-                try u.editTop([
-                    "flake.nix": flakeNix("bad.url = \"hg+file://@ROOT@/repos/hg/h?rev=0123456789abcdef0123456789abcdef01234567\";")
+    static func namedBranch(_ t: Transport) -> DiffScenario {
+        DiffScenario(
+            name: t == .file ? "hg: named branch and tag via ref" : "\(t.rawValue): named branch and tag via ref",
+            setup: { u in
+                try repo(u)
+                try u.top([
+                    "flake.nix": flakeNix(
+                        """
+                        stable.url = "\(t.url("h"))?ref=stable";
+                        tag.url = "\(t.url("h"))?ref=v1";
+                        def.url = "\(t.url("h"))?ref=default";
+                        """)
                 ])
             },
-            .nix("flake lock", expect: .failure, lockUnchanged: true),
-        ])
+            steps: [
+                .lock,
+                .change("new commit on stable") { u in try u.hgCommit("h", id: "s2", branch: "stable", files: ["stable": "2\n"]) },
+                .nix("flake lock --update-input stable"),
+                .update,
+            ])
+    }
+
+    /// `rev` with and without `ref`; a rev on another branch; a rev that does not exist.
+    static func pinnedRev(_ t: Transport) -> DiffScenario {
+        DiffScenario(
+            name: t == .file ? "hg: pinned rev" : "\(t.rawValue): pinned rev",
+            setup: { u in
+                try repo(u)
+                try u.top([
+                    "flake.nix": flakeNix(
+                        """
+                        r.url = "\(t.url("h"))?rev=@REV:hg/h:h1@";
+                        rs.url = "\(t.url("h"))?rev=@REV:hg/h:s1@";
+                        rref.url = "\(t.url("h"))?ref=default&rev=@REV:hg/h:h2@";
+                        """)
+                ])
+            },
+            steps: [
+                .lock,
+                .change("upstream moves") { u in try u.hgCommit("h", id: "h3", files: ["x": "3\n"]) },
+                .nix("flake update", lockUnchanged: true),
+                .change("a rev that does not exist") { u in
+                    try u.editTop([
+                        "flake.nix": flakeNix("bad.url = \"\(t.url("h"))?rev=0123456789abcdef0123456789abcdef01234567\";")
+                    ])
+                },
+                .nix("flake lock", expect: .failure, lockUnchanged: true),
+            ])
+    }
 
     /// `flake = false` on a repository without flake.nix, with a `dir`-free subdirectory tree.
-    static let nonFlake = DiffScenario(
-        name: "hg: flake = false",
-        setup: { u in
-            try u.hgCommit("data", id: "d1", files: ["data/a.txt": "a\n", "run.sh": "#!/bin/sh\n"])
-            try u.top([
-                "flake.nix": flakeNix(
-                    """
-                    data = { url = "hg+file://@ROOT@/repos/hg/data"; flake = false; };
-                    """)
+    static func nonFlake(_ t: Transport) -> DiffScenario {
+        DiffScenario(
+            name: t == .file ? "hg: flake = false" : "\(t.rawValue): flake = false",
+            setup: { u in
+                try u.hgCommit("data", id: "d1", files: ["data/a.txt": "a\n", "run.sh": "#!/bin/sh\n"])
+                try u.top([
+                    "flake.nix": flakeNix(
+                        """
+                        data = { url = "\(t.url("data"))"; flake = false; };
+                        """)
+                ])
+            },
+            steps: [
+                .lock,
+                .change("data moves") { u in try u.hgCommit("data", id: "d2", files: ["data/a.txt": nil, "b.txt": "b\n"]) },
+                .update,
             ])
-        },
-        steps: [
-            .lock,
-            .change("data moves") { u in try u.hgCommit("data", id: "d2", files: ["data/a.txt": nil, "b.txt": "b\n"]) },
-            .update,
-        ])
+    }
 
     /// A flake in hg whose flake.nix has its own hg input, followed from the top.
     static let nestedFlake = DiffScenario(

@@ -36,3 +36,13 @@ struct DifferentialMercurialTests {
         try runDifferential(scenario)
     }
 }
+
+/// MERCURIAL over the network: `hg+http` and `hg+https` inputs served by `hg serve` on
+/// loopback, `hg+ssh` through an ssh stand-in (`ui.ssh`).
+@Suite("Differential (Mercurial over HTTP, HTTPS, ssh): Nix 2.8 vs flakelock", .serialized, .fakeForge(hgServe: true))
+struct DifferentialMercurialHTTPTests {
+    @Test(arguments: DifferentialMercurialScenarios.http)
+    func mercurialHTTPScenario(_ scenario: DiffScenario) throws {
+        try runDifferential(scenario)
+    }
+}
