@@ -28,6 +28,9 @@ public protocol InputScheme: Sendable {
     /// Whether a local tree of this scheme is a Git checkout, so that its store path is an alias
     /// of the directory only with `.git` left out (see ``StorePathAliases``).
     var localTreeIsGitCheckout: Bool { get }
+    /// Whether a top-level flake of this scheme is a local tree its lock file may be written
+    /// into (a path, or a local Git or Mercurial checkout without `ref` or `rev`).
+    func isWritableTop(_ input: Input) -> Bool
     /// Fetches `input` (resolved, so never indirect).
     func fetch(_ input: Input, context: FetchContext) async throws -> FetchedSource
 }
@@ -35,6 +38,12 @@ public protocol InputScheme: Sendable {
 extension InputScheme {
     public var dependsOnParentDirectory: Bool { true }
     public var localTreeIsGitCheckout: Bool { false }
+    public func isWritableTop(_ input: Input) -> Bool { false }
+
+    /// Whether `input` names a local checkout's work tree: a `file:` URL without `ref` or `rev`.
+    func isLocalWorkTree(_ input: Input, url: String) -> Bool {
+        url.hasPrefix("file:") && input.common.ref == nil && input.common.rev == nil
+    }
 }
 
 /// The schemes a ``SourceFetcher`` dispatches to, in lookup order. Passed in explicitly.

@@ -4,6 +4,7 @@ import FlakeModel
 public struct PathScheme: InputScheme {
     public init() {}
     public func handles(_ input: Input) -> Bool { if case .path = input.spec { true } else { false } }
+    public func isWritableTop(_ input: Input) -> Bool { true }
     public func fetch(_ input: Input, context c: FetchContext) async throws -> FetchedSource {
         guard case .path(let spec) = input.spec else { throw FetchError.unsupportedInput(input.description) }
         return try await PathFetcher(settings: c.settings, aliases: c.aliases)
