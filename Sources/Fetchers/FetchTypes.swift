@@ -134,6 +134,9 @@ public enum FetchError: UserFacingError, Equatable {
     case linkToNonTarball(url: String)
     case noCommits(url: String)
     case unexpectedResponse(String)
+    /// An indirect reference where registry lookups are forbidden (`--no-registries`, or the
+    /// profile forbids them for this kind of input).
+    case registryLookupsNotAllowed(reference: String)
     case cannotResolveRef(ref: String, url: String)
 
     public var exitStatus: Int32 {
@@ -161,6 +164,8 @@ public enum FetchError: UserFacingError, Equatable {
         case .linkToNonTarball(let url): "tarball 'Link' headers that redirect to non-tarball URLs are not supported: '\(url)'"
         case .noCommits(let url): "No commits returned by GitLab API -- does the git ref really exist? (requested '\(url)')"
         case .unexpectedResponse(let m): m
+        case .registryLookupsNotAllowed(let reference):
+            "'\(reference)' is an indirect flake reference, but registry lookups are not allowed"
         case .cannotResolveRef(let ref, let url): "could not find ref '\(ref)' in '\(url)'"
         }
     }

@@ -18,7 +18,9 @@ public actor SourceFetcher {
     public nonisolated let aliases: StorePathAliases
     /// GitHub hosts whose API quota ran out during this operation (`github-api = auto`).
     let githubQuota = GitHubQuota()
-    private var inFlight: [String: Task<FetchResult, any Error>] = [:]
+    /// The input types this fetcher dispatches to.
+    public nonisolated let schemes: InputSchemeRegistry
+    private var inFlight: [FetchKey: Task<FetchResult, any Error>] = [:]
     private var pendingGlobal: Task<Registry, Never>?
 
     /// What a fetch produced, with the references at each stage (docs/nix-behaviour.md,
@@ -45,8 +47,9 @@ public actor SourceFetcher {
     ///     `--max-concurrent-downloads`).
     public init(
         settings: FetchSettings, transports: Transports, registries: Registries, reporter: any FetchReporter,
-        maxConcurrent: Int = 25, aliases: StorePathAliases = StorePathAliases()
+        schemes: InputSchemeRegistry, maxConcurrent: Int = 25, aliases: StorePathAliases = StorePathAliases()
     ) {
+        self.schemes = schemes
         self.aliases = aliases
         self.settings = settings
         self.transports = transports
@@ -98,7 +101,7 @@ public actor SourceFetcher {
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
         wantFlakeFiles: Bool = true
     ) async throws -> FetchResult {
-        let key = Self.key(ref, registryScope, parentDirectory, wantFlakeFiles)
+        let key = key(ref, registryScope, parentDirectory, wantFlakeFiles)
         if let task = inFlight[key] { return try await task.value }
         if case .indirect = ref.input.spec {
             // Load the global registry once; callers that arrive while it loads (the actor is
@@ -113,14 +116,16 @@ public actor SourceFetcher {
             }
             if let task = inFlight[key] { return try await task.value }
         }
-        let task = Task { [settings, transports, registries, reporter, cache, limiter, aliases, githubQuota] in
+        let task = Task { [settings, transports, registries, reporter, cache, limiter, aliases, githubQuota, schemes] in
             try await limiter.withSlot {
                 let r = try await Self.fetchUncached(
-                    ref, registryScope: registryScope, parentDirectory: parentDirectory, wantFlakeFiles: wantFlakeFiles,
-                    settings: settings, transports: transports, registries: registries, reporter: reporter, cache: cache,
-                    aliases: aliases, githubQuota: githubQuota)
+                    ref, registryScope: registryScope, registries: registries, wantFlakeFiles: wantFlakeFiles,
+                    schemes: schemes,
+                    context: FetchContext(
+                        settings: settings, transports: transports, reporter: reporter, cache: cache, aliases: aliases,
+                        githubQuota: githubQuota, parentDirectory: parentDirectory, capture: []))
                 if let dir = r.source.localPath {
-                    let isGit: Bool = if case .git = r.source.locked.spec { true } else { false }
+                    let isGit = schemes.scheme(for: r.source.locked)?.localTreeIsGitCheckout ?? false
                     aliases.register(storePath: r.source.storePath.description, directory: dir, withoutGit: isGit)
                     aliases.register(
                         storePath: settings.realPath(of: r.source.storePath), directory: dir, withoutGit: isGit)
@@ -138,80 +143,61 @@ public actor SourceFetcher {
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
         wantFlakeFiles: Bool = true
     ) {
-        inFlight[Self.key(ref, registryScope, parentDirectory, wantFlakeFiles)] = nil
+        inFlight[key(ref, registryScope, parentDirectory, wantFlakeFiles)] = nil
     }
 
-    /// The in-flight key of a fetch. The registry scope matters only to an indirect
-    /// reference, and a remote archive does not depend on the declaring flake's directory:
-    /// the same GitHub input declared by two flakes is one fetch.
-    private static func key(
+    /// What makes two fetches one: the reference's attributes and, where they matter, the
+    /// registry scope (only to an indirect reference) and the declaring flake's directory.
+    struct FetchKey: Hashable {
+        var attrs: String
+        var registryScope: CompatProfile.RegistryScope?
+        var parentDirectory: String
+        var wantFlakeFiles: Bool
+    }
+
+    /// The in-flight key of a fetch. A remote archive does not depend on the declaring flake's
+    /// directory: the same GitHub input declared by two flakes is one fetch.
+    private nonisolated func key(
         _ ref: FlakeRef, _ registryScope: CompatProfile.RegistryScope?, _ parentDirectory: String?, _ wantFlakeFiles: Bool
-    ) -> String {
-        let (scope, parent): (String, String) =
-            switch ref.input.spec {
-            case .indirect: (String(describing: registryScope), parentDirectory ?? "")
-            case .forge, .tarball: ("", "")
-            default: ("", parentDirectory ?? "")
-            }
-        return "\(ref.toAttrs().description)|\(scope)|\(parent)|\(wantFlakeFiles)"
+    ) -> FetchKey {
+        let attrs = ref.toAttrs().description
+        if case .indirect = ref.input.spec {
+            return FetchKey(
+                attrs: attrs, registryScope: registryScope, parentDirectory: parentDirectory ?? "",
+                wantFlakeFiles: wantFlakeFiles)
+        }
+        let usesParent = schemes.scheme(for: ref.input)?.dependsOnParentDirectory ?? true
+        return FetchKey(
+            attrs: attrs, registryScope: nil, parentDirectory: usesParent ? parentDirectory ?? "" : "",
+            wantFlakeFiles: wantFlakeFiles)
     }
 
     static func fetchUncached(
-        _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String?, wantFlakeFiles: Bool,
-        settings: FetchSettings, transports: Transports, registries: Registries, reporter: any FetchReporter,
-        cache: FetchCache, aliases: StorePathAliases, githubQuota: GitHubQuota
+        _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, registries: Registries, wantFlakeFiles: Bool,
+        schemes: InputSchemeRegistry, context: FetchContext
     ) async throws -> FetchResult {
-        let profile = settings.profile
+        let profile = context.settings.profile
         var resolved = ref
         if case .indirect = ref.input.spec {
             guard let registryScope else {
-                throw FetchError.unexpectedResponse(
-                    "'\((try? ref.toURLString(profile: profile)) ?? ref.description)' is an indirect flake reference, but registry lookups are not allowed")
+                throw FetchError.registryLookupsNotAllowed(
+                    reference: (try? ref.toURLString(profile: profile)) ?? ref.description)
             }
             resolved = try registries.resolve(ref, scope: registryScope, profile: profile)
         }
-        let capture =
+        var context = context
+        context.capture =
             wantFlakeFiles
             ? [FetchResult.path("flake.nix", in: resolved.subdir), FetchResult.path("flake.lock", in: resolved.subdir)] : []
         let input = resolved.input
         let url = (try? input.toURLString(profile: profile)) ?? input.description
         return try await withContext("while fetching the input '\(url)'") {
-            try await fetchResolved(
-                ref, resolved: resolved, capture: capture, parentDirectory: parentDirectory, settings: settings,
-                transports: transports, reporter: reporter, cache: cache, aliases: aliases, githubQuota: githubQuota)
+            guard let scheme = schemes.scheme(for: input) else { throw FetchError.unsupportedInput(input.description) }
+            let source = try await scheme.fetch(input, context: context)
+            return FetchResult(
+                original: ref, resolved: resolved, locked: FlakeRef(input: source.locked, subdir: resolved.subdir),
+                source: source)
         }
-    }
-
-    static func fetchResolved(
-        _ ref: FlakeRef, resolved: FlakeRef, capture: [String], parentDirectory: String?, settings: FetchSettings,
-        transports: Transports, reporter: any FetchReporter, cache: FetchCache, aliases: StorePathAliases,
-        githubQuota: GitHubQuota
-    ) async throws -> FetchResult {
-        let input = resolved.input
-        let source: FetchedSource
-        switch input.spec {
-        case .forge(let spec):
-            source = try await ForgeFetcher(
-                settings: settings, transports: transports, cache: cache, reporter: reporter, quota: githubQuota)
-                .fetch(input, spec, capture: capture)
-        case .git(let spec):
-            source = try await GitFetcher(settings: settings, transports: transports, reporter: reporter, cache: cache)
-                .fetch(input, spec, capture: capture)
-        case .tarball(let spec):
-            source = try await TarballFetcher(settings: settings, transports: transports, cache: cache)
-                .fetch(input, spec, capture: capture)
-        case .path(let spec):
-            source = try await PathFetcher(settings: settings, aliases: aliases)
-                .fetch(input, spec, parentDirectory: parentDirectory, capture: capture)
-        case .hg(let spec):
-            source = try await MercurialFetcher(settings: settings, reporter: reporter, cache: cache)
-                .fetch(input, spec, capture: capture)
-        case .indirect, .unsupported:
-            throw FetchError.unsupportedInput(input.description)
-        }
-        return FetchResult(
-            original: ref, resolved: resolved, locked: FlakeRef(input: source.locked, subdir: resolved.subdir),
-            source: source)
     }
 }
 

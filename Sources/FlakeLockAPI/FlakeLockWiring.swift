@@ -159,6 +159,7 @@ package struct FlakeLockWiring: Sendable {
         let aliases = StorePathAliases()
         let fetcher = SourceFetcher(
             settings: fetchSettings, transports: transports, registries: registries, reporter: reporter,
+            schemes: .standard,
             maxConcurrent: parallel, aliases: aliases)
         await fetcher.setGlobalRegistryFactory { [reporter] location in
             await registry(location, profile: profile, http: http, reporter: reporter)

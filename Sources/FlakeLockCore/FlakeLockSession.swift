@@ -227,12 +227,7 @@ public struct FlakeLockSession: Sendable {
     /// Only a local top-level flake can have its lock written: `path:`, or `git+file` or
     /// `hg+file` without `ref`/`rev` (docs/nix-behaviour.md, "Locking a flake", step 7).
     func isWritableTop(_ ref: FlakeRef) -> Bool {
-        switch ref.input.spec {
-        case .path: return true
-        case .git(let g): return g.url.hasPrefix("file:") && ref.input.common.ref == nil && ref.input.common.rev == nil
-        case .hg(let h): return h.url.hasPrefix("file:") && ref.input.common.ref == nil && ref.input.common.rev == nil
-        default: return false
-        }
+        fetcher.schemes.scheme(for: ref.input)?.isWritableTop(ref.input) ?? false
     }
 }
 

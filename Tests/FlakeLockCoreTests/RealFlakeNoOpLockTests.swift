@@ -93,7 +93,7 @@ struct RealFlakeNoOpLockTests {
         let fetcher = SourceFetcher(
             settings: settings,
             transports: Transports(http: http, archives: FailingArchives(recorder: recorder), git: PendingNetworkGit(recorder: recorder)),
-            registries: Registries(), reporter: SilentReporter())
+            registries: Registries(), reporter: SilentReporter(), schemes: .standard)
         let session = FlakeLockSession(profile: .nix, fetcher: fetcher, reporter: SilentReporter(), probe: LocalFileSystemProbe())
         var flags = LockFlags()
         flags.writeLockFile = false
