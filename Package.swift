@@ -76,12 +76,14 @@ let package = Package(
 
         .target(
             name: "FlakeLockTestSupport",
-            dependencies: ["FlakeLockBasics", "NixCompat"]),
+            dependencies: [
+                "FlakeLockBasics", "NixCompat", "Fetchers", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
 
         .testTarget(name: "NixCompatTests", dependencies: ["NixCompat", "FlakeLockTestSupport"]),
         .testTarget(name: "NixSyntaxTests", dependencies: ["NixSyntax", "FlakeLockTestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "FlakeModelTests", dependencies: ["FlakeModel", "FlakeLockTestSupport"], exclude: ["Vectors"]),
-        .testTarget(name: "FetchersTests", dependencies: ["Fetchers", "FlakeLockTestSupport"]),
+        .testTarget(name: "FetchersTests", dependencies: ["Fetchers", "NativeTransport", "FlakeLockTestSupport"]),
         .testTarget(name: "NativeTransportTests", dependencies: ["NativeTransport", "Fetchers", "FlakeLockTestSupport"]),
         .testTarget(name: "FlakeLockCoreTests", dependencies: ["FlakeLockCore", "FlakeLockTestSupport"]),
         .testTarget(name: "FlakeLockAPITests", dependencies: ["FlakeLockAPI", "Fetchers", "flakelock", "FlakeLockTestSupport"]),
