@@ -85,7 +85,9 @@ let package = Package(
         .testTarget(name: "FlakeModelTests", dependencies: ["FlakeModel", "FlakeLockTestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "FetchersTests", dependencies: ["Fetchers", "NativeTransport", "FlakeLockTestSupport"]),
         .testTarget(name: "NativeTransportTests", dependencies: ["NativeTransport", "Fetchers", "FlakeLockTestSupport"]),
-        .testTarget(name: "FlakeLockCoreTests", dependencies: ["FlakeLockCore", "FlakeLockTestSupport"]),
+        .testTarget(
+            name: "FlakeLockCoreTests", dependencies: ["FlakeLockCore", "NativeTransport", "FlakeLockTestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "FlakeLockAPITests", dependencies: ["FlakeLockAPI", "Fetchers", "flakelock", "FlakeLockTestSupport"]),
         .testTarget(
             name: "FlakeLockCommandsTests",

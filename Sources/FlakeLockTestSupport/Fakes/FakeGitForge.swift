@@ -104,7 +104,8 @@ public final class FakeGitForge: @unchecked Sendable {
                 }
             }
             for (ref, id) in repo.refs.sorted(by: { $0.key < $1.key }) {
-                out += Array("reset \(ref)\nfrom \(id.hex)\n\n".utf8)
+                guard let mark = repo.order.firstIndex(of: id) else { continue }
+                out += Array("reset \(ref)\nfrom :\(mark + 1)\n\n".utf8)
             }
             out += Array("reset refs/flakelock/import\nfrom 0000000000000000000000000000000000000000\n\n".utf8)
             return out
@@ -153,5 +154,12 @@ public final class FakeGitForge: @unchecked Sendable {
         func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : c - 87 }
         while let hi = it.next(), let lo = it.next() { out.append(nibble(hi) << 4 | nibble(lo)) }
         return out
+    }
+}
+
+extension FakeGitForge {
+    /// Where `ref` of the repository at `url` points, if it exists.
+    public func repositoryRef(_ url: String, _ ref: String) -> GitObjectID? {
+        lock.withLock { repositories[url]?.refs[ref] }
     }
 }
