@@ -88,6 +88,9 @@ let package = Package(
         .testTarget(
             name: "FlakeLockCoreTests", dependencies: ["FlakeLockCore", "NativeTransport", "FlakeLockTestSupport"],
             exclude: ["Fixtures"]),
+        // The Nix 2.8 differential suite: needs Debian's nix-bin and the fake forge (openssl);
+        // run on its own with `swift test --filter FlakeLockIntegrationTests` (docs/testing.md).
+        .testTarget(name: "FlakeLockIntegrationTests", dependencies: ["FlakeLockCore", "FlakeLockTestSupport"]),
         .testTarget(name: "FlakeLockAPITests", dependencies: ["FlakeLockAPI", "Fetchers", "flakelock", "FlakeLockTestSupport"]),
         .testTarget(
             name: "FlakeLockCommandsTests",
