@@ -268,54 +268,6 @@ final class DifferentialHarness: @unchecked Sendable {
     }
 }
 
-/// Runs a process with a time limit, its output going to files (no pipe can fill up).
-enum TimedProcess {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var timedOut: Bool
-    }
-
-    static func run(
-        _ executable: String, _ arguments: [String], environment: [String: String], currentDirectory: String,
-        scratch: String, timeout: TimeInterval
-    ) throws -> Output {
-        let outPath = "\(scratch)/step.stdout"
-        let errPath = "\(scratch)/step.stderr"
-        _ = FileManager.default.createFile(atPath: outPath, contents: Data())
-        _ = FileManager.default.createFile(atPath: errPath, contents: Data())
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        defer {
-            try? out.close()
-            try? err.close()
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.environment = environment
-        p.currentDirectoryURL = URL(fileURLWithPath: currentDirectory)
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = out
-        p.standardError = err
-        let done = DispatchSemaphore(value: 0)
-        p.terminationHandler = { _ in done.signal() }
-        try p.run()
-        var timedOut = false
-        if done.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            kill(p.processIdentifier, SIGKILL)
-            done.wait()
-        }
-        return Output(
-            status: p.terminationStatus,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-            timedOut: timedOut)
-    }
-}
-
 /// Starts one fake forge for a whole suite and stops it when the suite ends.
 struct FakeForgeFixture: SuiteTrait, TestScoping {
     var gitDaemon = false
@@ -346,15 +298,3 @@ func runDifferential(_ scenario: DiffScenario, sourceLocation: SourceLocation = 
     let harness = try #require(DifferentialHarness.current, "the suite needs the .fakeForge() trait")
     try harness.check(scenario, sourceLocation: sourceLocation)
 }
-
-/// A flake.nix with the given `inputs` body and `outputs` function.
-func flakeNix(_ inputs: String = "", outputs: String = "{ self, ... }: { }", description: String? = nil) -> String {
-    var s = "{\n"
-    if let description { s += "  description = \"\(description)\";\n" }
-    if !inputs.isEmpty { s += "  inputs = {\n" + inputs.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n  };\n" }
-    s += "  outputs = \(outputs);\n}\n"
-    return s
-}
-
-/// A flake.nix without inputs.
-let leafFlake = "{\n  outputs = _: { };\n}\n"

@@ -1,0 +1,82 @@
+import FlakeLockBasics
+import Fetchers
+import Foundation
+
+/// An ``HTTPTransport`` that answers from a table of routes, in memory: no socket, no curl.
+/// Bodies are delivered on ``BlockingExecutor`` threads (as the real transport does), so a
+/// sink that blocks (the archive hasher's pipe) never holds up Swift's cooperative pool.
+///
+///     let http = FakeHTTPTransport()
+///     http.serve("https://api.github.com/repos/o/r/commits/main", json: #"{"sha":"…"}"#)
+///     http.serve("https://github.com/o/r/archive/….tar.gz", body: tarball)
+///
+/// An unknown URL is a 404, as from a server that has no such file.
+public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
+    // @unchecked: `routes` and `log` are guarded by `lock`.
+    public struct Route: Sendable {
+        public var status: Int
+        public var headers: [HTTPHeaderField]
+        public var body: [UInt8]
+        public init(status: Int = 200, headers: [HTTPHeaderField] = [], body: [UInt8]) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+    }
+
+    private let lock = NSLock()
+    private var routes: [String: Route] = [:]
+    private var log: [HTTPRequest] = []
+    /// How many bytes one `receive` call gets (small, so streaming consumers see several chunks).
+    public var chunkSize = 4096
+
+    public init() {}
+
+    public func serve(_ url: String, _ route: Route) {
+        lock.withLock { routes[url] = route }
+    }
+
+    public func serve(_ url: String, body: [UInt8], headers: [HTTPHeaderField] = []) {
+        serve(url, Route(headers: headers, body: body))
+    }
+
+    public func serve(_ url: String, json: String) {
+        serve(url, Route(headers: [HTTPHeaderField(name: "Content-Type", value: "application/json")], body: Array(json.utf8)))
+    }
+
+    /// Removes a route (the URL answers 404 again).
+    public func remove(_ url: String) {
+        lock.withLock { routes[url] = nil }
+    }
+
+    /// The requests made so far, in order.
+    public var requests: [HTTPRequest] { lock.withLock { log } }
+
+    public func get(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws -> HTTPResponse {
+        let route = lock.withLock { () -> Route? in
+            log.append(request)
+            return routes[request.url]
+        }
+        guard let route else {
+            throw HTTPTransportError.httpStatus(url: request.url, status: 404, reason: "Not Found", body: "")
+        }
+        let response = HTTPResponse(status: route.status, headers: route.headers, effectiveURL: request.url)
+        if let tag = request.ifNoneMatch, tag == response.etag {
+            return HTTPResponse(status: 304, headers: route.headers, effectiveURL: request.url)
+        }
+        guard (200..<300).contains(route.status) else {
+            throw HTTPTransportError.httpStatus(
+                url: request.url, status: route.status, reason: "", body: String(decoding: route.body.prefix(200), as: UTF8.self))
+        }
+        let chunk = max(1, chunkSize)
+        try await BlockingExecutor.shared.run {
+            var start = 0
+            repeat {
+                let end = min(route.body.count, start + chunk)
+                try route.body[start..<end].withUnsafeBytes { try sink.receive($0) }
+                start = end
+            } while start < route.body.count
+        }
+        return response
+    }
+}
