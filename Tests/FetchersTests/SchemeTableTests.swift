@@ -22,7 +22,7 @@ import Testing
         SourceFetcher(
             settings: FetchSettings(profile: profile, cacheDirectory: s.cacheDirectory),
             transports: s.transports(archives: LibArchiveHasher(http: s.http)), registries: registries,
-            reporter: SilentFetchReporter())
+            reporter: SilentFetchReporter(), schemes: .standard)
     }
 
     static func fetch(_ url: String, _ profile: CompatProfile, _ s: LockScenario, registries: Registries = Registries())

@@ -111,7 +111,7 @@ enum LockFixture {
             let fetcher = SourceFetcher(
                 settings: FetchSettings(profile: profile, cacheDirectory: cache.path),
                 transports: Transports(http: http, archives: LibArchiveHasher(http: http), git: git),
-                registries: Registries(), reporter: SilentFetchReporter())
+                registries: Registries(), reporter: SilentFetchReporter(), schemes: .standard)
             let session = FlakeLockSession(profile: profile, fetcher: fetcher, reporter: Reporter(), probe: LocalFileSystemProbe())
             var flags = LockFlags()
             for u in step.updates {
