@@ -46,12 +46,12 @@ import Testing
 
     static let forgeCases: [ForgeCase] = {
         var cases: [ForgeCase] = []
-        for p in ["nix", "nix-2.31", "lix"] {
+        for p in ["nix", "nix-2.31", "lix", "determinate"] {
             cases.append(ForgeCase(forge: .github, profile: p, archiveURL: "https://github.com/o/r/archive/<rev>.tar.gz"))
         }
         // 2.8 downloads GitHub archives from the API (src/libfetchers/github.cc of 2.8).
         cases.append(ForgeCase(forge: .github, profile: "nix-2.8", archiveURL: "https://api.github.com/repos/o/r/tarball/<rev>"))
-        for p in ["nix", "nix-2.31", "lix", "nix-2.8"] {
+        for p in ["nix", "nix-2.31", "lix", "determinate", "nix-2.8"] {
             cases.append(
                 ForgeCase(forge: .gitlab, profile: p, archiveURL: "https://gitlab.com/api/v4/projects/o%2Fr/repository/archive.tar.gz?sha=<rev>"))
             cases.append(ForgeCase(forge: .sourcehut, profile: p, archiveURL: "https://git.sr.ht/o/r/archive/<rev>.tar.gz"))
@@ -106,7 +106,18 @@ import Testing
     // MARK: tarballs
 
     /// `lastModified` of a locked tarball: 2.8 records none (src/libfetchers/tarball.cc of 2.8).
-    static let tarballRecordsLastModified = ["nix": true, "nix-2.31": true, "lix": true, "nix-2.8": false]
+    /// A new profile must say what it expects in every table.
+    @Test func tablesCoverEveryProfile() {
+        let names = Set(CompatProfile.all.map(\.name))
+        for forge in Set(Self.forgeCases.map(\.forge)) {
+            #expect(Set(Self.forgeCases.filter { $0.forge == forge }.map(\.profile)) == names, "\(forge)")
+        }
+        #expect(Set(Self.tarballRecordsLastModified.keys) == names)
+        #expect(Set(Self.tarballNeedsOneTopLevelEntry.keys) == names)
+        #expect(Set(Self.gitDefaultRef.keys) == names)
+    }
+
+    static let tarballRecordsLastModified = ["nix": true, "nix-2.31": true, "lix": true, "determinate": true, "nix-2.8": false]
 
     @Test(arguments: CompatProfile.all.map(\.name))
     func tarballInputIsLockedByNarHash(_ name: String) async throws {
@@ -118,13 +129,13 @@ import Testing
         #expect(attrs["type"] == .string("tarball"))
         #expect(attrs["url"] == .string(url))
         #expect(attrs["narHash"] == .string(Self.treeHash))
-        #expect(attrs["lastModified"] == (Self.tarballRecordsLastModified[name]! ? .int(UInt64(Self.mtime)) : nil))
+        #expect(attrs["lastModified"] == (try #require(Self.tarballRecordsLastModified[name], "no expectation for profile \(name)") ? .int(UInt64(Self.mtime)) : nil))
         #expect(r.flakeNix != nil)
     }
 
     /// Whether an archive must have exactly one top-level entry: Nix 2.8 and Lix
     /// (src/libfetchers/tarball.cc); Nix 2.24 onwards keeps a flat archive's root.
-    static let tarballNeedsOneTopLevelEntry = ["nix": false, "nix-2.31": false, "lix": true, "nix-2.8": true]
+    static let tarballNeedsOneTopLevelEntry = ["nix": false, "nix-2.31": false, "lix": true, "determinate": false, "nix-2.8": true]
 
     /// Two top-level entries.
     @Test(arguments: CompatProfile.all.map(\.name))
@@ -132,7 +143,7 @@ import Testing
         let s = LockScenario()
         let url = "https://tarballs.example/flat.tar.gz"
         try s.publishTarball(url, tree: Self.tree, topDirectory: nil)
-        if Self.tarballNeedsOneTopLevelEntry[name]! {
+        if try #require(Self.tarballNeedsOneTopLevelEntry[name], "no expectation for profile \(name)") {
             let error = await #expect(throws: (any Error).self) { _ = try await Self.fetch(url, Self.profile(name), s) }
             #expect(error.map { String(describing: $0) }?.contains(ArchiveError.unexpectedTopLevelCount(source: url).description) == true)
         } else {
@@ -145,7 +156,7 @@ import Testing
 
     /// The ref a Git input without one is locked to: current Nix asks the remote's HEAD and
     /// records its full target; 2.8 takes `master` (src/libfetchers/git.cc of 2.8).
-    static let gitDefaultRef = ["nix": "refs/heads/main", "nix-2.31": "refs/heads/main", "lix": "refs/heads/main", "nix-2.8": "master"]
+    static let gitDefaultRef = ["nix": "refs/heads/main", "nix-2.31": "refs/heads/main", "lix": "refs/heads/main", "determinate": "refs/heads/main", "nix-2.8": "master"]
 
     @Test(arguments: CompatProfile.all.map(\.name))
     func gitInputIsLockedToItsRef(_ name: String) async throws {
@@ -154,7 +165,7 @@ import Testing
         s.gitForge.commit(url, tree: .dir(["flake.nix": .file("{ outputs = _: { }; }\n")]), time: 1_600_000_000)
         let main = s.gitForge.commit(url, tree: Self.tree, time: Self.mtime)
         let master = s.gitForge.commit(url, branch: "master", tree: Self.tree, time: 1_500_000_000)
-        let defaultRef = Self.gitDefaultRef[name]!
+        let defaultRef = try #require(Self.gitDefaultRef[name], "no expectation for profile \(name)")
         let (defaultRev, defaultCount, defaultTime) = defaultRef == "master" ? (master, 1, 1_500_000_000) : (main, 2, Self.mtime)
         let table: [(String, GitObjectID, Int, Int64, String)] = [
             ("", defaultRev, defaultCount, defaultTime, defaultRef),
