@@ -23,43 +23,36 @@ package enum LockFileCommitter {
         }
     }
 
+    /// Runs `git -C dir ARGS` off the cooperative pool; returns its standard output. A
+    /// failure reports what git printed on both streams.
     @discardableResult
-    static func git(_ args: [String], in dir: String) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", dir] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: out, as: UTF8.self)
-        guard p.terminationStatus == 0 else { throw GitFailed(command: args.joined(separator: " "), output: text) }
-        return text
+    static func git(_ args: [String], in dir: String) async throws -> String {
+        let out = try await ExternalCommand.run("git", ["-C", dir] + args)
+        guard out.succeeded else { throw GitFailed(command: args.joined(separator: " "), output: out.stderr + out.stdoutText) }
+        return out.stdoutText
     }
 
     /// Marks the lock file as intended to be added (Nix 2.8: always, `--force`; current:
     /// unless ignored).
-    static func intentToAdd(path: String, forceIgnored: Bool) throws {
+    static func intentToAdd(path: String, forceIgnored: Bool) async throws {
         guard let tree = workTree(of: path) else { return }
         let rel = String(path.dropFirst(tree.count + 1))
         if forceIgnored {
-            try git(["add", "--force", "--intent-to-add", "--", rel], in: tree)
+            try await git(["add", "--force", "--intent-to-add", "--", rel], in: tree)
         } else {
-            if (try? git(["check-ignore", "--quiet", "--", rel], in: tree)) != nil { return }
-            try git(["add", "--intent-to-add", "--", rel], in: tree)
+            if (try? await git(["check-ignore", "--quiet", "--", rel], in: tree)) != nil { return }
+            try await git(["add", "--intent-to-add", "--", rel], in: tree)
         }
     }
 
     /// Commits the lock file with Nix's message; returns the new revision.
-    static func commit(path: String, created: Bool, diff: String, summary: String) throws -> String? {
+    static func commit(path: String, created: Bool, diff: String, summary: String) async throws -> String? {
         guard let tree = workTree(of: path) else { return nil }
         let rel = String(path.dropFirst(tree.count + 1))
         let first = summary.isEmpty ? "\(rel): \(created ? "Add" : "Update")" : summary
         let message = "\(first)\n\nFlake lock file updates:\n\n\(diff)"
-        try git(["commit", "-m", message, "--", rel], in: tree)
-        return try git(["rev-parse", "HEAD"], in: tree).trimmingCharacters(in: .whitespacesAndNewlines)
+        try await git(["commit", "-m", message, "--", rel], in: tree)
+        return try await git(["rev-parse", "HEAD"], in: tree).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     // MARK: - Mercurial
@@ -114,9 +107,9 @@ extension LockFileCommitter {
             }
         }
         if case .git = ref.input.spec {
-            try intentToAdd(path: path, forceIgnored: !wiring.profile.lockNodesHaveParent)
+            try await intentToAdd(path: path, forceIgnored: !wiring.profile.lockNodesHaveParent)
             if flags.commitLockFile,
-                let rev = try Self.commit(path: path, created: result.created, diff: result.diff, summary: summary)
+                let rev = try await Self.commit(path: path, created: result.created, diff: result.diff, summary: summary)
             {
                 wiring.reporter.warning("committed new revision '\(rev)'")
                 commit = rev

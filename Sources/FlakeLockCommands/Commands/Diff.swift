@@ -34,8 +34,8 @@ extension FlakeLockCommand {
         func run() async throws {
             let profile = global.compat.profile
             let dir = GlobalOptions.absolutePath(flake ?? ".")
-            let oldLock = try LockFileRevision.read(old, flakeDirectory: dir, profile: profile)
-            let newLock = try LockFileRevision.read(new, flakeDirectory: dir, profile: profile)
+            let oldLock = try await LockFileRevision.read(old, flakeDirectory: dir, profile: profile)
+            let newLock = try await LockFileRevision.read(new, flakeDirectory: dir, profile: profile)
             let report = LockChangeReport(old: oldLock, new: newLock, profile: profile)
             output.write(report)
         }
@@ -64,7 +64,7 @@ enum LockFileRevision {
     /// `git show REV:PATH` when the argument has a colon) in `flakeDirectory`. A revision
     /// starting with `-` is refused, and git is told where its options end, so that no
     /// argument is taken for an option of `git show` (`--output=FILE` would write a file).
-    static func read(_ argument: String, flakeDirectory: String, profile: CompatProfile) throws -> LockFile {
+    static func read(_ argument: String, flakeDirectory: String, profile: CompatProfile) async throws -> LockFile {
         var isDir: ObjCBool = false
         let asPath = argument.hasPrefix("/") ? argument : GlobalOptions.absolutePath(argument)
         if FileManager.default.fileExists(atPath: asPath, isDirectory: &isDir), !isDir.boolValue,
@@ -74,7 +74,7 @@ enum LockFileRevision {
         }
         if argument.hasPrefix("-") { throw BadRevision(argument: argument) }
         let spec = argument.contains(":") ? argument : argument + ":./flake.lock"
-        let bytes = try gitShow(spec, in: flakeDirectory)
+        let bytes = try await gitShow(spec, in: flakeDirectory)
         return try checked(LockFile.parse(bytes, path: spec, profile: profile, allowUnlocked: true))
     }
 
@@ -83,32 +83,15 @@ enum LockFileRevision {
         return lock
     }
 
-    /// The bytes `git show <spec>` prints.
-    static func gitShow(_ spec: String, in directory: String) throws -> [UInt8] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", directory, "show", "--end-of-options", spec, "--"]
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        do { try p.run() } catch {
-            throw GitShowFailed(spec: spec, directory: directory, output: "cannot run git: \(error)")
+    /// The bytes `git show <spec>` prints (run off the cooperative pool).
+    static func gitShow(_ spec: String, in directory: String) async throws -> [UInt8] {
+        let out: ExternalCommand.Output
+        do {
+            out = try await ExternalCommand.run("git", ["-C", directory, "show", "--end-of-options", spec, "--"])
+        } catch let failure as ExternalCommand.LaunchFailure {
+            throw GitShowFailed(spec: spec, directory: directory, output: "cannot run git: \(failure.reason)")
         }
-        // Read stderr on another thread so that neither pipe fills up and blocks git.
-        nonisolated(unsafe) var errData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw GitShowFailed(spec: spec, directory: directory, output: String(decoding: errData, as: UTF8.self))
-        }
-        return Array(data)
+        guard out.succeeded else { throw GitShowFailed(spec: spec, directory: directory, output: out.stderr) }
+        return out.stdout
     }
 }
