@@ -82,16 +82,19 @@ let package = Package(
 
         .testTarget(name: "NixCompatTests", dependencies: ["NixCompat", "FlakeLockTestSupport"]),
         .testTarget(name: "NixSyntaxTests", dependencies: ["NixSyntax", "FlakeLockTestSupport"], exclude: ["Vectors"]),
-        .testTarget(name: "FlakeModelTests", dependencies: ["FlakeModel", "FlakeLockTestSupport"], exclude: ["Vectors"]),
+        .testTarget(
+            name: "FlakeModelTests", dependencies: ["FlakeModel", "FlakeLockTestSupport"], exclude: ["Vectors"]),
         .testTarget(name: "FetchersTests", dependencies: ["Fetchers", "NativeTransport", "FlakeLockTestSupport"]),
-        .testTarget(name: "NativeTransportTests", dependencies: ["NativeTransport", "Fetchers", "FlakeLockTestSupport"]),
+        .testTarget(
+            name: "NativeTransportTests", dependencies: ["NativeTransport", "Fetchers", "FlakeLockTestSupport"]),
         .testTarget(
             name: "FlakeLockCoreTests", dependencies: ["FlakeLockCore", "NativeTransport", "FlakeLockTestSupport"],
             exclude: ["Fixtures"]),
         // The Nix 2.8 differential suite: needs Debian's nix-bin and the fake forge (openssl);
         // run on its own with `swift test --filter FlakeLockIntegrationTests` (docs/testing.md).
         .testTarget(name: "FlakeLockIntegrationTests", dependencies: ["FlakeLockCore", "FlakeLockTestSupport"]),
-        .testTarget(name: "FlakeLockAPITests", dependencies: ["FlakeLockAPI", "Fetchers", "flakelock", "FlakeLockTestSupport"]),
+        .testTarget(
+            name: "FlakeLockAPITests", dependencies: ["FlakeLockAPI", "Fetchers", "flakelock", "FlakeLockTestSupport"]),
         .testTarget(
             name: "FlakeLockCommandsTests",
             dependencies: ["FlakeLockCommands", "flakelock", "FlakeLockTestSupport"]),

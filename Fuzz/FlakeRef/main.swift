@@ -26,7 +26,8 @@ public func fuzzFlakeRef(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for profile in CompatProfile.all {
         for base in bases {
             for isFlake in [true, false] {
-                guard let (ref, _) = try? FlakeRef.parseWithFragment(text, profile: profile, base: base, isFlake: isFlake)
+                guard
+                    let (ref, _) = try? FlakeRef.parseWithFragment(text, profile: profile, base: base, isFlake: isFlake)
                 else { continue }
                 _ = try? ref.toURLString(profile: profile)
                 _ = ref.isLocked(profile: profile)

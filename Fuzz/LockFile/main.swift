@@ -26,7 +26,8 @@ public func fuzzLockFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 func exercise(_ lock: LockFile, path: String, profile: CompatProfile, allowUnlocked: Bool) {
     let text = lock.text
-    guard let again = try? LockFile.parse(Array(text.utf8), path: path, profile: profile, allowUnlocked: allowUnlocked) else {
+    guard let again = try? LockFile.parse(Array(text.utf8), path: path, profile: profile, allowUnlocked: allowUnlocked)
+    else {
         preconditionFailure("written lock does not read back:\n\(text)")
     }
     precondition(again.isEquivalent(to: lock), "written lock reads back as another graph:\n\(text)")

@@ -1,6 +1,6 @@
 import FlakeLockBasics
-import Foundation
 import FlakeModel
+import Foundation
 import NixCompat
 
 /// Everything the fetchers need to know about the world, passed in as a value (read from
@@ -66,9 +66,12 @@ public struct FetchSettings: Sendable {
         var params: [String: String] = [:]
         var root: String?
         if let s = storeSetting?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
-            let (base, query) = s.firstIndex(of: "?").map { (String(s[..<$0]), String(s[s.index(after: $0)...])) } ?? (s, "")
+            let (base, query) =
+                s.firstIndex(of: "?").map { (String(s[..<$0]), String(s[s.index(after: $0)...])) } ?? (s, "")
             for pair in query.split(separator: "&") {
-                let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+                let kv = pair.split(separator: "=", maxSplits: 1).map {
+                    String($0).removingPercentEncoding ?? String($0)
+                }
                 if kv.count == 2 { params[kv[0]] = kv[1] }
             }
             if base.hasPrefix("/") { root = base }
@@ -156,13 +159,17 @@ public enum FetchError: UserFacingError, Equatable {
             "'lastModified' attribute mismatch in input '\(url)', expected \(e), got \(g)"
         case .relativeFileTarball(let url):
             "tarball '\(url)' must use an absolute path. The 'file' scheme does not support relative paths."
-        case .offline(let what): "cannot fetch \(what) because flakelock is running in offline mode and it is not in the cache"
+        case .offline(let what):
+            "cannot fetch \(what) because flakelock is running in offline mode and it is not in the cache"
         case .forgeAPI(let url, let m): "\(m) (requested '\(url)')"
         case .dirtyTree(let p): "Git tree '\(p)' is dirty"
         case .relativePathWithoutParent(let url): "cannot fetch input '\(url)' because it uses a relative path"
-        case .relativePathOutsideParent(let p, let parent): "relative path '\(p)' points outside of its parent's store path '\(parent)'"
-        case .linkToNonTarball(let url): "tarball 'Link' headers that redirect to non-tarball URLs are not supported: '\(url)'"
-        case .noCommits(let url): "No commits returned by GitLab API -- does the git ref really exist? (requested '\(url)')"
+        case .relativePathOutsideParent(let p, let parent):
+            "relative path '\(p)' points outside of its parent's store path '\(parent)'"
+        case .linkToNonTarball(let url):
+            "tarball 'Link' headers that redirect to non-tarball URLs are not supported: '\(url)'"
+        case .noCommits(let url):
+            "No commits returned by GitLab API -- does the git ref really exist? (requested '\(url)')"
         case .unexpectedResponse(let m): m
         case .registryLookupsNotAllowed(let reference):
             "'\(reference)' is an indirect flake reference, but registry lookups are not allowed"
@@ -179,7 +186,9 @@ public struct Transports: Sendable {
     /// HTTP PUT, for writing to a shared fact cache; nil: nothing is written over HTTP.
     public var upload: (any HTTPUploader)?
 
-    public init(http: any HTTPTransport, archives: any ArchiveHasher, git: any GitTransport, upload: (any HTTPUploader)? = nil) {
+    public init(
+        http: any HTTPTransport, archives: any ArchiveHasher, git: any GitTransport, upload: (any HTTPUploader)? = nil
+    ) {
         self.http = http
         self.archives = archives
         self.git = git

@@ -158,7 +158,8 @@ public actor SourceFetcher {
     /// The in-flight key of a fetch. A remote archive does not depend on the declaring flake's
     /// directory: the same GitHub input declared by two flakes is one fetch.
     private nonisolated func key(
-        _ ref: FlakeRef, _ registryScope: CompatProfile.RegistryScope?, _ parentDirectory: String?, _ wantFlakeFiles: Bool
+        _ ref: FlakeRef, _ registryScope: CompatProfile.RegistryScope?, _ parentDirectory: String?,
+        _ wantFlakeFiles: Bool
     ) -> FetchKey {
         let attrs = ref.toAttrs().description
         if case .indirect = ref.input.spec {
@@ -188,7 +189,8 @@ public actor SourceFetcher {
         var context = context
         context.capture =
             wantFlakeFiles
-            ? [FetchResult.path("flake.nix", in: resolved.subdir), FetchResult.path("flake.lock", in: resolved.subdir)] : []
+            ? [FetchResult.path("flake.nix", in: resolved.subdir), FetchResult.path("flake.lock", in: resolved.subdir)]
+            : []
         let input = resolved.input
         let url = (try? input.toURLString(profile: profile)) ?? input.description
         return try await withContext("while fetching the input '\(url)'") {
@@ -217,7 +219,8 @@ extension SourceFetcher.FetchResult {
         if spec.allRefs == true { type += "-all-refs" }
         let key = "\(type)|\(spec.name ?? "source")|\(rev)"
         let wasSeen = !seen.insert(key).inserted
-        guard wasSeen, resolved.input.common.rev != nil, resolved.input.common.ref == nil, locked.input.attrs["ref"] != nil
+        guard wasSeen, resolved.input.common.rev != nil, resolved.input.common.ref == nil,
+            locked.input.attrs["ref"] != nil
         else { return self }
         var attrs = locked.input.attrs
         attrs["ref"] = nil

@@ -1,7 +1,6 @@
 import FlakeLockBasics
-import NixCompat
-
 import Foundation
+import NixCompat
 
 /// Errors from reading a tree on disk. Wording follows Nix.
 public enum TreeHashError: UserFacingError, Equatable {
@@ -81,7 +80,9 @@ public struct DiskTreeNode: NARTreeNode {
         while let ent = readdir(dir) {
             let name = Platform.entryName(ent)
             if name == [0x2e] || name == [0x2e, 0x2e] { continue }
-            let child = path.hasSuffix("/") ? path + String(decoding: name, as: UTF8.self) : path + "/" + String(decoding: name, as: UTF8.self)
+            let child =
+                path.hasSuffix("/")
+                ? path + String(decoding: name, as: UTF8.self) : path + "/" + String(decoding: name, as: UTF8.self)
             out.append((name, DiskTreeNode(path: child, stats: stats)))
         }
         return out

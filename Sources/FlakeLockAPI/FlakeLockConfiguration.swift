@@ -57,8 +57,11 @@ public struct FlakeLockConfiguration: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         currentDirectory: String = FileManager.default.currentDirectoryPath,
         nixOptions: [(name: String, value: String)] = [], offline: Bool = false, cacheDirectory: String? = nil,
-        maxConcurrentDownloads: Int? = nil, overrideFlakes: [(from: String, to: String)] = [], inputsFrom: [String] = [],
-        onWarning: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) }
+        maxConcurrentDownloads: Int? = nil, overrideFlakes: [(from: String, to: String)] = [],
+        inputsFrom: [String] = [],
+        onWarning: @escaping @Sendable (String) -> Void = {
+            FileHandle.standardError.write(Data("warning: \($0)\n".utf8))
+        }
     ) {
         self.compatibility = compatibility
         self.environment = environment
@@ -113,7 +116,8 @@ public struct FlakeLockOptions: Sendable {
         f.commitLockFile = commitLockFile
         f.acceptFlakeConfig = wiring.settings.acceptFlakeConfig
         f.allowDirtyLocks = allowDirtyLocks || (wiring.settings.bool("allow-dirty-locks") ?? false)
-        f.lazyLocks = wiring.profile.lazyLocks && wiring.settings.bool("lazy-trees") == true
+        f.lazyLocks =
+            wiring.profile.lazyLocks && wiring.settings.bool("lazy-trees") == true
             && wiring.settings.bool("lazy-locks") == true
         f.referenceLockFilePath = referenceLockFile
         f.outputLockFilePath = outputLockFile

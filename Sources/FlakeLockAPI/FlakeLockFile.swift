@@ -75,7 +75,8 @@ public struct FlakeLockFile: Sendable {
     public func audit(_ settings: AuditSettings = AuditSettings(), flakeNix: String? = nil) throws -> AuditResult {
         let directory = (path as NSString).deletingLastPathComponent
         let nixPath = directory.isEmpty ? "flake.nix" : directory + "/flake.nix"
-        let nixText = flakeNix ?? FileManager.default.contents(atPath: nixPath).map { String(decoding: $0, as: UTF8.self) }
+        let nixText =
+            flakeNix ?? FileManager.default.contents(atPath: nixPath).map { String(decoding: $0, as: UTF8.self) }
         let lock = self.lock
         let report = AuditRun.report(
             lock: lock, lockFilePath: path, flakeNix: nixText.map { ($0, nixPath) },
@@ -172,7 +173,8 @@ package enum AuditRun {
         var report = AuditReport(lock: lock, lockFilePath: lockFilePath, profile: profile, options: options)
         if let flakeNix {
             let findings = LockSyncCheck.findingsOrUnreadable(
-                flakeNix: flakeNix.text, file: flakeNix.path, flakeDirectory: flakeDirectory, lock: lock, profile: profile)
+                flakeNix: flakeNix.text, file: flakeNix.path, flakeDirectory: flakeDirectory, lock: lock,
+                profile: profile)
             report.add(findings, from: [.outOfSync])
         }
         return report

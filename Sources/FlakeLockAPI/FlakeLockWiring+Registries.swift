@@ -1,7 +1,7 @@
+package import Fetchers
 import FlakeLockBasics
 package import FlakeLockCore
 package import FlakeModel
-package import Fetchers
 import Foundation
 
 extension FlakeLockWiring {
@@ -14,7 +14,8 @@ extension FlakeLockWiring {
     ) async throws -> Registries {
         let configHome = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/") + "/.config")
         var registries = Registries()
-        registries.user = await registry(configHome + "/nix/registry.json", profile: profile, http: http, reporter: reporter)
+        registries.user = await registry(
+            configHome + "/nix/registry.json", profile: profile, http: http, reporter: reporter)
         registries.system = await registry(
             (env["NIX_CONF_DIR"] ?? "/etc/nix") + "/registry.json", profile: profile, http: http, reporter: reporter)
         let global = settings.values["flake-registry"] ?? profile.globalRegistryDefault
@@ -68,7 +69,8 @@ extension FlakeLockWiring {
         for (name, _) in lock.root.sortedInputs {
             guard let node = try lock.findInput(InputPath([name])), let locked = node.lock?.locked else { continue }
             let from = try Input.fromAttrs(["type": "indirect", "id": .string(name)], profile: profile)
-            entries.append(Registry.Entry(from: from, to: FlakeRef(input: locked.input)))  // Nix passes the input, not the subdir
+            // Nix passes the input, not the subdir.
+            entries.append(Registry.Entry(from: from, to: FlakeRef(input: locked.input)))
         }
         return entries
     }

@@ -1,7 +1,7 @@
+package import Fetchers
 import FlakeLockBasics
 package import FlakeLockCore
 package import FlakeModel
-package import Fetchers
 import Foundation
 package import Logging
 package import NativeTransport
@@ -56,7 +56,8 @@ package struct FlakeLockWiring: Sendable {
     ) throws -> FetchSettings {
         let cacheBase = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/tmp") + "/.cache")
         var fetchSettings = FetchSettings(
-            profile: profile, cacheDirectory: cacheDirectory ?? (cacheBase + "/flakelock"), accessTokens: settings.accessTokens,
+            profile: profile, cacheDirectory: cacheDirectory ?? (cacheBase + "/flakelock"),
+            accessTokens: settings.accessTokens,
             tarballTTL: 0, offline: offline, allowDirty: settings.allowDirty, warnDirty: settings.warnDirty)
         let stores = FetchSettings.storeDirectories(storeSetting: settings.values["store"], environment: env)
         fetchSettings.storeDirectory = stores.storeDirectory
@@ -66,7 +67,9 @@ package struct FlakeLockWiring: Sendable {
     }
 
     /// The native transports' settings from the environment and Nix's settings.
-    package static func transportSettings(environment env: [String: String], settings: NixSettings) -> NativeTransportSettings {
+    package static func transportSettings(environment env: [String: String], settings: NixSettings)
+        -> NativeTransportSettings
+    {
         var transportSettings = NativeTransportSettings.from(environment: env)
         if let caFile = settings.values["ssl-cert-file"], !caFile.isEmpty {
             // nix.conf's ssl-cert-file replaces the default taken from the environment.
@@ -101,22 +104,26 @@ package struct FlakeLockWiring: Sendable {
         transportSettings.http.onRetry = { error, delay, attempt, attempts in
             // Nix's `src/libstore/filetransfer.cc`; 2.8 does not count the attempts.
             let ms = delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000
-            reporter.warning("\(error); retrying in \(ms) ms" + (withAttempts ? " (attempt \(attempt)/\(attempts))" : ""))
+            reporter.warning(
+                "\(error); retrying in \(ms) ms" + (withAttempts ? " (attempt \(attempt)/\(attempts))" : ""))
         }
         let http = wrapHTTP(CurlHTTPTransport(configuration: transportSettings.http))
         return Transports(
             http: http,
             archives: LibArchiveHasher(
-                http: http, maxConcurrentDownloads: max(1, min(parallel, 16)), spoolDirectory: transportSettings.spoolDirectory,
+                http: http, maxConcurrentDownloads: max(1, min(parallel, 16)),
+                spoolDirectory: transportSettings.spoolDirectory,
                 maxUnpackedSize: try settings.maxUnpackedSize()),
-            git: LibGit2Transport(settings: transportSettings.git), upload: CurlUploader(configuration: transportSettings.http))
+            git: LibGit2Transport(settings: transportSettings.git),
+            upload: CurlUploader(configuration: transportSettings.http))
     }
 
     /// The shared fact cache's settings (`fact-cache`, its keys), or nil when none is set.
     package static func factCacheSettings(_ settings: NixSettings) throws -> FactCacheSettings? {
         guard let url = settings.factCache, !url.isEmpty else { return nil }
         guard url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("file:///") else {
-            throw MessageError("setting 'fact-cache' has invalid value '\(url)' (expected an http://, https:// or file:/// URL)")
+            throw MessageError(
+                "setting 'fact-cache' has invalid value '\(url)' (expected an http://, https:// or file:/// URL)")
         }
         var secret: NixSecretKey?
         if let file = settings.factCacheSecretKeyFile {
@@ -154,7 +161,8 @@ package struct FlakeLockWiring: Sendable {
         fetchSettings.factCache = try factCacheSettings(settings)
         let http = transports.http
         let registries = try await loadRegistries(
-            env: environment, settings: settings, profile: profile, http: http, overrideFlakes: registryOptions.overrideFlakes,
+            env: environment, settings: settings, profile: profile, http: http,
+            overrideFlakes: registryOptions.overrideFlakes,
             currentDirectory: currentDirectory, reporter: reporter)
         let aliases = StorePathAliases()
         let fetcher = SourceFetcher(
@@ -165,8 +173,10 @@ package struct FlakeLockWiring: Sendable {
             await registry(location, profile: profile, http: http, reporter: reporter)
         }
         let wiring = FlakeLockWiring(
-            profile: profile, environment: environment, settings: settings, fetchSettings: fetchSettings, fetcher: fetcher,
-            logger: logger, reporter: reporter, probe: LocalFileSystemProbe(aliases: aliases), currentDirectory: currentDirectory)
+            profile: profile, environment: environment, settings: settings, fetchSettings: fetchSettings,
+            fetcher: fetcher,
+            logger: logger, reporter: reporter, probe: LocalFileSystemProbe(aliases: aliases),
+            currentDirectory: currentDirectory)
         for flake in registryOptions.inputsFrom {
             await fetcher.addFlagRegistryEntries(try await wiring.registryEntries(inputsFrom: flake))
         }

@@ -1,9 +1,9 @@
+package import Fetchers
 import FlakeLockBasics
-package import Logging
 package import FlakeLockCore
 package import FlakeModel
-package import Fetchers
 import Foundation
+package import Logging
 
 /// Locks and updates flakes as `flakelock lock` and `flakelock update` do, writing
 /// flake.lock byte-identical to Nix.
@@ -41,16 +41,19 @@ public struct FlakeLocker: Sendable {
         let c = configuration
         let profile = c.compatibility.profile
         let reporter = WarningReporter(c.onWarning)
-        let settings = try FlakeLockWiring.loadSettings(c.environment, options: c.nixOptions.map { ($0.name, $0.value) })
+        let settings = try FlakeLockWiring.loadSettings(
+            c.environment, options: c.nixOptions.map { ($0.name, $0.value) })
         if let message = FlakeLockWiring.invalidSettingMessage(settings) { throw MessageError(message) }
         FlakeLockWiring.warnUnknownSettings(settings, reporter: reporter)
         let fetchSettings = try FlakeLockWiring.fetchSettings(
             profile: profile, environment: c.environment, settings: settings, cacheDirectory: c.cacheDirectory,
             offline: c.offline)
         let parallel = FlakeLockWiring.parallelism(c.maxConcurrentDownloads, settings)
-        let transports = try self.transports ?? FlakeLockWiring.realTransports(
-            FlakeLockWiring.transportSettings(environment: c.environment, settings: settings), settings: settings,
-            profile: profile, parallel: parallel, reporter: reporter)
+        let transports =
+            try self.transports
+            ?? FlakeLockWiring.realTransports(
+                FlakeLockWiring.transportSettings(environment: c.environment, settings: settings), settings: settings,
+                profile: profile, parallel: parallel, reporter: reporter)
         return try await FlakeLockWiring.make(
             profile: profile, environment: c.environment, settings: settings, fetchSettings: fetchSettings,
             transports: transports, parallel: parallel,
@@ -72,16 +75,19 @@ public struct FlakeLocker: Sendable {
         let locked = result.top.locked
         return Flake(
             url: (try? locked.toURLString(profile: wiring.profile)) ?? locked.description,
-            originalURL: (try? result.top.original.toURLString(profile: wiring.profile)) ?? result.top.original.description,
+            originalURL: (try? result.top.original.toURLString(profile: wiring.profile))
+                ?? result.top.original.description,
             description: result.description, storePath: result.top.source.storePath.description,
             narHash: result.top.source.narHash.sri, lastModified: locked.input.common.lastModified,
             revision: locked.input.common.rev?.hex,
-            lockFile: try FlakeLockFile(text: result.lockText, path: result.lockFilePath ?? "flake.lock", profile: wiring.profile))
+            lockFile: try FlakeLockFile(
+                text: result.lockText, path: result.lockFilePath ?? "flake.lock", profile: wiring.profile))
     }
 
     /// Creates missing lock file entries, like `flakelock lock`: inputs already locked stay
     /// as they are unless their declaration changed.
-    public func lock(_ flake: String = ".", options: FlakeLockOptions = FlakeLockOptions()) async throws -> LockOutcome {
+    public func lock(_ flake: String = ".", options: FlakeLockOptions = FlakeLockOptions()) async throws -> LockOutcome
+    {
         let wiring = try await makeWiring()
         var flags = try options.lockFlags(wiring, checkPath: Self.checkPath(wiring))
         flags.setLockCommand(profile: wiring.profile)
@@ -114,13 +120,17 @@ public struct FlakeLocker: Sendable {
         }
     }
 
-    private static func outcome(_ wiring: FlakeLockWiring, _ flake: String, flags: LockFlags) async throws -> LockOutcome {
-        let (result, commit) = try await LockFileCommitter.lock(wiring, try wiring.parseFlakeArgument(flake), flags: flags)
+    private static func outcome(_ wiring: FlakeLockWiring, _ flake: String, flags: LockFlags) async throws
+        -> LockOutcome
+    {
+        let (result, commit) = try await LockFileCommitter.lock(
+            wiring, try wiring.parseFlakeArgument(flake), flags: flags)
         let path = result.lockFilePath ?? "flake.lock"
         return LockOutcome(
             lockFile: try FlakeLockFile(text: result.lockText, path: path, profile: wiring.profile),
             previousLockFile: try FlakeLockFile(text: result.oldLockText, path: path, profile: wiring.profile),
-            changed: result.changed, written: result.written, created: result.created, lockFilePath: result.lockFilePath,
+            changed: result.changed, written: result.written, created: result.created,
+            lockFilePath: result.lockFilePath,
             nixDiff: result.diff, commit: commit)
     }
 }

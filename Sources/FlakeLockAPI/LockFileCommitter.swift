@@ -1,7 +1,7 @@
+package import Fetchers
 import FlakeLockBasics
 package import FlakeLockCore
 package import FlakeModel
-package import Fetchers
 import Foundation
 
 /// `--commit-lock-file` and the `git add --intent-to-add` Nix does after writing a lock
@@ -28,7 +28,9 @@ package enum LockFileCommitter {
     @discardableResult
     static func git(_ args: [String], in dir: String) async throws -> String {
         let out = try await ExternalCommand.run("git", ["-C", dir] + args)
-        guard out.succeeded else { throw GitFailed(command: args.joined(separator: " "), output: out.stderr + out.stdoutText) }
+        guard out.succeeded else {
+            throw GitFailed(command: args.joined(separator: " "), output: out.stderr + out.stdoutText)
+        }
         return out.stdoutText
     }
 
@@ -74,7 +76,9 @@ package enum LockFileCommitter {
     @discardableResult
     static func hg(_ args: [String]) async throws -> String {
         let out = try await ExternalCommand.run("hg", args, environment: ["HGPLAIN": ""])
-        guard out.succeeded else { throw ProgramFailed(program: "hg", command: args.joined(separator: " "), output: out.stderr) }
+        guard out.succeeded else {
+            throw ProgramFailed(program: "hg", command: args.joined(separator: " "), output: out.stderr)
+        }
         return out.stdoutText
     }
 
@@ -94,7 +98,9 @@ extension LockFileCommitter {
         _ wiring: FlakeLockWiring, _ ref: FlakeRef, flags: LockFlags
     ) async throws -> (result: FlakeLockSession.Result, commit: String?) {
         let result = try await wiring.session().lock(ref, flags: flags)
-        guard result.written, let path = result.lockFilePath, flags.outputLockFilePath == nil else { return (result, nil) }
+        guard result.written, let path = result.lockFilePath, flags.outputLockFilePath == nil else {
+            return (result, nil)
+        }
         let summary = wiring.settings.commitLockFileSummary
         var commit: String?
         if case .hg(let hg) = ref.input.spec, let repository = MercurialLocation.localPath(hg.url) {
@@ -109,7 +115,8 @@ extension LockFileCommitter {
         if case .git = ref.input.spec {
             try await intentToAdd(path: path, forceIgnored: !wiring.profile.lockNodesHaveParent)
             if flags.commitLockFile,
-                let rev = try await Self.commit(path: path, created: result.created, diff: result.diff, summary: summary)
+                let rev = try await Self.commit(
+                    path: path, created: result.created, diff: result.diff, summary: summary)
             {
                 wiring.reporter.warning("committed new revision '\(rev)'")
                 commit = rev

@@ -100,12 +100,15 @@ public enum AtomicFile {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
-            guard name.hasPrefix(prefix), let pid = ownerPID(String(name.dropFirst(prefix.count))), pid != getpid() else {
+            guard name.hasPrefix(prefix), let pid = ownerPID(String(name.dropFirst(prefix.count))), pid != getpid()
+            else {
                 continue
             }
             let full = dir + "/" + name
             var st = stat()
-            guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9 < started else {
+            guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+                Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9 < started
+            else {
                 continue
             }
             if kill(pid, 0) == 0 || errno == EPERM { continue }
@@ -121,7 +124,8 @@ public enum AtomicFile {
     /// is not of that form.
     static func ownerPID(_ suffix: String) -> pid_t? {
         let parts = suffix.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+        guard parts.count == 3,
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
             let pid = pid_t(parts[0]), pid > 0
         else { return nil }
         return pid

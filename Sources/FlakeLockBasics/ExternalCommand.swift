@@ -65,7 +65,9 @@ public enum ExternalCommand {
         group.wait()
         p.waitUntilExit()
         // `env` exits 127 when the program is not on PATH.
-        if p.terminationStatus == 127, outData.isEmpty, errBox.data.isEmpty || String(decoding: errBox.data, as: UTF8.self).contains("No such file") {
+        if p.terminationStatus == 127, outData.isEmpty,
+            errBox.data.isEmpty || String(decoding: errBox.data, as: UTF8.self).contains("No such file")
+        {
             throw LaunchFailure(program: program, reason: "No such file or directory")
         }
         return Output(

@@ -67,7 +67,9 @@ public struct FlakeLockCommand: AsyncParsableCommand {
     /// Bootstraps swift-log with the verbosity of the options (the settings read here only
     /// to know which tokens to redact); returns whether `show-trace` is on.
     static func startLogging(_ global: GlobalOptions?) -> Bool {
-        let settings = global.flatMap { try? CommandContext.loadSettings(ProcessInfo.processInfo.environment, global: $0) }
+        let settings = global.flatMap {
+            try? CommandContext.loadSettings(ProcessInfo.processInfo.environment, global: $0)
+        }
         let level = StderrLogHandler.level(verbosity: global?.verbosity ?? 3)
         let secrets = Array(settings?.accessTokens.values ?? [:].values)
         LoggingSystem.bootstrap { _ in StderrLogHandler(logLevel: level, secrets: secrets) }

@@ -22,7 +22,9 @@ public enum FlakeFingerprint {
         locked: FlakeRef, resolved: FlakeRef? = nil, lockFile: LockFile, profile: CompatProfile,
         inputFingerprint: String? = nil
     ) -> String? {
-        guard profile.metadataLockedURLOnlyIfLocked, lockFile.firstUnlockedInput(profile: profile) == nil else { return nil }
+        guard profile.metadataLockedURLOnlyIfLocked, lockFile.firstUnlockedInput(profile: profile) == nil else {
+            return nil
+        }
         var s: String
         var isGit = false
         switch locked.input.spec {
@@ -46,7 +48,9 @@ public enum FlakeFingerprint {
         }
         s += ";\(locked.subdir);\(lockFile.json.prettyText)"
         if let n = locked.input.common.revCount {
-            s += isGit && profile.fingerprintMarksComputedRevCount && !revCountGiven(resolved) ? ";hasRevCount" : ";revCount=\(n)"
+            s +=
+                isGit && profile.fingerprintMarksComputedRevCount && !revCountGiven(resolved)
+                ? ";hasRevCount" : ";revCount=\(n)"
         }
         if let t = locked.input.common.lastModified { s += ";lastModified=\(t)" }
         return NixHash.sha256(of: Array(s.utf8)).base16

@@ -144,7 +144,9 @@ struct FlakeInputParser {
         let baseParts = base.split(separator: "/")
         let targetParts = target.split(separator: "/")
         var common = 0
-        while common < baseParts.count && common < targetParts.count && baseParts[common] == targetParts[common] { common += 1 }
+        while common < baseParts.count && common < targetParts.count && baseParts[common] == targetParts[common] {
+            common += 1
+        }
         let up = Array(repeating: "..", count: baseParts.count - common)
         let parts = up + targetParts[common...].map(String.init)
         return parts.isEmpty ? "." : parts.joined(separator: "/")

@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeModel
-import Fetchers
 import NixCompat
 import NixSyntax
 
@@ -26,7 +26,8 @@ struct LoadedFlake: Sendable {
     var source: FlakeSource {
         let storePath = enclosingTree?.storePath ?? fetch.source.storePath.description
         if let dir = flakeDirectory {
-            return FlakeSource(directory: dir, rootDirectory: enclosingTree?.directory ?? sourcePath, storePath: storePath)
+            return FlakeSource(
+                directory: dir, rootDirectory: enclosingTree?.directory ?? sourcePath, storePath: storePath)
         }
         return FlakeSource(lockedRef: remoteSource ?? fetch.locked, storePath: storePath)
     }
@@ -68,7 +69,8 @@ struct FlakeLoader: Sendable {
     ) async throws -> LoadedFlake {
         let fetched = try await consume(
             try await fetcher.fetch(ref, registryScope: registryScope, parentDirectory: parentDirectory))
-        return try await applyingSelfAttributes(try read(fetched, lockRootPath: lockRootPath), lockRootPath: lockRootPath)
+        return try await applyingSelfAttributes(
+            try read(fetched, lockRootPath: lockRootPath), lockRootPath: lockRootPath)
     }
 
     /// Current Nix's `applySelfAttrs` (src/libflake/flake.cc, `getFlake`): when a flake's
@@ -95,11 +97,13 @@ struct FlakeLoader: Sendable {
         let lockedURL = (try? fetched.locked.toURLString(profile: profile)) ?? fetched.locked.description
         let subdir = fetched.resolved.subdir
         guard let bytes = fetched.flakeNix else {
-            throw LockError.message("source tree referenced by '\(lockedURL)' does not contain a '\(subdir)/flake.nix' file")
+            throw LockError.message(
+                "source tree referenced by '\(lockedURL)' does not contain a '\(subdir)/flake.nix' file")
         }
         let root = fetched.source.localPath ?? fetched.source.storePath.description
         let display = subdir.isEmpty ? root + "/flake.nix" : PathSyntax.canonicalize(root + "/" + subdir) + "/flake.nix"
-        let file = try FlakeFileReader.read(text: String(decoding: bytes, as: UTF8.self), file: display, flakeName: lockedURL)
+        let file = try FlakeFileReader.read(
+            text: String(decoding: bytes, as: UTF8.self), file: display, flakeName: lockedURL)
         let parser = FlakeInputParser(
             profile: profile, lockRootPath: lockRootPath,
             baseDirectory: profile.relativePathInputs ? nil : storeFlakeDirectory(fetched), probe: probe)
@@ -123,7 +127,8 @@ struct FlakeLoader: Sendable {
         if d.url != nil { names.append("url") }
         if d.flake != nil { names.append("flake") }
         if d.follows != nil { names.append("follows") }
-        for name in names.sorted(by: { $0.byteWiseLess(than: $1) }) where name != "submodules" && (name != "lfs" || !allowLFS) {
+        for name in names.sorted(by: { $0.byteWiseLess(than: $1) })
+        where name != "submodules" && (name != "lfs" || !allowLFS) {
             throw LockError.message("flake 'self' attribute '\(name)' is not supported")
         }
         var attrs = Attrs()
@@ -143,7 +148,6 @@ struct FlakeLoader: Sendable {
         return sub.isEmpty ? base : PathSyntax.canonicalize(base + "/" + sub)
     }
 }
-
 
 /// The order-dependent part of fetching, kept in the serial walk's order.
 actor FetchLedger {
@@ -185,7 +189,8 @@ struct FlakeSource: Sendable {
         of relativePath: String, location: String, storePath: String?, storeDirectory: String
     ) throws -> String {
         let root = storePath ?? storeDirectory + "/source"
-        let target = PathSyntax.canonicalize([root, location, relativePath].filter { !$0.isEmpty }.joined(separator: "/"))
+        let target = PathSyntax.canonicalize(
+            [root, location, relativePath].filter { !$0.isEmpty }.joined(separator: "/"))
         if target == root { return "" }
         if target.hasPrefix(root + "/") { return String(target.dropFirst(root.count + 1)) }
         func admitted(_ p: String) -> Bool { p == storeDirectory || storeDirectory.hasPrefix(p + "/") || p == "" }

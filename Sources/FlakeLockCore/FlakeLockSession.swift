@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeModel
-import Fetchers
 import Foundation
 import Logging
 import NixCompat
@@ -23,7 +23,8 @@ public struct FlakeLockSession: Sendable {
     public let logger: Logger
 
     public init(
-        profile: CompatProfile, fetcher: SourceFetcher, reporter: any LockReporter, probe: (any FileSystemProbe & Sendable)?,
+        profile: CompatProfile, fetcher: SourceFetcher, reporter: any LockReporter,
+        probe: (any FileSystemProbe & Sendable)?,
         logger: Logger = Logger(label: "flakelock", factory: { _ in SwiftLogNoOpLogHandler() })
     ) {
         self.profile = profile
@@ -76,9 +77,13 @@ public struct FlakeLockSession: Sendable {
             // reference lock file is refused when dirty trees are.
             throw ErrorWithContext(
                 LockError.message("reference lock file was provided, but the `allow-dirty` setting is set to false"),
-                context: "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'")
+                context:
+                    "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'"
+            )
         }
-        if flags.applyWholeNixConfig { warnAboutUntrustedSettings(top.file.nixConfig, accepted: flags.acceptFlakeConfig) }
+        if flags.applyWholeNixConfig {
+            warnAboutUntrustedSettings(top.file.nixConfig, accepted: flags.acceptFlakeConfig)
+        }
         let lockPath = top.flakeDirectory.map { $0 + "/flake.lock" }
         if flags.writeLockFile, let path = flags.outputLockFilePath ?? lockPath {
             // A run killed between writing and renaming leaves its temporary file behind.
@@ -107,7 +112,11 @@ public struct FlakeLockSession: Sendable {
                 top.sortedInputs, node: newRoot, prefix: [], oldNode: flags.recreateLockFile ? nil : oldLock.root,
                 followsPrefix: [], source: top.source, trustLock: false)
         } catch {
-            throw ErrorWithContext(error, context: "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'")
+            throw ErrorWithContext(
+                error,
+                context:
+                    "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'"
+            )
         }
         var newLock = LockFile(root: newRoot)
         newLock.path = flags.outputLockFilePath ?? lockPath
@@ -139,7 +148,8 @@ public struct FlakeLockSession: Sendable {
             return result
         }
         guard let target = result.lockFilePath, top.sourcePath != nil, isWritableTop(topRef) else {
-            throw LockError.message("cannot write modified lock file of flake '\(topURL)' (use '--no-write-lock-file' to ignore)")
+            throw LockError.message(
+                "cannot write modified lock file of flake '\(topURL)' (use '--no-write-lock-file' to ignore)")
         }
         if let unlocked = newLock.firstUnlockedInput(profile: profile), !flags.allowDirtyLocks {
             let url = (try? unlocked.toURLString(profile: profile)) ?? unlocked.description
@@ -153,20 +163,24 @@ public struct FlakeLockSession: Sendable {
             case .perScheme:
                 if flags.failOnUnlocked {
                     throw LockError.message(
-                        "Not writing lock file of flake '\(topURL)' because it has an unlocked input ('\(url)'). Use '--allow-dirty-locks' to allow this anyway.")
+                        "Not writing lock file of flake '\(topURL)' because it has an unlocked input ('\(url)'). Use '--allow-dirty-locks' to allow this anyway."
+                    )
                 }
-                reporter.warning("not writing lock file of flake '\(topURL)' because it has an unlocked input ('\(url)')")
+                reporter.warning(
+                    "not writing lock file of flake '\(topURL)' because it has an unlocked input ('\(url)')")
                 return result
             }
         }
         if !flags.updateLockFile {
-            throw LockError.message("flake '\(topURL)' requires lock file changes but they're not allowed due to '--no-update-lock-file'")
+            throw LockError.message(
+                "flake '\(topURL)' requires lock file changes but they're not allowed due to '--no-update-lock-file'")
         }
 
         let existed = FileManager.default.fileExists(atPath: target)
         let shown = Self.quotedLockFilePath(target, profile: profile)
         if existed {
-            reporter.warning(trimmedDiff.isEmpty ? "updating lock file \(shown)" : "updating lock file \(shown):\n\(trimmedDiff)")
+            reporter.warning(
+                trimmedDiff.isEmpty ? "updating lock file \(shown)" : "updating lock file \(shown):\n\(trimmedDiff)")
         } else {
             switch profile.creatingLockFileMessage {
             case .withoutDiff: reporter.warning("creating lock file \(shown)")

@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeModel
-import Fetchers
 import Logging
 
 /// Nix's `computeLocks` (docs/nix-behaviour.md, "The locking walk (Nix 2.8)", with the changes
@@ -30,7 +30,8 @@ final class LockResolver {
     private var parents: [FlakeRef] = []
 
     init(
-        profile: CompatProfile, loader: FlakeLoader, fetcher: SourceFetcher, flags: LockFlags, reporter: any LockReporter,
+        profile: CompatProfile, loader: FlakeLoader, fetcher: SourceFetcher, flags: LockFlags,
+        reporter: any LockReporter,
         logger: Logger
     ) {
         self.logger = logger
@@ -114,7 +115,9 @@ final class LockResolver {
             if spec.ref == nil {
                 // Current Nix: an override with neither reference nor follows leaves the
                 // declaration in place; a bare top-level input is `flake:<id>`.
-                spec.ref = declared.ref ?? (try? FlakeRef.fromAttrs(["type": "indirect", "id": .string(id)], profile: profile))
+                spec.ref =
+                    declared.ref
+                    ?? (try? FlakeRef.fromAttrs(["type": "indirect", "id": .string(id)], profile: profile))
             }
             guard let ref = spec.ref else { continue }
             updatesUsed.insert(path)
@@ -126,13 +129,20 @@ final class LockResolver {
             let parentPath = ref.input.isRelativePath(profile: profile) ? (override?.parentPath ?? prefix) : nil
             let inputSource = override?.declaringSource ?? source
 
-            if let old, let oldLock = old.lock, canKeep(oldLock, ref: ref, parentPath: parentPath, override: override, isCLIOverride: isCLIOverride) {
+            if let old, let oldLock = old.lock,
+                canKeep(oldLock, ref: ref, parentPath: parentPath, override: override, isCLIOverride: isCLIOverride)
+            {
                 logger.info("keeping locked input '\(path)'")
-                try await keep(id, old: old, oldLock: oldLock, node: node, path: path, followsPrefix: followsPrefix, source: inputSource, trustLock: trustLock)
+                try await keep(
+                    id, old: old, oldLock: oldLock, node: node, path: path, followsPrefix: followsPrefix,
+                    source: inputSource, trustLock: trustLock)
             } else {
-                logger.info("\(old == nil ? "locking" : "updating") input '\(path)' from '\((try? ref.toURLString(profile: profile)) ?? ref.description)'")
+                logger.info(
+                    "\(old == nil ? "locking" : "updating") input '\(path)' from '\((try? ref.toURLString(profile: profile)) ?? ref.description)'"
+                )
                 try await relock(
-                    id, spec: spec, declared: declared, ref: ref, node: node, path: path, old: old, parentPath: parentPath,
+                    id, spec: spec, declared: declared, ref: ref, node: node, path: path, old: old,
+                    parentPath: parentPath,
                     isCLIOverride: isCLIOverride, followsPrefix: followsPrefix, source: inputSource)
             }
         }
@@ -211,10 +221,12 @@ final class LockResolver {
             }
             var locked = ref.input.isRelativePath(profile: profile) ? ref : flake.lockedRef
             if flags.lazyLocks { locked = try locked.withoutNarHashIfLockedByRev(profile: profile) }
-            let child = LockNode(lock: LockedInput(locked: locked, original: original, isFlake: true, parent: parentPath))
+            let child = LockNode(
+                lock: LockedInput(locked: locked, original: original, isFlake: true, parent: parentPath))
             node.inputs[id] = .node(child)
             if parents.contains(ref) {
-                throw LockError.message("found circular import of flake '\((try? ref.toURLString(profile: profile)) ?? ref.description)'")
+                throw LockError.message(
+                    "found circular import of flake '\((try? ref.toURLString(profile: profile)) ?? ref.description)'")
             }
             parents.append(ref)
             defer { parents.removeLast() }
@@ -239,11 +251,13 @@ final class LockResolver {
                     try await loader.consume(
                         try await fetcher.fetch(
                             ref, registryScope: registryScope(cliOverride: isCLIOverride),
-                            parentDirectory: isCLIOverride ? flags.topDirectory : source.directory, wantFlakeFiles: false))
+                            parentDirectory: isCLIOverride ? flags.topDirectory : source.directory,
+                            wantFlakeFiles: false))
                 }
                 locked = r.locked
             }
-            node.inputs[id] = .node(LockNode(lock: LockedInput(locked: locked, original: original, isFlake: false, parent: parentPath)))
+            node.inputs[id] = .node(
+                LockNode(lock: LockedInput(locked: locked, original: original, isFlake: false, parent: parentPath)))
         }
     }
 
@@ -329,7 +343,9 @@ final class LockResolver {
     }
 
     /// Starts, in the background, the fetches this node's walk will probably need.
-    private func prefetch(_ specs: [(String, FlakeInputSpec)], prefix: InputPath, oldNode: LockNode?, source: FlakeSource) {
+    private func prefetch(
+        _ specs: [(String, FlakeInputSpec)], prefix: InputPath, oldNode: LockNode?, source: FlakeSource
+    ) {
         for (id, declared) in specs {
             let path = prefix.appending(id)
             let isCLIOverride = cliOverridePaths.contains(path)
@@ -345,7 +361,10 @@ final class LockResolver {
             let parentDirectory = isCLIOverride ? flags.topDirectory : source.directory
             let wantFiles = declared.isFlake
             let fetcher = self.fetcher
-            Task { _ = try? await fetcher.fetch(ref, registryScope: scope, parentDirectory: parentDirectory, wantFlakeFiles: wantFiles) }
+            Task {
+                _ = try? await fetcher.fetch(
+                    ref, registryScope: scope, parentDirectory: parentDirectory, wantFlakeFiles: wantFiles)
+            }
         }
     }
 }

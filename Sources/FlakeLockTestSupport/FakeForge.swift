@@ -34,12 +34,16 @@ public enum FakeForgeCA {
         subjectAltName=\(san)
 
         """.write(toFile: "\(d)/ext.cnf", atomically: true, encoding: .utf8)
-        try FixtureShell.run(["openssl", "req", "-new", "-key", "\(d)/server.key", "-out", "\(d)/server.csr", "-subj", "/CN=github.com"])
+        try FixtureShell.run([
+            "openssl", "req", "-new", "-key", "\(d)/server.key", "-out", "\(d)/server.csr", "-subj", "/CN=github.com",
+        ])
         try FixtureShell.run([
             "openssl", "x509", "-req", "-in", "\(d)/server.csr", "-CA", "\(d)/ca.pem", "-CAkey", "\(d)/ca.key",
             "-CAcreateserial", "-out", "\(d)/server.pem", "-days", "3", "-extfile", "\(d)/ext.cnf",
         ])
-        return Files(directory: d, caCertificate: "\(d)/ca.pem", serverCertificate: "\(d)/server.pem", serverKey: "\(d)/server.key")
+        return Files(
+            directory: d, caCertificate: "\(d)/ca.pem", serverCertificate: "\(d)/server.pem",
+            serverKey: "\(d)/server.key")
     }
 
     nonisolated(unsafe) private static var caDirectory: String?
@@ -75,7 +79,9 @@ public final class FakeForge: @unchecked Sendable {
         let ca = try FakeForgeCA.files()
         self.ca = ca
         let fm = FileManager.default
-        for d in ["repos", "www", "forge"] { try fm.createDirectory(atPath: "\(root)/\(d)", withIntermediateDirectories: true) }
+        for d in ["repos", "www", "forge"] {
+            try fm.createDirectory(atPath: "\(root)/\(d)", withIntermediateDirectories: true)
+        }
         let script = "\(root)/forge/forge.py"
         try fakeForgeScript.write(toFile: script, atomically: true, encoding: .utf8)
         try? fm.removeItem(atPath: "\(root)/ports.json")
@@ -95,11 +101,13 @@ public final class FakeForge: @unchecked Sendable {
         while !fm.fileExists(atPath: portsFile) {
             guard Date() < deadline, p.isRunning else {
                 if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-                throw FixtureShell.Failure(command: "python3 forge.py", status: 1, output: "the fake forge did not start")
+                throw FixtureShell.Failure(
+                    command: "python3 forge.py", status: 1, output: "the fake forge did not start")
             }
             usleep(10_000)
         }
-        let ports = try JSONDecoder().decode([String: Int].self, from: Data(contentsOf: URL(fileURLWithPath: portsFile)))
+        let ports = try JSONDecoder().decode(
+            [String: Int].self, from: Data(contentsOf: URL(fileURLWithPath: portsFile)))
         httpPort = ports["http"] ?? 0
         httpsPort = ports["https"] ?? 0
         proxyPort = ports["proxy"] ?? 0
@@ -117,8 +125,10 @@ public final class FakeForge: @unchecked Sendable {
             throw error
         }
         do {
-            self.hgServeTLS = hgServe
-                ? try ForgeHgServe(root: root, certificate: ca.serverCertificate, key: ca.serverKey, ca: ca.caCertificate) : nil
+            self.hgServeTLS =
+                hgServe
+                ? try ForgeHgServe(
+                    root: root, certificate: ca.serverCertificate, key: ca.serverKey, ca: ca.caCertificate) : nil
         } catch {
             kill(p.processIdentifier, SIGKILL)
             self.gitDaemon?.stop()
@@ -226,7 +236,8 @@ public final class ForgeHgServe: @unchecked Sendable {
         var arguments = ["hg", "serve", "--address", "127.0.0.1", "--port", String(port), "--web-conf", conf]
         if let certificate, let key {
             let both = "\(root)/forge/hg-serve.pem"
-            let pem = try String(contentsOfFile: key, encoding: .utf8) + String(contentsOfFile: certificate, encoding: .utf8)
+            let pem =
+                try String(contentsOfFile: key, encoding: .utf8) + String(contentsOfFile: certificate, encoding: .utf8)
             try pem.write(toFile: both, atomically: true, encoding: .utf8)
             arguments += ["--certificate", both]
         }

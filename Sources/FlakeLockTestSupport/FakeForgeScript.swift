@@ -24,277 +24,277 @@
 /// Every request is appended to `STATE/requests.log` as a JSON line. The ports are written
 /// to `STATE/ports.json`. The process exits after TTL seconds or when PARENT_PID is gone.
 let fakeForgeScript = #"""
-import gzip, http.server, json, os, re, select, socket, socketserver, ssl, subprocess, sys, threading, time, urllib.parse
+    import gzip, http.server, json, os, re, select, socket, socketserver, ssl, subprocess, sys, threading, time, urllib.parse
 
-STATE, CERT, KEY = sys.argv[1], sys.argv[2], sys.argv[3]
-TTL, PARENT = float(sys.argv[4]), int(sys.argv[5])
-LOG_LOCK = threading.Lock()
+    STATE, CERT, KEY = sys.argv[1], sys.argv[2], sys.argv[3]
+    TTL, PARENT = float(sys.argv[4]), int(sys.argv[5])
+    LOG_LOCK = threading.Lock()
 
-def log(rec):
-    with LOG_LOCK:
-        with open(os.path.join(STATE, "requests.log"), "a") as f:
-            f.write(json.dumps(rec, sort_keys=True) + "\n")
+    def log(rec):
+        with LOG_LOCK:
+            with open(os.path.join(STATE, "requests.log"), "a") as f:
+                f.write(json.dumps(rec, sort_keys=True) + "\n")
 
-def git(repo, *args, check=True):
-    p = subprocess.run(["git", "--git-dir", repo] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if check and p.returncode != 0:
-        raise RuntimeError(p.stderr.decode(errors="replace"))
-    return p
+    def git(repo, *args, check=True):
+        p = subprocess.run(["git", "--git-dir", repo] + list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if check and p.returncode != 0:
+            raise RuntimeError(p.stderr.decode(errors="replace"))
+        return p
 
-def resolve(repo, ref):
-    cands = ["HEAD"] if ref == "HEAD" else ["refs/heads/" + ref, "refs/tags/" + ref]
-    if ref != "HEAD" and re.fullmatch(r"[0-9a-f]{4,40}|refs/.+", ref):
-        cands.append(ref)
-    for c in cands:
-        p = git(repo, "rev-parse", "--verify", "-q", c + "^{commit}", check=False)
-        if p.returncode == 0:
-            return p.stdout.decode().strip()
-    return None
-
-DELAY = float(os.environ.get("FLAKELOCK_FORGE_DELAY_MS", "0") or 0) / 1000.0
-FAULTS = {"text": None, "rules": [], "used": []}
-FAULTS_LOCK = threading.Lock()
-
-def take_fault(target):
-    try:
-        with open(os.path.join(STATE, "faults.json")) as f: text = f.read()
-    except OSError:
+    def resolve(repo, ref):
+        cands = ["HEAD"] if ref == "HEAD" else ["refs/heads/" + ref, "refs/tags/" + ref]
+        if ref != "HEAD" and re.fullmatch(r"[0-9a-f]{4,40}|refs/.+", ref):
+            cands.append(ref)
+        for c in cands:
+            p = git(repo, "rev-parse", "--verify", "-q", c + "^{commit}", check=False)
+            if p.returncode == 0:
+                return p.stdout.decode().strip()
         return None
-    with FAULTS_LOCK:
-        if text != FAULTS["text"]:
-            FAULTS["text"], FAULTS["rules"] = text, json.loads(text).get("rules", [])
-            FAULTS["used"] = [0] * len(FAULTS["rules"])
-        for i, r in enumerate(FAULTS["rules"]):
-            if re.search(r["match"], target) and ("times" not in r or FAULTS["used"][i] < r["times"]):
-                FAULTS["used"][i] += 1
-                return r
-    return None
 
-class Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def log_message(self, *a): pass
-    def do_GET(self): self.handle_any()
-    def do_HEAD(self): self.handle_any()
-    def do_POST(self): self.handle_any()
+    DELAY = float(os.environ.get("FLAKELOCK_FORGE_DELAY_MS", "0") or 0) / 1000.0
+    FAULTS = {"text": None, "rules": [], "used": []}
+    FAULTS_LOCK = threading.Lock()
 
-    def repo(self, owner, name, nested=False):
-        owner, name = urllib.parse.unquote(owner), urllib.parse.unquote(name)
-        if name.endswith(".git"): name = name[:-4]
-        # GitLab's subgroups: an owner of several components (`group/subgroup`).
-        parts = owner.split("/") if nested else [owner]
-        if "/" in name or name.startswith(".") or any(p == "" or p.startswith(".") for p in parts):
+    def take_fault(target):
+        try:
+            with open(os.path.join(STATE, "faults.json")) as f: text = f.read()
+        except OSError:
             return None
-        p = os.path.join(STATE, "repos", owner, name + ".git")
-        return p if os.path.isdir(p) else None
+        with FAULTS_LOCK:
+            if text != FAULTS["text"]:
+                FAULTS["text"], FAULTS["rules"] = text, json.loads(text).get("rules", [])
+                FAULTS["used"] = [0] * len(FAULTS["rules"])
+            for i, r in enumerate(FAULTS["rules"]):
+                if re.search(r["match"], target) and ("times" not in r or FAULTS["used"][i] < r["times"]):
+                    FAULTS["used"][i] += 1
+                    return r
+        return None
 
-    def reply(self, status, body=b"", ctype="text/plain", headers=None):
-        if isinstance(body, str): body = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items(): self.send_header(k, v)
-        self.end_headers()
-        if self.command != "HEAD": self.wfile.write(body)
-        self.status = status
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        def log_message(self, *a): pass
+        def do_GET(self): self.handle_any()
+        def do_HEAD(self): self.handle_any()
+        def do_POST(self): self.handle_any()
 
-    def tarball(self, repo, rev, prefix):
-        # A revision's archive never changes: keep it (benchmarks serve large ones repeatedly).
-        key = re.sub(r"[^A-Za-z0-9]", "_", "%s-%s-%s" % (repo, rev, prefix))[-200:]
-        cache = os.path.join(STATE, "archive-cache", key + ".tar.gz")
-        if not os.path.exists(cache):
-            tar = git(repo, "archive", "--format=tar", "--prefix=" + prefix, rev).stdout
-            os.makedirs(os.path.dirname(cache), exist_ok=True)
-            with open(cache + ".tmp", "wb") as f: f.write(gzip.compress(tar, compresslevel=6, mtime=0))
-            os.replace(cache + ".tmp", cache)
-        with open(cache, "rb") as f: body = f.read()
-        self.reply(200, body, "application/x-gzip", {"ETag": '"%s"' % rev})
+        def repo(self, owner, name, nested=False):
+            owner, name = urllib.parse.unquote(owner), urllib.parse.unquote(name)
+            if name.endswith(".git"): name = name[:-4]
+            # GitLab's subgroups: an owner of several components (`group/subgroup`).
+            parts = owner.split("/") if nested else [owner]
+            if "/" in name or name.startswith(".") or any(p == "" or p.startswith(".") for p in parts):
+                return None
+            p = os.path.join(STATE, "repos", owner, name + ".git")
+            return p if os.path.isdir(p) else None
 
-    def handle_any(self):
-        self.status = None
-        if DELAY > 0: time.sleep(DELAY)  # a wide-area round trip, for benchmarks
-        raw, host = self.path, self.headers.get("Host", "")
-        if raw.startswith("http://") or raw.startswith("https://"):
-            u = urllib.parse.urlsplit(raw)
-            host, raw = u.netloc, u.path + ("?" + u.query if u.query else "")
-        path, _, query = raw.partition("?")
-        try:
-            fault = take_fault(host.split(":")[0] + raw)
-            if fault is not None:
-                self.reply(fault.get("status", 500), fault.get("body", ""), "application/json", fault.get("headers", {}))
+        def reply(self, status, body=b"", ctype="text/plain", headers=None):
+            if isinstance(body, str): body = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in (headers or {}).items(): self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD": self.wfile.write(body)
+            self.status = status
+
+        def tarball(self, repo, rev, prefix):
+            # A revision's archive never changes: keep it (benchmarks serve large ones repeatedly).
+            key = re.sub(r"[^A-Za-z0-9]", "_", "%s-%s-%s" % (repo, rev, prefix))[-200:]
+            cache = os.path.join(STATE, "archive-cache", key + ".tar.gz")
+            if not os.path.exists(cache):
+                tar = git(repo, "archive", "--format=tar", "--prefix=" + prefix, rev).stdout
+                os.makedirs(os.path.dirname(cache), exist_ok=True)
+                with open(cache + ".tmp", "wb") as f: f.write(gzip.compress(tar, compresslevel=6, mtime=0))
+                os.replace(cache + ".tmp", cache)
+            with open(cache, "rb") as f: body = f.read()
+            self.reply(200, body, "application/x-gzip", {"ETag": '"%s"' % rev})
+
+        def handle_any(self):
+            self.status = None
+            if DELAY > 0: time.sleep(DELAY)  # a wide-area round trip, for benchmarks
+            raw, host = self.path, self.headers.get("Host", "")
+            if raw.startswith("http://") or raw.startswith("https://"):
+                u = urllib.parse.urlsplit(raw)
+                host, raw = u.netloc, u.path + ("?" + u.query if u.query else "")
+            path, _, query = raw.partition("?")
+            try:
+                fault = take_fault(host.split(":")[0] + raw)
+                if fault is not None:
+                    self.reply(fault.get("status", 500), fault.get("body", ""), "application/json", fault.get("headers", {}))
+                else:
+                    self.route(path, query, urllib.parse.parse_qs(query))
+            except Exception as e:
+                if self.status is None: self.reply(500, "forge error: %r\n" % (e,))
+            log({"server": self.server.kind, "method": self.command, "host": host, "path": raw, "status": self.status})
+
+        def route(self, path, query, qs):
+            if (path.endswith("/info/refs") and "service" in qs) or path.endswith("/git-upload-pack"):
+                return self.git_cgi(path, query)
+            m = re.fullmatch(r"(?:/api/v3)?/repos/([^/]+)/([^/]+)/(commits|tarball)/(.+)", path)
+            if m:
+                owner, name, what, ref = m.groups()
+                repo = self.repo(owner, name)
+                if not repo: return self.reply(404, json.dumps({"message": "Not Found"}), "application/json")
+                rev = resolve(repo, urllib.parse.unquote(ref))
+                if not rev: return self.reply(422, json.dumps({"message": "No commit found for SHA: " + ref}), "application/json")
+                if what == "commits": return self.reply(200, json.dumps({"sha": rev}), "application/json")
+                return self.tarball(repo, rev, "%s-%s-%s/" % (owner, name, rev[:7]))
+            m = re.fullmatch(r"/api/v4/projects/([^/]+)/repository/(commits|archive\.tar\.gz)", path)
+            if m:
+                pid, what = m.groups()
+                owner, _, name = urllib.parse.unquote(pid).rpartition("/")
+                repo = self.repo(owner, name, nested=True) if owner else None
+                if not repo: return self.reply(404, json.dumps({"message": "404 Project Not Found"}), "application/json")
+                if what == "commits":
+                    rev = resolve(repo, qs.get("ref_name", ["HEAD"])[0])
+                    return self.reply(200, json.dumps([{"id": rev}] if rev else []), "application/json")
+                rev = resolve(repo, qs.get("sha", ["HEAD"])[0])
+                if not rev: return self.reply(404, json.dumps({"message": "404 File Not Found"}), "application/json")
+                return self.tarball(repo, rev, "%s-%s-%s/" % (name, rev, rev))
+            m = re.fullmatch(r"/([^/]+)/([^/]+)/(HEAD|info/refs|archive/(.+)\.tar\.gz)", path)
+            if m:
+                owner, name, what, ref = m.groups()
+                repo = self.repo(owner, name)
+                if not repo: return self.reply(404, "not found\n")
+                if what == "HEAD":
+                    return self.reply(200, "ref: %s\n" % git(repo, "symbolic-ref", "HEAD").stdout.decode().strip())
+                if what == "info/refs":
+                    git(repo, "update-server-info")
+                    with open(os.path.join(repo, "info", "refs"), "rb") as f:
+                        return self.reply(200, f.read())
+                rev = resolve(repo, urllib.parse.unquote(ref))
+                if not rev: return self.reply(404, "not found\n")
+                return self.tarball(repo, rev, "%s-%s/" % (name.removesuffix(".git"), ref.replace("/", "-")))
+            rel = urllib.parse.unquote(path).lstrip("/")
+            www = os.path.realpath(os.path.join(STATE, "www"))
+            full = os.path.realpath(os.path.join(www, rel))
+            if full.startswith(www + os.sep) and os.path.isfile(full) and not full.endswith(".headers.json"):
+                with open(full, "rb") as f: data = f.read()
+                headers = {}
+                if os.path.isfile(full + ".headers.json"):
+                    with open(full + ".headers.json") as f: headers = json.load(f)
+                status = int(headers.pop("Status", 200))
+                return self.reply(status, data, "application/octet-stream", headers)
+            return self.reply(404, "not found: %s\n" % path)
+
+        def git_cgi(self, path, query):
+            m = re.fullmatch(r"/([^/]+)/([^/]+?)(?:\.git)?(/.*)", urllib.parse.unquote(path))
+            if not m or not self.repo(m.group(1), m.group(2)):
+                return self.reply(404, "no such repository\n")
+            owner, name, rest = m.groups()
+            n = int(self.headers.get("Content-Length") or 0)
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                body = b""
+                while True:
+                    size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                    if size == 0:
+                        while self.rfile.readline() not in (b"\r\n", b"\n", b""): pass
+                        break
+                    body += self.rfile.read(size)
+                    self.rfile.readline()
             else:
-                self.route(path, query, urllib.parse.parse_qs(query))
-        except Exception as e:
-            if self.status is None: self.reply(500, "forge error: %r\n" % (e,))
-        log({"server": self.server.kind, "method": self.command, "host": host, "path": raw, "status": self.status})
+                body = self.rfile.read(n) if n else b""
+            env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GIT_PROJECT_ROOT": os.path.join(STATE, "repos"),
+                   "GIT_HTTP_EXPORT_ALL": "1", "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": self.command,
+                   "PATH_INFO": "/%s/%s.git%s" % (owner, name, rest), "QUERY_STRING": query,
+                   "CONTENT_TYPE": self.headers.get("Content-Type", ""), "CONTENT_LENGTH": str(len(body)),
+                   "REMOTE_ADDR": "127.0.0.1", "REMOTE_USER": "anonymous", "SERVER_PROTOCOL": "HTTP/1.1",
+                   "GIT_CONFIG_NOSYSTEM": "1", "HOME": STATE}
+            for h in ("Git-Protocol", "Content-Encoding", "Accept"):
+                if self.headers.get(h): env["HTTP_" + h.upper().replace("-", "_")] = self.headers[h]
+            p = subprocess.run(["git", "http-backend"], input=body, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            out = p.stdout
+            sep, sl = out.find(b"\r\n\r\n"), 4
+            if sep < 0: sep, sl = out.find(b"\n\n"), 2
+            if sep < 0: return self.reply(500, b"bad CGI output: " + p.stderr)
+            status, headers = 200, {}
+            for line in out[:sep].decode("latin-1").splitlines():
+                k, _, v = line.partition(":")
+                if k.lower() == "status": status = int(v.strip().split()[0])
+                elif k.lower() != "content-length": headers[k.strip()] = v.strip()
+            ctype = headers.pop("Content-Type", "text/plain")
+            return self.reply(status, out[sep + sl:], ctype, headers)
 
-    def route(self, path, query, qs):
-        if (path.endswith("/info/refs") and "service" in qs) or path.endswith("/git-upload-pack"):
-            return self.git_cgi(path, query)
-        m = re.fullmatch(r"(?:/api/v3)?/repos/([^/]+)/([^/]+)/(commits|tarball)/(.+)", path)
-        if m:
-            owner, name, what, ref = m.groups()
-            repo = self.repo(owner, name)
-            if not repo: return self.reply(404, json.dumps({"message": "Not Found"}), "application/json")
-            rev = resolve(repo, urllib.parse.unquote(ref))
-            if not rev: return self.reply(422, json.dumps({"message": "No commit found for SHA: " + ref}), "application/json")
-            if what == "commits": return self.reply(200, json.dumps({"sha": rev}), "application/json")
-            return self.tarball(repo, rev, "%s-%s-%s/" % (owner, name, rev[:7]))
-        m = re.fullmatch(r"/api/v4/projects/([^/]+)/repository/(commits|archive\.tar\.gz)", path)
-        if m:
-            pid, what = m.groups()
-            owner, _, name = urllib.parse.unquote(pid).rpartition("/")
-            repo = self.repo(owner, name, nested=True) if owner else None
-            if not repo: return self.reply(404, json.dumps({"message": "404 Project Not Found"}), "application/json")
-            if what == "commits":
-                rev = resolve(repo, qs.get("ref_name", ["HEAD"])[0])
-                return self.reply(200, json.dumps([{"id": rev}] if rev else []), "application/json")
-            rev = resolve(repo, qs.get("sha", ["HEAD"])[0])
-            if not rev: return self.reply(404, json.dumps({"message": "404 File Not Found"}), "application/json")
-            return self.tarball(repo, rev, "%s-%s-%s/" % (name, rev, rev))
-        m = re.fullmatch(r"/([^/]+)/([^/]+)/(HEAD|info/refs|archive/(.+)\.tar\.gz)", path)
-        if m:
-            owner, name, what, ref = m.groups()
-            repo = self.repo(owner, name)
-            if not repo: return self.reply(404, "not found\n")
-            if what == "HEAD":
-                return self.reply(200, "ref: %s\n" % git(repo, "symbolic-ref", "HEAD").stdout.decode().strip())
-            if what == "info/refs":
-                git(repo, "update-server-info")
-                with open(os.path.join(repo, "info", "refs"), "rb") as f:
-                    return self.reply(200, f.read())
-            rev = resolve(repo, urllib.parse.unquote(ref))
-            if not rev: return self.reply(404, "not found\n")
-            return self.tarball(repo, rev, "%s-%s/" % (name.removesuffix(".git"), ref.replace("/", "-")))
-        rel = urllib.parse.unquote(path).lstrip("/")
-        www = os.path.realpath(os.path.join(STATE, "www"))
-        full = os.path.realpath(os.path.join(www, rel))
-        if full.startswith(www + os.sep) and os.path.isfile(full) and not full.endswith(".headers.json"):
-            with open(full, "rb") as f: data = f.read()
-            headers = {}
-            if os.path.isfile(full + ".headers.json"):
-                with open(full + ".headers.json") as f: headers = json.load(f)
-            status = int(headers.pop("Status", 200))
-            return self.reply(status, data, "application/octet-stream", headers)
-        return self.reply(404, "not found: %s\n" % path)
+    class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+        request_queue_size = 256  # the default backlog of 5 drops parallel connects (1 s SYN retry)
+        def __init__(self, kind, ctx=None):
+            self.kind, self.ctx = kind, ctx
+            super().__init__(("127.0.0.1", 0), Handler)
+        def finish_request(self, request, client_address):
+            if self.ctx:  # TLS handshake in the handler thread, never in the accept loop
+                request.settimeout(30)
+                request = self.ctx.wrap_socket(request, server_side=True)
+                request.settimeout(None)
+            self.RequestHandlerClass(request, client_address, self)
+        def handle_error(self, request, client_address): pass
 
-    def git_cgi(self, path, query):
-        m = re.fullmatch(r"/([^/]+)/([^/]+?)(?:\.git)?(/.*)", urllib.parse.unquote(path))
-        if not m or not self.repo(m.group(1), m.group(2)):
-            return self.reply(404, "no such repository\n")
-        owner, name, rest = m.groups()
-        n = int(self.headers.get("Content-Length") or 0)
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            body = b""
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""): pass
-                    break
-                body += self.rfile.read(size)
-                self.rfile.readline()
-        else:
-            body = self.rfile.read(n) if n else b""
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GIT_PROJECT_ROOT": os.path.join(STATE, "repos"),
-               "GIT_HTTP_EXPORT_ALL": "1", "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": self.command,
-               "PATH_INFO": "/%s/%s.git%s" % (owner, name, rest), "QUERY_STRING": query,
-               "CONTENT_TYPE": self.headers.get("Content-Type", ""), "CONTENT_LENGTH": str(len(body)),
-               "REMOTE_ADDR": "127.0.0.1", "REMOTE_USER": "anonymous", "SERVER_PROTOCOL": "HTTP/1.1",
-               "GIT_CONFIG_NOSYSTEM": "1", "HOME": STATE}
-        for h in ("Git-Protocol", "Content-Encoding", "Accept"):
-            if self.headers.get(h): env["HTTP_" + h.upper().replace("-", "_")] = self.headers[h]
-        p = subprocess.run(["git", "http-backend"], input=body, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        out = p.stdout
-        sep, sl = out.find(b"\r\n\r\n"), 4
-        if sep < 0: sep, sl = out.find(b"\n\n"), 2
-        if sep < 0: return self.reply(500, b"bad CGI output: " + p.stderr)
-        status, headers = 200, {}
-        for line in out[:sep].decode("latin-1").splitlines():
-            k, _, v = line.partition(":")
-            if k.lower() == "status": status = int(v.strip().split()[0])
-            elif k.lower() != "content-length": headers[k.strip()] = v.strip()
-        ctype = headers.pop("Content-Type", "text/plain")
-        return self.reply(status, out[sep + sl:], ctype, headers)
+    class Proxy(socketserver.BaseRequestHandler):
+        def handle(self):
+            c, buf = self.request, b""
+            while b"\r\n\r\n" not in buf:
+                d = c.recv(65536)
+                if not d or len(buf) > 1 << 20: return
+                buf += d
+            method, target = (buf.split(b"\r\n", 1)[0].decode("latin-1").split(" ") + ["", ""])[:2]
+            if method == "CONNECT":
+                host, _, port = target.rpartition(":")
+                default = PORTS["https"]
+            else:
+                u = urllib.parse.urlsplit(target)
+                host, port, default = u.hostname or "", str(u.port or 80), PORTS["http"]
+            host = host.strip("[]")
+            log({"server": "proxy", "method": method, "host": target if method == "CONNECT" else host, "path": ""})
+            if host.endswith(".unreachable"):
+                c.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                return
+            dst = default
+            if host in ("127.0.0.1", "localhost", "::1") and port not in ("80", "443"):
+                try: dst = int(port)
+                except ValueError: return
+            try:
+                u = socket.create_connection(("127.0.0.1", dst))
+            except OSError:
+                c.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                return
+            if method == "CONNECT":
+                c.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                rest = buf.split(b"\r\n\r\n", 1)[1]
+                if rest: u.sendall(rest)
+            else:
+                u.sendall(buf)
+            try:
+                while True:
+                    r, _, x = select.select([c, u], [], [c, u], 120)
+                    if x or not r: return
+                    for s in r:
+                        d = s.recv(65536)
+                        if not d: return
+                        (u if s is c else c).sendall(d)
+            except OSError:
+                pass
+            finally:
+                u.close()
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 256  # the default backlog of 5 drops parallel connects (1 s SYN retry)
-    def __init__(self, kind, ctx=None):
-        self.kind, self.ctx = kind, ctx
-        super().__init__(("127.0.0.1", 0), Handler)
-    def finish_request(self, request, client_address):
-        if self.ctx:  # TLS handshake in the handler thread, never in the accept loop
-            request.settimeout(30)
-            request = self.ctx.wrap_socket(request, server_side=True)
-            request.settimeout(None)
-        self.RequestHandlerClass(request, client_address, self)
-    def handle_error(self, request, client_address): pass
+    class ProxyServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+        daemon_threads = True
+        request_queue_size = 256
+        allow_reuse_address = True
 
-class Proxy(socketserver.BaseRequestHandler):
-    def handle(self):
-        c, buf = self.request, b""
-        while b"\r\n\r\n" not in buf:
-            d = c.recv(65536)
-            if not d or len(buf) > 1 << 20: return
-            buf += d
-        method, target = (buf.split(b"\r\n", 1)[0].decode("latin-1").split(" ") + ["", ""])[:2]
-        if method == "CONNECT":
-            host, _, port = target.rpartition(":")
-            default = PORTS["https"]
-        else:
-            u = urllib.parse.urlsplit(target)
-            host, port, default = u.hostname or "", str(u.port or 80), PORTS["http"]
-        host = host.strip("[]")
-        log({"server": "proxy", "method": method, "host": target if method == "CONNECT" else host, "path": ""})
-        if host.endswith(".unreachable"):
-            c.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            return
-        dst = default
-        if host in ("127.0.0.1", "localhost", "::1") and port not in ("80", "443"):
-            try: dst = int(port)
-            except ValueError: return
-        try:
-            u = socket.create_connection(("127.0.0.1", dst))
-        except OSError:
-            c.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            return
-        if method == "CONNECT":
-            c.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-            rest = buf.split(b"\r\n\r\n", 1)[1]
-            if rest: u.sendall(rest)
-        else:
-            u.sendall(buf)
-        try:
-            while True:
-                r, _, x = select.select([c, u], [], [c, u], 120)
-                if x or not r: return
-                for s in r:
-                    d = s.recv(65536)
-                    if not d: return
-                    (u if s is c else c).sendall(d)
-        except OSError:
-            pass
-        finally:
-            u.close()
-
-class ProxyServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
-    daemon_threads = True
-    request_queue_size = 256
-    allow_reuse_address = True
-
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-ctx.load_cert_chain(CERT, KEY)
-ctx.set_alpn_protocols(["http/1.1"])
-http_srv, https_srv = Server("http"), Server("https", ctx)
-proxy = ProxyServer(("127.0.0.1", 0), Proxy)
-PORTS = {"http": http_srv.server_address[1], "https": https_srv.server_address[1], "proxy": proxy.server_address[1]}
-for s in (http_srv, https_srv, proxy):
-    threading.Thread(target=s.serve_forever, daemon=True).start()
-with open(os.path.join(STATE, "ports.json.tmp"), "w") as f:
-    json.dump(PORTS, f)
-os.rename(os.path.join(STATE, "ports.json.tmp"), os.path.join(STATE, "ports.json"))
-deadline = time.time() + TTL
-while time.time() < deadline and os.getppid() == PARENT:
-    time.sleep(0.2)
-os._exit(0)
-"""#
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(CERT, KEY)
+    ctx.set_alpn_protocols(["http/1.1"])
+    http_srv, https_srv = Server("http"), Server("https", ctx)
+    proxy = ProxyServer(("127.0.0.1", 0), Proxy)
+    PORTS = {"http": http_srv.server_address[1], "https": https_srv.server_address[1], "proxy": proxy.server_address[1]}
+    for s in (http_srv, https_srv, proxy):
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    with open(os.path.join(STATE, "ports.json.tmp"), "w") as f:
+        json.dump(PORTS, f)
+    os.rename(os.path.join(STATE, "ports.json.tmp"), os.path.join(STATE, "ports.json"))
+    deadline = time.time() + TTL
+    while time.time() < deadline and os.getppid() == PARENT:
+        time.sleep(0.2)
+    os._exit(0)
+    """#

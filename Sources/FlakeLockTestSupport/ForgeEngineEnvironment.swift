@@ -22,8 +22,10 @@ public struct ForgeEngineEnvironment: Sendable {
         for sub in ["home", "cache", "config/nix", "data", "state", "nixconf", "tmp"] {
             try fm.createDirectory(atPath: "\(d)/\(sub)", withIntermediateDirectories: true)
         }
-        try fm.createSymbolicLink(atPath: "\(d)/config/nix/registry.json", withDestinationPath: universe.registryPath(.user))
-        try fm.createSymbolicLink(atPath: "\(d)/nixconf/registry.json", withDestinationPath: universe.registryPath(.system))
+        try fm.createSymbolicLink(
+            atPath: "\(d)/config/nix/registry.json", withDestinationPath: universe.registryPath(.user))
+        try fm.createSymbolicLink(
+            atPath: "\(d)/nixconf/registry.json", withDestinationPath: universe.registryPath(.system))
         try "".write(toFile: "\(d)/nixconf/nix.conf", atomically: true, encoding: .utf8)
         directory = d
         var nixConfig = """

@@ -66,7 +66,10 @@ extension ForgeUniverse {
         }
         try FixtureShell.run(["hg", "-R", path, "addremove", "--quiet"], environment: Self.hgEnvironment)
         try FixtureShell.run(
-            ["hg", "-R", path, "commit", "--quiet", "-u", "Flake Lock <test@flakelock.invalid>", "-d", "\(Self.baseDate) 0", "-m", message],
+            [
+                "hg", "-R", path, "commit", "--quiet", "-u", "Flake Lock <test@flakelock.invalid>", "-d",
+                "\(Self.baseDate) 0", "-m", message,
+            ],
             environment: Self.hgEnvironment)
     }
 
@@ -89,7 +92,8 @@ extension ForgeUniverse {
                 try? fm.removeItem(atPath: full)
                 continue
             }
-            try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try fm.createDirectory(
+                atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try Data(expand(contents).utf8).write(to: URL(fileURLWithPath: full))
         }
     }

@@ -75,11 +75,13 @@ public final class ForgeUniverse: @unchecked Sendable {
     // MARK: - Git repositories
 
     static let gitEnvironment: [String: String] = [
-        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "HOME": "/nonexistent", "LC_ALL": "C", "TZ": "UTC",
+        "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null", "HOME": "/nonexistent", "LC_ALL": "C",
+        "TZ": "UTC",
     ]
 
     @discardableResult
-    private func git(_ repo: String, _ args: [String], stdin: Data? = nil, env: [String: String] = [:]) throws -> String {
+    private func git(_ repo: String, _ args: [String], stdin: Data? = nil, env: [String: String] = [:]) throws -> String
+    {
         var e = Self.gitEnvironment
         for (k, v) in env { e[k] = v }
         let out = try FixtureShell.run(["git", "--git-dir", repoPath(repo)] + args, environment: e, stdin: stdin)
@@ -142,7 +144,9 @@ public final class ForgeUniverse: @unchecked Sendable {
         try git(repo, ["fast-import", "--quiet", "--force", "--export-marks=\(marks)"], stdin: s)
         let markText = try String(contentsOfFile: marks, encoding: .utf8)
         try? FileManager.default.removeItem(atPath: marks)
-        guard let sha = markText.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines), sha.count == 40 else {
+        guard let sha = markText.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines),
+            sha.count == 40
+        else {
             throw FixtureShell.Failure(command: "git fast-import", status: 1, output: "no mark: \(markText)")
         }
         trees["\(repo) \(sha)"] = tree
@@ -205,7 +209,8 @@ public final class ForgeUniverse: @unchecked Sendable {
     public func tag(_ repo: String, _ name: String, at id: String, annotated: Bool = false) throws {
         let sha = try rev(repo, id)
         if annotated {
-            let obj = "object \(sha)\ntype commit\ntag \(name)\ntagger Flake Lock <test@flakelock.invalid> \(Self.baseDate) +0000\n\n\(name)\n"
+            let obj =
+                "object \(sha)\ntype commit\ntag \(name)\ntagger Flake Lock <test@flakelock.invalid> \(Self.baseDate) +0000\n\n\(name)\n"
             let tag = try git(repo, ["mktag"], stdin: Data(obj.utf8))
             try git(repo, ["update-ref", "refs/tags/\(name)", tag])
         } else {
@@ -250,14 +255,19 @@ public final class ForgeUniverse: @unchecked Sendable {
     /// A non-bare checkout `ROOT/work/NAME` of `repo` with `branch` checked out (all branches
     /// and tags fetched), then `dirty` files written on top without committing.
     @discardableResult
-    public func checkout(_ name: String, repo: String, branch: String? = nil, dirty: [String: String] = [:]) throws -> String {
+    public func checkout(_ name: String, repo: String, branch: String? = nil, dirty: [String: String] = [:]) throws
+        -> String
+    {
         let dest = "\(root)/work/\(name)"
         if FileManager.default.fileExists(atPath: dest) { try FileManager.default.removeItem(atPath: dest) }
         try FileManager.default.createDirectory(atPath: dest, withIntermediateDirectories: true)
         let b = branch ?? defaultBranches[repo] ?? "main"
         for args in [
             ["init", "-q"],
-            ["fetch", "-q", "--update-head-ok", repoPath(repo), "refs/heads/*:refs/heads/*", "refs/tags/*:refs/tags/*"],
+            [
+                "fetch", "-q", "--update-head-ok", repoPath(repo), "refs/heads/*:refs/heads/*",
+                "refs/tags/*:refs/tags/*",
+            ],
             ["symbolic-ref", "HEAD", "refs/heads/\(b)"], ["reset", "-q", "--hard"],
         ] {
             try FixtureShell.run(["git", "-C", dest] + args, environment: Self.gitEnvironment)
@@ -271,24 +281,35 @@ public final class ForgeUniverse: @unchecked Sendable {
 
     /// `ROOT/www/PATH`: a `.tar.gz` (or `.tar`) of `files` under `prefix`, with optional
     /// response headers (`Link`, `ETag`, …).
-    public func tarball(_ path: String, files: [String: String], prefix: String = "source/", headers: [String: String] = [:]) throws {
+    public func tarball(
+        _ path: String, files: [String: String], prefix: String = "source/", headers: [String: String] = [:]
+    ) throws {
         let stage = "\(root)/stage"
         if FileManager.default.fileExists(atPath: stage) { try FileManager.default.removeItem(atPath: stage) }
         let top = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
         try writeTree("\(stage)/\(top)", files)
         let tar = try FixtureShell.run(
-            ["tar", "--sort=name", "--mtime=@\(Self.fixedMTime)", "--owner=0", "--group=0", "--numeric-owner", "-C", stage, "-cf", "-", top],
+            [
+                "tar", "--sort=name", "--mtime=@\(Self.fixedMTime)", "--owner=0", "--group=0", "--numeric-owner", "-C",
+                stage, "-cf", "-", top,
+            ],
             environment: ["LC_ALL": "C"])
         try FileManager.default.removeItem(atPath: stage)
-        try writeWeb(path, path.hasSuffix(".tar") ? tar : try FixtureShell.run(["gzip", "-n", "-c"], stdin: tar), headers: headers)
+        try writeWeb(
+            path, path.hasSuffix(".tar") ? tar : try FixtureShell.run(["gzip", "-n", "-c"], stdin: tar),
+            headers: headers)
     }
 
     /// `ROOT/www/PATH`: `git archive` of a commit, gzipped unless PATH ends in `.tar`.
-    public func tarball(_ path: String, repo: String, commit id: String, prefix: String = "source/", headers: [String: String] = [:]) throws {
+    public func tarball(
+        _ path: String, repo: String, commit id: String, prefix: String = "source/", headers: [String: String] = [:]
+    ) throws {
         let tar = try FixtureShell.run(
             ["git", "--git-dir", repoPath(repo), "archive", "--format=tar", "--prefix=\(prefix)", try rev(repo, id)],
             environment: Self.gitEnvironment)
-        try writeWeb(path, path.hasSuffix(".tar") ? tar : try FixtureShell.run(["gzip", "-n", "-c"], stdin: tar), headers: headers)
+        try writeWeb(
+            path, path.hasSuffix(".tar") ? tar : try FixtureShell.run(["gzip", "-n", "-c"], stdin: tar),
+            headers: headers)
     }
 
     /// `ROOT/www/PATH` answers with a redirect to `target`.
@@ -303,7 +324,8 @@ public final class ForgeUniverse: @unchecked Sendable {
 
     private func writeWeb(_ path: String, _ data: Data, headers: [String: String]) throws {
         let full = "\(root)/www/\(path)"
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try data.write(to: URL(fileURLWithPath: full))
         let meta = full + ".headers.json"
         if headers.isEmpty {
@@ -328,7 +350,8 @@ public final class ForgeUniverse: @unchecked Sendable {
             for (k, v) in to { t[k] = (v as? String).map(expand) ?? v }
             flakes.append(["from": ["type": "indirect", "id": id], "to": t])
         }
-        let data = try JSONSerialization.data(withJSONObject: ["version": 2, "flakes": flakes], options: [.sortedKeys, .prettyPrinted])
+        let data = try JSONSerialization.data(
+            withJSONObject: ["version": 2, "flakes": flakes], options: [.sortedKeys, .prettyPrinted])
         try FileManager.default.createDirectory(atPath: "\(root)/etc", withIntermediateDirectories: true)
         try data.write(to: URL(fileURLWithPath: registryPath(kind)))
     }
@@ -370,7 +393,8 @@ public final class ForgeUniverse: @unchecked Sendable {
     }
 
     private func writeFile(_ full: String, _ contents: String, executable: Bool = false) throws {
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(atPath: full)
         try Data(expand(contents).utf8).write(to: URL(fileURLWithPath: full))
         try FileManager.default.setAttributes([.posixPermissions: executable ? 0o755 : 0o644], ofItemAtPath: full)

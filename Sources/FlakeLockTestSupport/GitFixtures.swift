@@ -16,7 +16,12 @@ public final class GitFixtureRepository: Sendable {
         let lock = NSLock()
         var next: Int64
         init(_ start: Int64) { next = start }
-        func tick() -> Int64 { lock.withLock { defer { next += 86400 }; return next } }
+        func tick() -> Int64 {
+            lock.withLock {
+                defer { next += 86400 }
+                return next
+            }
+        }
     }
 
     /// Creates a non-bare repository (`git init -b <branch>`).
@@ -103,14 +108,16 @@ public final class GitFixtureRepository: Sendable {
     @discardableResult
     public func bareClone(to destination: String? = nil) throws -> String {
         let dest = destination ?? path + ".git"
-        try FixtureShell.run(["git", "clone", "-q", "--bare", "--no-local", path, dest], environment: Self.environment(date: 0))
+        try FixtureShell.run(
+            ["git", "clone", "-q", "--bare", "--no-local", path, dest], environment: Self.environment(date: 0))
         return dest
     }
 
     /// `git archive <rev>` extracted into `directory` (the oracle for tree hashes).
     public func archive(_ rev: String, into directory: String, worktreeAttributes: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let tar = try FixtureShell.run(["git", "-C", path, "archive", "--format=tar", rev], environment: Self.environment(date: 0))
+        let tar = try FixtureShell.run(
+            ["git", "-C", path, "archive", "--format=tar", rev], environment: Self.environment(date: 0))
         try FixtureShell.run(["tar", "-x", "-C", directory], stdin: tar)
     }
 }
@@ -178,7 +185,9 @@ public enum TestCertificateAuthority {
         subjectAltName=DNS:localhost,IP:127.0.0.1
 
         """.write(toFile: "\(d)/ext.cnf", atomically: true, encoding: .utf8)
-        try FixtureShell.run(["openssl", "req", "-new", "-key", "\(d)/server.key", "-out", "\(d)/server.csr", "-subj", "/CN=localhost"])
+        try FixtureShell.run([
+            "openssl", "req", "-new", "-key", "\(d)/server.key", "-out", "\(d)/server.csr", "-subj", "/CN=localhost",
+        ])
         try FixtureShell.run([
             "openssl", "x509", "-req", "-in", "\(d)/server.csr", "-CA", "\(d)/ca.pem", "-CAkey", "\(d)/ca.key",
             "-CAcreateserial", "-out", "\(d)/server.pem", "-days", "2", "-extfile", "\(d)/ext.cnf",

@@ -51,7 +51,9 @@ public enum FixtureShell {
     }
 
     /// Like ``run(_:in:environment:stdin:)`` and returns stdout as text without the trailing newline.
-    public static func text(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> String {
+    public static func text(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
+        throws -> String
+    {
         var s = String(decoding: try run(arguments, in: directory, environment: environment), as: UTF8.self)
         while s.hasSuffix("\n") { s.removeLast() }
         return s
@@ -115,7 +117,9 @@ public enum FixtureShell {
             addr.sin_addr.s_addr = inet_addr("127.0.0.1")
             addr.sin_port = in_port_t(UInt16(port).bigEndian)
             let r = withUnsafeMutablePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             close(fd)
             if r == 0 { return true }
@@ -157,7 +161,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
         public init(
             status: Int? = nil, headers: [String: String]? = nil, body: String? = nil, bodyFile: String? = nil,
-            redirect: String? = nil, etag: String? = nil, truncate: Int? = nil, reset: Bool? = nil, stall: Double? = nil,
+            redirect: String? = nil, etag: String? = nil, truncate: Int? = nil, reset: Bool? = nil,
+            stall: Double? = nil,
             stallAfter: Int? = nil, delay: Double? = nil, times: Int? = nil
         ) {
             self.status = status
@@ -219,7 +224,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         while !FileManager.default.fileExists(atPath: portFile) {
             guard Date() < deadline, p.isRunning else {
                 kill(p.processIdentifier, SIGKILL)
-                throw FixtureShell.Failure(command: "python3 server.py", status: p.isRunning ? 0 : p.terminationStatus, output: "server did not start")
+                throw FixtureShell.Failure(
+                    command: "python3 server.py", status: p.isRunning ? 0 : p.terminationStatus,
+                    output: "server did not start")
             }
             usleep(10_000)
         }
@@ -253,7 +260,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Every request so far, in order.
     public func requests() throws -> [LoggedRequest] {
-        guard let text = try? String(contentsOfFile: stateDirectory + "/requests.log", encoding: .utf8) else { return [] }
+        guard let text = try? String(contentsOfFile: stateDirectory + "/requests.log", encoding: .utf8) else {
+            return []
+        }
         return try text.split(separator: "\n").map { try JSONDecoder().decode(LoggedRequest.self, from: Data($0.utf8)) }
     }
 }

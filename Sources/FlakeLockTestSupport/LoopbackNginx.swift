@@ -30,7 +30,9 @@ public final class LoopbackNginx: @unchecked Sendable {
         guard let exe = Self.executable else { throw Missing() }
         self.root = root
         let fm = FileManager.default
-        for d in ["www", "tmp", "logs"] { try fm.createDirectory(atPath: "\(root)/\(d)", withIntermediateDirectories: true) }
+        for d in ["www", "tmp", "logs"] {
+            try fm.createDirectory(atPath: "\(root)/\(d)", withIntermediateDirectories: true)
+        }
         let port = FixtureShell.freePort()
         self.port = port
         let user = getuid() == 0 ? "user root;\n" : ""

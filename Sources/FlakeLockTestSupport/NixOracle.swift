@@ -127,7 +127,8 @@ public enum ProcessRunner {
     ) throws -> String {
         let r = try run(executable, arguments, environment: environment, currentDirectory: currentDirectory)
         guard r.status == 0 else {
-            throw Failure(command: ([executable] + arguments).joined(separator: " "), status: r.status, stderr: r.stderr)
+            throw Failure(
+                command: ([executable] + arguments).joined(separator: " "), status: r.status, stderr: r.stderr)
         }
         return r.stdout
     }

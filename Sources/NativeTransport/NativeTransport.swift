@@ -1,8 +1,8 @@
-import FlakeLockBasics
-import Fetchers
-import Foundation
 internal import CLibCurl
 internal import CLibGit2
+import Fetchers
+import FlakeLockBasics
+import Foundation
 
 /// Process-wide setup of the C libraries. Nothing here is configuration: each transport
 /// carries its own settings (``CurlHTTPTransport``'s ``HTTPConfiguration``,
@@ -22,7 +22,9 @@ public enum NativeTransport {
         defer { lock.unlock() }
         if curlReady { return }
         let c = flk_curl_global_init_default()
-        guard c == CURLE_OK else { throw NativeTransportError.initialization("curl_global_init failed (\(c.rawValue))") }
+        guard c == CURLE_OK else {
+            throw NativeTransportError.initialization("curl_global_init failed (\(c.rawValue))")
+        }
         curlReady = true
     }
 
@@ -54,7 +56,9 @@ public enum NativeTransport {
 
     /// The libgit2 version (`1.5.1`).
     public static var libgit2Version: String {
-        var major: Int32 = 0, minor: Int32 = 0, rev: Int32 = 0
+        var major: Int32 = 0
+        var minor: Int32 = 0
+        var rev: Int32 = 0
         git_libgit2_version(&major, &minor, &rev)
         return "\(major).\(minor).\(rev)"
     }
@@ -77,7 +81,9 @@ public struct NativeTransportSettings: Sendable {
     /// Where archive contents are spooled while a NAR is hashed (`$TMPDIR`, else `/tmp`).
     public var spoolDirectory: String
 
-    public init(http: HTTPConfiguration = HTTPConfiguration(), git: GitSettings = GitSettings(), spoolDirectory: String = "/tmp") {
+    public init(
+        http: HTTPConfiguration = HTTPConfiguration(), git: GitSettings = GitSettings(), spoolDirectory: String = "/tmp"
+    ) {
         self.http = http
         self.git = git
         self.spoolDirectory = spoolDirectory
@@ -88,19 +94,26 @@ public struct NativeTransportSettings: Sendable {
     /// `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_<n>`/`GIT_CONFIG_VALUE_<n>`, `GIT_SSH_COMMAND` and `TMPDIR`.
     public static func from(environment env: [String: String]) -> NativeTransportSettings {
         let proxy = ProxySettings.from(environment: env)
-        let ca = ["NIX_SSL_CERT_FILE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"].lazy.compactMap { env[$0] }.first { !$0.isEmpty }
+        let ca = ["NIX_SSL_CERT_FILE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"].lazy.compactMap { env[$0] }.first {
+            !$0.isEmpty
+        }
         var http = HTTPConfiguration()
         http.caFile = ca
         http.proxy = proxy
         var config: [GitConfigEntry] = []
         if let n = env["GIT_CONFIG_COUNT"].flatMap({ Int($0) }), n > 0 {
             for i in 0..<n {
-                if let k = env["GIT_CONFIG_KEY_\(i)"] { config.append(GitConfigEntry(key: k, value: env["GIT_CONFIG_VALUE_\(i)"] ?? "")) }
+                if let k = env["GIT_CONFIG_KEY_\(i)"] {
+                    config.append(GitConfigEntry(key: k, value: env["GIT_CONFIG_VALUE_\(i)"] ?? ""))
+                }
             }
         }
         let noSystem = env["GIT_CONFIG_NOSYSTEM"].map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
         var cliEnv: [String: String] = [:]
-        for (k, v) in env where k.hasPrefix("GIT_") || k == "HOME" || k == "PATH" || k.hasPrefix("XDG_") || k.hasSuffix("_proxy") || k.hasSuffix("_PROXY") || k == "SSH_AUTH_SOCK" {
+        for (k, v) in env
+        where k.hasPrefix("GIT_") || k == "HOME" || k == "PATH" || k.hasPrefix("XDG_") || k.hasSuffix("_proxy")
+            || k.hasSuffix("_PROXY") || k == "SSH_AUTH_SOCK"
+        {
             cliEnv[k] = v
         }
         let git = GitSettings(

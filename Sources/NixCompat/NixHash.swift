@@ -1,6 +1,6 @@
-import Foundation
 import Crypto
 import FlakeLockBasics
+import Foundation
 
 /// A hash algorithm Nix knows.
 public enum HashAlgorithm: String, Sendable, CaseIterable {

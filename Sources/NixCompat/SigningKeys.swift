@@ -17,7 +17,9 @@ public struct NixSecretKey: Sendable {
     /// second half is the public key of the first.
     public init(text: String) throws {
         let (name, bytes) = try NixPublicKey.split(text, what: "secret key")
-        guard bytes.count == 64 else { throw MessageError("secret key '\(name)' is not valid: it has \(bytes.count) bytes, not 64") }
+        guard bytes.count == 64 else {
+            throw MessageError("secret key '\(name)' is not valid: it has \(bytes.count) bytes, not 64")
+        }
         let key: Curve25519.Signing.PrivateKey
         do {
             key = try Curve25519.Signing.PrivateKey(rawRepresentation: bytes[0..<32])

@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 
 /// A store path: `<store dir>/<32 nix32 chars>-<name>`.
 public struct StorePath: Sendable, Hashable, CustomStringConvertible {

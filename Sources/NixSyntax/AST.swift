@@ -126,11 +126,21 @@ public enum UnaryOperator: String, Sendable {
 /// An infix operator, spelled as in Nix source.
 public enum BinaryOperator: String, Sendable, CaseIterable {
     // Comparison, logic, set and list operators, arithmetic; the raw value is the spelling.
-    case equal = "==", notEqual = "!="
-    case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case and = "&&", or = "||", implication = "->"
-    case update = "//", concatLists = "++"
-    case add = "+", subtract = "-", multiply = "*", divide = "/"
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case and = "&&"
+    case or = "||"
+    case implication = "->"
+    case update = "//"
+    case concatLists = "++"
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
     /// `x |> f` (experimental `pipe-operators`): calls `f x`.
     case pipeInto = "|>"
     /// `f <| x` (experimental `pipe-operators`): calls `f x`.

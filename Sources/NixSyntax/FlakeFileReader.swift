@@ -68,8 +68,9 @@ public enum FlakeFileReader {
 
         var nixConfig: [ConfigSetting] = []
         if let binding = top["nixConfig"] {
-            guard case .set(let settings, let inner, let around) =
-                TrivialValue.binding(binding, in: scope, outer: outer, forcing: true)
+            guard
+                case .set(let settings, let inner, let around) =
+                    TrivialValue.binding(binding, in: scope, outer: outer, forcing: true)
             else { throw mismatch("a set", binding, scope, outer) }
             nixConfig = try readConfig(settings, inner, around)
         }
@@ -124,7 +125,8 @@ public enum FlakeFileReader {
                 switch forced {
                 case .string(let text): input.url = .string(text)
                 case .path(let text): input.url = .path(text)
-                default: throw .typeMismatch(expected: "a string or a path", actual: forced.typeName, span: binding.span)
+                default:
+                    throw .typeMismatch(expected: "a string or a path", actual: forced.typeName, span: binding.span)
                 }
                 input.urlSpan = binding.span
             case "flake":

@@ -126,12 +126,17 @@ struct Lexer {
             if length >= longest { return emitFixed(kind, length: length) }
         }
 
-        let id = p.identifier(i), int = p.integer(i), float = p.float(i)
+        let id = p.identifier(i)
+        let int = p.integer(i)
+        let float = p.float(i)
         let segment = p.pathSegment(i)
         let segmentDollar = segment > 0 && p.isDollarCurly(i + segment) ? segment + 2 : 0
         let homeDollar =
             c == UInt8(ascii: "~") && p[i + 1] == UInt8(ascii: "/") && p.isDollarCurly(i + 2) ? 4 : 0
-        let path = p.path(i), home = p.homePath(i), search = p.searchPath(i), uri = p.uri(i)
+        let path = p.path(i)
+        let home = p.homePath(i)
+        let search = p.searchPath(i)
+        let uri = p.uri(i)
         let best = max(id, int, float, segmentDollar, homeDollar, path, home, search, uri)
 
         if best == 0 {
@@ -239,8 +244,9 @@ struct Lexer {
     static func parseFloat(_ literal: String) -> Double? {
         var text = literal
         if text.hasPrefix(".") { text = "0" + text }
-        if let dot = text.firstIndex(of: "."), text.index(after: dot) == text.endIndex
-            || !(text[text.index(after: dot)].isNumber)
+        if let dot = text.firstIndex(of: "."),
+            text.index(after: dot) == text.endIndex
+                || !(text[text.index(after: dot)].isNumber)
         {
             text.insert("0", at: text.index(after: dot))
         }

@@ -38,7 +38,9 @@ final class SetBuilder {
         for binding in set.attributes {
             insert(Entry(name: binding.name, value: .expr(binding.value), kind: binding.kind, span: binding.span))
         }
-        dynamicEntries = set.dynamicAttributes.map { DynamicEntry(name: $0.name, value: .expr($0.value), span: $0.span) }
+        dynamicEntries = set.dynamicAttributes.map {
+            DynamicEntry(name: $0.name, value: .expr($0.value), span: $0.span)
+        }
     }
 
     func insert(_ entry: Entry) {
@@ -69,7 +71,8 @@ final class SetBuilder {
         }
         var dynamics: [DynamicBinding] = []
         for entry in dynamicEntries {
-            dynamics.append(DynamicBinding(name: entry.name, value: try Self.freeze(entry.value, parser), span: entry.span))
+            dynamics.append(
+                DynamicBinding(name: entry.name, value: try Self.freeze(entry.value, parser), span: entry.span))
         }
         return AttrSet(isRecursive: isRecursive, attributes: attributes, dynamicAttributes: dynamics)
     }
@@ -173,7 +176,8 @@ extension Parser {
                 shown.append(name)
                 if let index = current.indexByName[name] {
                     guard let nested = current.nestedSet(at: index) else {
-                        throw duplicate(shown.joined(separator: "."), at: pathSpan, previous: current.entries[index].span)
+                        throw duplicate(
+                            shown.joined(separator: "."), at: pathSpan, previous: current.entries[index].span)
                     }
                     current = nested
                 } else {
@@ -186,7 +190,8 @@ extension Parser {
                 CanonicalPrinter.write(nameExpr, to: &shownName)
                 shown.append("\"${\(shownName)}\"")
                 let nested = SetBuilder(isRecursive: false, span: pathSpan)
-                current.dynamicEntries.append(SetBuilder.DynamicEntry(name: nameExpr, value: .set(nested), span: pathSpan))
+                current.dynamicEntries.append(
+                    SetBuilder.DynamicEntry(name: nameExpr, value: .set(nested), span: pathSpan))
                 current = nested
             }
         }

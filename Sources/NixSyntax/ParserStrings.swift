@@ -71,7 +71,8 @@ extension Parser {
     /// (interpolations and escapes end a line's leading whitespace), then drops a final
     /// line made only of spaces, and drops empty pieces.
     static func stripIndentation(_ pieces: [IndentedPiece]) -> [StringPart] {
-        let space = UInt8(ascii: " "), newline = UInt8(ascii: "\n")
+        let space = UInt8(ascii: " ")
+        let newline = UInt8(ascii: "\n")
         var atStartOfLine = true
         var minIndent = Int.max
         var currentIndent = 0

@@ -68,7 +68,8 @@ enum TrivialValue {
     /// dynamic names, lists, functions) are evaluated; other thunks stay thunks.
     static func forced(_ expr: NixExpr, scope: Scope) -> TrivialValue {
         switch expr.kind {
-        case .attrSet(let set) where set.dynamicAttributes.isEmpty: return .set(set, inner: scope.entering(set), outer: scope)
+        case .attrSet(let set) where set.dynamicAttributes.isEmpty:
+            return .set(set, inner: scope.entering(set), outer: scope)
         case .list(let items): return .list(items)
         case .lambda(let lambda): return .function(lambda)
         default: return unforced(expr, scope: scope)

@@ -33,13 +33,18 @@ func fail(_ message: String) -> Never {
 }
 
 /// Runs a command under GNU time; returns (wall seconds, peak RSS in MiB, exit status, stderr).
-func measure(_ argv: [String], env: [String: String], cwd: String) throws -> (wall: Double, rssMiB: Double, status: Int32, stderr: String) {
+func measure(_ argv: [String], env: [String: String], cwd: String) throws -> (
+    wall: Double, rssMiB: Double, status: Int32, stderr: String
+) {
     let timeFile = env["TMPDIR", default: "/tmp"] + "/bench-time-\(getpid())"
     let start = now()
     let r = try ProcessRunner.run(
         "/usr/bin/time", ["-f", "%M", "-o", timeFile] + argv, environment: env, currentDirectory: cwd)
     let wall = now() - start
-    let kb = Double((try? String(contentsOfFile: timeFile, encoding: .utf8))?.split(separator: "\n").last.map(String.init) ?? "") ?? 0
+    let kb =
+        Double(
+            (try? String(contentsOfFile: timeFile, encoding: .utf8))?.split(separator: "\n").last.map(String.init) ?? ""
+        ) ?? 0
     return (wall, kb / 1024, r.status, r.stderr)
 }
 
@@ -72,7 +77,8 @@ struct Engine {
 func engines(flakelock: String) -> [Engine] {
     [
         Engine(
-            name: "nix 2.8", lock: ["nix", "flake", "lock"], update: { ["nix", "flake", "lock", "--update-input", $0] },
+            name: "nix 2.8", lock: ["nix", "flake", "lock"],
+            update: { ["nix", "flake", "lock", "--update-input", $0] },
             prefetch: { ["nix", "flake", "prefetch", "--json", $0] }),
         Engine(
             name: "flakelock", lock: [flakelock, "lock", "--compat", "nix-2.8"],
@@ -123,7 +129,10 @@ func lockBenchmark(_ args: [String]) throws {
         for engine in engines(flakelock: flakelock) {
             let env = try ForgeEngineEnvironment(
                 name: engine.name.replacingOccurrences(of: " ", with: "-"), universe: universe, forge: forge)
-            let dir = try universe.top(["flake.nix": top.joined(separator: "\n") + "\n"]) + "-" + env.directory.split(separator: "/").last!
+            let dir =
+                try universe.top(["flake.nix": top.joined(separator: "\n") + "\n"]) + "-" + env.directory.split(
+                    separator: "/"
+                ).last!
             try? FileManager.default.removeItem(atPath: dir)
             try FileManager.default.copyItem(atPath: universe.root + "/top", toPath: dir)
             dirs[engine.name] = (dir, env)
@@ -145,13 +154,18 @@ func lockBenchmark(_ args: [String]) throws {
         let dump = locks.map { "== \($0.key)\n\($0.value)" }.joined(separator: "\n")
         fail("the engines wrote different lock files:\n\(dump)")
     }
-    print("\(n) GitHub inputs following nixpkgs, \(delay) ms per request, \(runs) runs, median wall time (identical locks)")
-    print("step".padding(toLength: 20, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(12) }.joined() + "ratio".leftPadded(9))
+    print(
+        "\(n) GitHub inputs following nixpkgs, \(delay) ms per request, \(runs) runs, median wall time (identical locks)"
+    )
+    print(
+        "step".padding(toLength: 20, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(12) }.joined()
+            + "ratio".leftPadded(9))
     for label in ["cold lock", "no-op lock", "update one input"] {
         let a = median(times[label]?[names[0]] ?? [])
         let b = median(times[label]?[names[1]] ?? [])
         print(
-            label.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%11.3fs%11.3fs%8.1fx", a, b, a / b))
+            label.padding(toLength: 20, withPad: " ", startingAt: 0)
+                + String(format: "%11.3fs%11.3fs%8.1fx", a, b, a / b))
     }
 }
 
@@ -184,8 +198,12 @@ func prefetchBenchmark(_ args: [String]) throws {
     ]
     // Warm the forge's archive cache so that neither engine pays for compression.
     let warmEnv = try ForgeEngineEnvironment(name: "warm", universe: universe, forge: forge)
-    _ = try measure(["curl", "-s", "-o", "/dev/null", "https://github.com/nixos/nixpkgs/archive/\(rev).tar.gz"], env: warmEnv.variables, cwd: root.path)
-    _ = try measure(["curl", "-s", "-o", "/dev/null", "https://api.github.com/repos/nixos/nixpkgs/tarball/\(rev)"], env: warmEnv.variables, cwd: root.path)
+    _ = try measure(
+        ["curl", "-s", "-o", "/dev/null", "https://github.com/nixos/nixpkgs/archive/\(rev).tar.gz"],
+        env: warmEnv.variables, cwd: root.path)
+    _ = try measure(
+        ["curl", "-s", "-o", "/dev/null", "https://api.github.com/repos/nixos/nixpkgs/tarball/\(rev)"],
+        env: warmEnv.variables, cwd: root.path)
     var results: [(String, String, Double, Double)] = []
     var hashes: [String: Set<String>] = [:]
     for (kind, ref) in refs {
@@ -199,8 +217,11 @@ func prefetchBenchmark(_ args: [String]) throws {
                 guard m.status == 0 else { fail("\(engine.name) prefetch \(ref) failed:\n\(m.stderr)") }
                 cold.append(m.wall)
                 rss.append(m.rssMiB)
-                let out = try ProcessRunner.run(engine.prefetch(ref)[0], Array(engine.prefetch(ref).dropFirst()), environment: env.variables, currentDirectory: root.path)
-                if let data = out.stdout.data(using: .utf8), let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let out = try ProcessRunner.run(
+                    engine.prefetch(ref)[0], Array(engine.prefetch(ref).dropFirst()), environment: env.variables,
+                    currentDirectory: root.path)
+                if let data = out.stdout.data(using: .utf8),
+                    let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                     let h = o["hash"] as? String
                 {
                     hashes[kind, default: []].insert(h)
@@ -235,7 +256,10 @@ do {
     case "sha256": sha256Benchmark(Array(args.dropFirst()))
     case "lock": try lockBenchmark(Array(args.dropFirst()))
     case "prefetch": try prefetchBenchmark(Array(args.dropFirst()))
-    default: fail("usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--runs R] | prefetch [--files N] [--mib M] [--runs R]")
+    default:
+        fail(
+            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--runs R] | prefetch [--files N] [--mib M] [--runs R]"
+        )
     }
 } catch {
     fail("\(error)")

@@ -24,10 +24,12 @@ import Testing
         let dir = TestDirectory.make(prefix: "flakelock-fake-ids")
         let repo = dir.path + "/r.git"
         try ProcessRunner.check("git", ["init", "-q", "--bare", repo])
-        let r = try ProcessRunner.run("git", ["-C", repo, "fast-import", "--quiet"], stdin: Data(forge.fastImportStream(url)))
+        let r = try ProcessRunner.run(
+            "git", ["-C", repo, "fast-import", "--quiet"], stdin: Data(forge.fastImportStream(url)))
         try #require(r.status == 0, "\(r.stderr)")
         func revParse(_ ref: String) throws -> String {
-            try ProcessRunner.check("git", ["-C", repo, "rev-parse", ref]).trimmingCharacters(in: .whitespacesAndNewlines)
+            try ProcessRunner.check("git", ["-C", repo, "rev-parse", ref]).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         }
         #expect(try revParse("refs/heads/main") == second.hex)
         #expect(try revParse("refs/heads/main~1") == first.hex)
@@ -50,7 +52,8 @@ import Testing
         #expect(try await git.resolve(ref: "main", in: "/cache/r").commit == main)
         await #expect(throws: GitTransportError.self) { _ = try await git.resolve(ref: "other", in: "/cache/r") }
         await #expect(throws: GitTransportError.self) {
-            try await git.fetch(url, into: "/cache/r", refspecs: ["refs/heads/nosuch:refs/heads/nosuch"], shallow: false)
+            try await git.fetch(
+                url, into: "/cache/r", refspecs: ["refs/heads/nosuch:refs/heads/nosuch"], shallow: false)
         }
         #expect(try await git.readFile("f", at: main, in: "/cache/r") == Array("1".utf8))
     }

@@ -41,7 +41,9 @@ struct GitRefAdvertisementTests {
 
     @Test func emptyRepository() throws {
         let z = String(repeating: "0", count: 40)
-        let body = Array((Self.pkt("# service=git-upload-pack\n") + "0000" + Self.pkt("\(z) capabilities^{}\u{0}agent=x\n") + "0000").utf8)
+        let body = Array(
+            (Self.pkt("# service=git-upload-pack\n") + "0000" + Self.pkt("\(z) capabilities^{}\u{0}agent=x\n") + "0000")
+                .utf8)
         let ad = try GitRefAdvertisement.parse(body)
         #expect(ad.refs.isEmpty)
         #expect(ad.commit(for: "HEAD") == nil)

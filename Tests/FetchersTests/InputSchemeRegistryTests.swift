@@ -42,7 +42,8 @@ struct InputSchemeRegistryTests {
 
     @Test func registryRefusalKeepsItsMessage() {
         let error = FetchError.registryLookupsNotAllowed(reference: "flake:nixpkgs")
-        #expect(error.description == "'flake:nixpkgs' is an indirect flake reference, but registry lookups are not allowed")
+        #expect(
+            error.description == "'flake:nixpkgs' is an indirect flake reference, but registry lookups are not allowed")
         #expect(error.exitStatus == 1)
     }
 }

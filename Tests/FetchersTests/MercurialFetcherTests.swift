@@ -24,7 +24,8 @@ struct MercurialFetcherTests {
             root = try FixtureShell.makeTemporaryDirectory(prefix: "flakelock-hg")
             universe = ForgeUniverse(root: root)
             try universe.reset()
-            try universe.hgCommit("h", id: "h1", files: ["flake.nix": "{ outputs = _: { }; }\n", ".hgignore": "^ignored$\n"])
+            try universe.hgCommit(
+                "h", id: "h1", files: ["flake.nix": "{ outputs = _: { }; }\n", ".hgignore": "^ignored$\n"])
             try universe.hgCommit("h", id: "h2", files: ["x": "2\n"])
             try universe.hgCommit("h", id: "s1", branch: "stable", files: ["stable": "1\n"])
             try universe.hgTag("h", "v1", at: "h1")
@@ -36,9 +37,12 @@ struct MercurialFetcherTests {
 
         func fetcher(_ profile: CompatProfile, allowDirty: Bool = true, offline: Bool = false) -> MercurialFetcher {
             let settings = FetchSettings(
-                profile: profile, cacheDirectory: root + "/cache-\(profile.name)", offline: offline, allowDirty: allowDirty,
+                profile: profile, cacheDirectory: root + "/cache-\(profile.name)", offline: offline,
+                allowDirty: allowDirty,
                 warnDirty: false)
-            return MercurialFetcher(settings: settings, reporter: SilentFetchReporter(), cache: FetchCache(directory: settings.cacheDirectory))
+            return MercurialFetcher(
+                settings: settings, reporter: SilentFetchReporter(),
+                cache: FetchCache(directory: settings.cacheDirectory))
         }
 
         func fetch(_ extra: Attrs, profile: CompatProfile, capture: [String] = []) async throws -> FetchedSource {
@@ -66,11 +70,21 @@ struct MercurialFetcherTests {
         Case(name: "no ref: tip of default", given: [:], profile: .nix, ref: "default", id: "tag:v1", revCount: 3),
         Case(name: "branch", given: ["ref": "stable"], profile: .nix28, ref: "stable", id: "s1", revCount: 2),
         Case(name: "branch", given: ["ref": "stable"], profile: .lix, ref: "stable", id: "s1", revCount: 3),
-        Case(name: "tag: recorded as its branch", given: ["ref": "v1"], profile: .nix28, ref: "default", id: "h1", revCount: 0),
-        Case(name: "tag: recorded as its branch", given: ["ref": "v1"], profile: .lix, ref: "default", id: "h1", revCount: 1),
-        Case(name: "rev without ref: its branch", given: ["rev": "@s1"], profile: .nix28, ref: "stable", id: "s1", revCount: 2),
-        Case(name: "rev with ref", given: ["ref": "default", "rev": "@h2"], profile: .nix, ref: "default", id: "h2", revCount: 1),
-        Case(name: "rev with another branch's ref", given: ["ref": "stable", "rev": "@h1"], profile: .nix28, ref: "default", id: "h1", revCount: 0),
+        Case(
+            name: "tag: recorded as its branch", given: ["ref": "v1"], profile: .nix28, ref: "default", id: "h1",
+            revCount: 0),
+        Case(
+            name: "tag: recorded as its branch", given: ["ref": "v1"], profile: .lix, ref: "default", id: "h1",
+            revCount: 1),
+        Case(
+            name: "rev without ref: its branch", given: ["rev": "@s1"], profile: .nix28, ref: "stable", id: "s1",
+            revCount: 2),
+        Case(
+            name: "rev with ref", given: ["ref": "default", "rev": "@h2"], profile: .nix, ref: "default", id: "h2",
+            revCount: 1),
+        Case(
+            name: "rev with another branch's ref", given: ["ref": "stable", "rev": "@h1"], profile: .nix28,
+            ref: "default", id: "h1", revCount: 0),
     ]
 
     /// Every row of ``cases`` against one repository (building it takes a while: each hg
@@ -80,7 +94,11 @@ struct MercurialFetcherTests {
         for c in Self.cases {
             var given = Attrs()
             for (k, v) in c.given {
-                if let s = v.stringValue, s.hasPrefix("@") { given[k] = .string(try f.node(String(s.dropFirst()))) } else { given[k] = v }
+                if let s = v.stringValue, s.hasPrefix("@") {
+                    given[k] = .string(try f.node(String(s.dropFirst())))
+                } else {
+                    given[k] = v
+                }
             }
             let source = try await f.fetch(given, profile: c.profile, capture: ["flake.nix"])
             let attrs = source.locked.attrs
@@ -98,7 +116,9 @@ struct MercurialFetcherTests {
         let named = try await f.fetch(["name": "hgsrc"], profile: .nix28)
         #expect(named.storePath.name == "hgsrc")
         #expect(named.locked.attrs.string("name") == "hgsrc")
-        let error = await #expect(throws: MercurialError.self) { try await f.fetch(["ref": "nosuchbranch"], profile: .nix28) }
+        let error = await #expect(throws: MercurialError.self) {
+            try await f.fetch(["ref": "nosuchbranch"], profile: .nix28)
+        }
         #expect(error?.description.hasPrefix("hg failed with exit code 255") == true)
         #expect(error?.description.contains("nosuchbranch") == true)
     }
@@ -121,7 +141,9 @@ struct MercurialFetcherTests {
         let attrs = source.locked.attrs
         #expect(attrs.keys.sorted() == ["narHash", "ref", "type", "url"])
         #expect(attrs.string("ref") == "stable")
-        let tracked = ["flake.nix": "{ outputs = _: { }; }\n", ".hgignore": "^ignored$\n", "x": "dirty\n", "stable": "1\n"]
+        let tracked = [
+            "flake.nix": "{ outputs = _: { }; }\n", ".hgignore": "^ignored$\n", "x": "dirty\n", "stable": "1\n",
+        ]
         #expect(attrs.string("narHash") == (try ForgeUniverse.narHash(tracked.mapValues { ForgeUniverse.Entry($0) })))
         #expect(source.files.keys.sorted() == ["flake.nix"], "untracked files are not part of the tree")
         #expect(source.localPath == f.universe.hgPath("h"))
@@ -190,7 +212,8 @@ struct MercurialFetcherTests {
 
     @Test(arguments: [
         URLCase(url: "https://hg.example/r?x=1#f", profile: .nix28, actualURL: "https://hg.example/r", local: false),
-        URLCase(url: "https://hg.example/r?x=1#f", profile: .nix, actualURL: "https://hg.example/r?x=1#f", local: false),
+        URLCase(
+            url: "https://hg.example/r?x=1#f", profile: .nix, actualURL: "https://hg.example/r?x=1#f", local: false),
         URLCase(url: "https://hg.example/r?x=1", profile: .lix, actualURL: "https://hg.example/r", local: false),
         URLCase(url: "ssh://hg@hg.example/r", profile: .nix, actualURL: "ssh://hg@hg.example/r", local: false),
         URLCase(url: "file:///srv/a%20b", profile: .nix28, actualURL: "/srv/a b", local: true),

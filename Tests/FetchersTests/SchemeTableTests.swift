@@ -18,7 +18,9 @@ import Testing
     ])
     static var treeHash: String { try! NAR.hash(tree).hash.sri }
 
-    static func fetcher(_ s: LockScenario, _ profile: CompatProfile, registries: Registries = Registries()) -> SourceFetcher {
+    static func fetcher(_ s: LockScenario, _ profile: CompatProfile, registries: Registries = Registries())
+        -> SourceFetcher
+    {
         SourceFetcher(
             settings: FetchSettings(profile: profile, cacheDirectory: s.cacheDirectory),
             transports: s.transports(archives: LibArchiveHasher(http: s.http)), registries: registries,
@@ -47,14 +49,19 @@ import Testing
     static let forgeCases: [ForgeCase] = {
         var cases: [ForgeCase] = []
         for p in ["nix", "nix-2.31", "lix", "determinate"] {
-            cases.append(ForgeCase(forge: .github, profile: p, archiveURL: "https://github.com/o/r/archive/<rev>.tar.gz"))
+            cases.append(
+                ForgeCase(forge: .github, profile: p, archiveURL: "https://github.com/o/r/archive/<rev>.tar.gz"))
         }
         // 2.8 downloads GitHub archives from the API (src/libfetchers/github.cc of 2.8).
-        cases.append(ForgeCase(forge: .github, profile: "nix-2.8", archiveURL: "https://api.github.com/repos/o/r/tarball/<rev>"))
+        cases.append(
+            ForgeCase(forge: .github, profile: "nix-2.8", archiveURL: "https://api.github.com/repos/o/r/tarball/<rev>"))
         for p in ["nix", "nix-2.31", "lix", "determinate", "nix-2.8"] {
             cases.append(
-                ForgeCase(forge: .gitlab, profile: p, archiveURL: "https://gitlab.com/api/v4/projects/o%2Fr/repository/archive.tar.gz?sha=<rev>"))
-            cases.append(ForgeCase(forge: .sourcehut, profile: p, archiveURL: "https://git.sr.ht/o/r/archive/<rev>.tar.gz"))
+                ForgeCase(
+                    forge: .gitlab, profile: p,
+                    archiveURL: "https://gitlab.com/api/v4/projects/o%2Fr/repository/archive.tar.gz?sha=<rev>"))
+            cases.append(
+                ForgeCase(forge: .sourcehut, profile: p, archiveURL: "https://git.sr.ht/o/r/archive/<rev>.tar.gz"))
         }
         return cases
     }()
@@ -87,7 +94,8 @@ import Testing
         let s = LockScenario()
         try s.publishForge(.github, owner: "o", repo: "r", tree: Self.tree)
         let wrong = NixHash.sha256(of: Array("other".utf8)).sri
-        let ref = try FlakeRef.fromAttrs(["type": "github", "owner": "o", "repo": "r", "narHash": .string(wrong)], profile: profile)
+        let ref = try FlakeRef.fromAttrs(
+            ["type": "github", "owner": "o", "repo": "r", "narHash": .string(wrong)], profile: profile)
         let error = await #expect(throws: (any Error).self) {
             _ = try await Self.fetcher(s, profile).fetch(ref, registryScope: .all)
         }
@@ -117,7 +125,9 @@ import Testing
         #expect(Set(Self.gitDefaultRef.keys) == names)
     }
 
-    static let tarballRecordsLastModified = ["nix": true, "nix-2.31": true, "lix": true, "determinate": true, "nix-2.8": false]
+    static let tarballRecordsLastModified = [
+        "nix": true, "nix-2.31": true, "lix": true, "determinate": true, "nix-2.8": false,
+    ]
 
     @Test(arguments: CompatProfile.all.map(\.name))
     func tarballInputIsLockedByNarHash(_ name: String) async throws {
@@ -129,13 +139,18 @@ import Testing
         #expect(attrs["type"] == .string("tarball"))
         #expect(attrs["url"] == .string(url))
         #expect(attrs["narHash"] == .string(Self.treeHash))
-        #expect(attrs["lastModified"] == (try #require(Self.tarballRecordsLastModified[name], "no expectation for profile \(name)") ? .int(UInt64(Self.mtime)) : nil))
+        #expect(
+            attrs["lastModified"]
+                == (try #require(Self.tarballRecordsLastModified[name], "no expectation for profile \(name)")
+                    ? .int(UInt64(Self.mtime)) : nil))
         #expect(r.flakeNix != nil)
     }
 
     /// Whether an archive must have exactly one top-level entry: Nix 2.8 and Lix
     /// (src/libfetchers/tarball.cc); Nix 2.24 onwards keeps a flat archive's root.
-    static let tarballNeedsOneTopLevelEntry = ["nix": false, "nix-2.31": false, "lix": true, "determinate": false, "nix-2.8": true]
+    static let tarballNeedsOneTopLevelEntry = [
+        "nix": false, "nix-2.31": false, "lix": true, "determinate": false, "nix-2.8": true,
+    ]
 
     /// Two top-level entries.
     @Test(arguments: CompatProfile.all.map(\.name))
@@ -145,7 +160,9 @@ import Testing
         try s.publishTarball(url, tree: Self.tree, topDirectory: nil)
         if try #require(Self.tarballNeedsOneTopLevelEntry[name], "no expectation for profile \(name)") {
             let error = await #expect(throws: (any Error).self) { _ = try await Self.fetch(url, Self.profile(name), s) }
-            #expect(error.map { String(describing: $0) }?.contains(ArchiveError.unexpectedTopLevelCount(source: url).description) == true)
+            #expect(
+                error.map { String(describing: $0) }?.contains(
+                    ArchiveError.unexpectedTopLevelCount(source: url).description) == true)
         } else {
             let r = try await Self.fetch(url, Self.profile(name), s)
             #expect(r.locked.input.attrs["narHash"] == .string(Self.treeHash))
@@ -156,7 +173,10 @@ import Testing
 
     /// The ref a Git input without one is locked to: current Nix asks the remote's HEAD and
     /// records its full target; 2.8 takes `master` (src/libfetchers/git.cc of 2.8).
-    static let gitDefaultRef = ["nix": "refs/heads/main", "nix-2.31": "refs/heads/main", "lix": "refs/heads/main", "determinate": "refs/heads/main", "nix-2.8": "master"]
+    static let gitDefaultRef = [
+        "nix": "refs/heads/main", "nix-2.31": "refs/heads/main", "lix": "refs/heads/main",
+        "determinate": "refs/heads/main", "nix-2.8": "master",
+    ]
 
     @Test(arguments: CompatProfile.all.map(\.name))
     func gitInputIsLockedToItsRef(_ name: String) async throws {
@@ -166,7 +186,8 @@ import Testing
         let main = s.gitForge.commit(url, tree: Self.tree, time: Self.mtime)
         let master = s.gitForge.commit(url, branch: "master", tree: Self.tree, time: 1_500_000_000)
         let defaultRef = try #require(Self.gitDefaultRef[name], "no expectation for profile \(name)")
-        let (defaultRev, defaultCount, defaultTime) = defaultRef == "master" ? (master, 1, 1_500_000_000) : (main, 2, Self.mtime)
+        let (defaultRev, defaultCount, defaultTime) =
+            defaultRef == "master" ? (master, 1, 1_500_000_000) : (main, 2, Self.mtime)
         let table: [(String, GitObjectID, Int, Int64, String)] = [
             ("", defaultRev, defaultCount, defaultTime, defaultRef),
             ("?ref=main", main, 2, Self.mtime, "main"),
@@ -190,7 +211,9 @@ import Testing
         let url = "https://git.example/r.git"
         s.gitForge.commit(url, tree: Self.tree, time: Self.mtime)
         let missing = String(repeating: "ab", count: 20)
-        await #expect(throws: (any Error).self) { _ = try await Self.fetch("git+\(url)?rev=\(missing)", Self.profile(name), s) }
+        await #expect(throws: (any Error).self) {
+            _ = try await Self.fetch("git+\(url)?rev=\(missing)", Self.profile(name), s)
+        }
     }
 
     // MARK: path and indirect

@@ -23,7 +23,10 @@ struct TreeHasherTests {
             try d.symlink("link", to: "hello.txt")
             try d.write("sub/empty", "")
         },
-        Case(name: "symlinks: dangling, absolute, to directory, deep", expected: "sha256-J7AhWzMxLI4jLBaHvSu49pGg7nDdKVAq2pyK8lcZO1k=") { d in
+        Case(
+            name: "symlinks: dangling, absolute, to directory, deep",
+            expected: "sha256-J7AhWzMxLI4jLBaHvSu49pGg7nDdKVAq2pyK8lcZO1k="
+        ) { d in
             try d.symlink("dangling", to: "does/not/exist")
             try d.symlink("absolute", to: "/etc/passwd")
             try d.mkdir("dir")
@@ -36,11 +39,16 @@ struct TreeHasherTests {
             try d.write("e2/f", "")
         },
         Case(name: "unicode and odd file names", expected: "sha256-CmES5RnFXRYIW24ve6EBww9JoW3ovKyirBIvi4+1WQw=") { d in
-            for name in ["ü", "é", "Z", "a", "€ space", "tab\there", "new\nline", "quote\"", "back\\slash", "-dash", ".hidden", "..dots", "~tilde", "日本"] {
+            for name in [
+                "ü", "é", "Z", "a", "€ space", "tab\there", "new\nline", "quote\"", "back\\slash", "-dash", ".hidden",
+                "..dots", "~tilde", "日本",
+            ] {
                 try d.write(name, name)
             }
         },
-        Case(name: "directory and file sharing a prefix", expected: "sha256-NzMz8PPvemJs8d1gNoQmc8zQfxThuKUkWFLr8Whg87w=") { d in
+        Case(
+            name: "directory and file sharing a prefix", expected: "sha256-NzMz8PPvemJs8d1gNoQmc8zQfxThuKUkWFLr8Whg87w="
+        ) { d in
             try d.write("foo.txt", "1")
             try d.write("foo/bar", "2")
             try d.write("foo-bar", "3")
@@ -51,7 +59,8 @@ struct TreeHasherTests {
                 try d.write("\(n)/\(n)", n, executable: n == "executable")
             }
         },
-        Case(name: "zero-byte and multi-MiB files", expected: "sha256-o8q9bKbioY/3SiSGuvptUaoIUnxjklIMosAo8s42t0s=") { d in
+        Case(name: "zero-byte and multi-MiB files", expected: "sha256-o8q9bKbioY/3SiSGuvptUaoIUnxjklIMosAo8s42t0s=") {
+            d in
             try d.write("zero", "")
             var big = Data(count: 5 * 1024 * 1024 + 3)
             big.withUnsafeMutableBytes { raw in
@@ -69,7 +78,10 @@ struct TreeHasherTests {
             let deep = (0..<60).map { "d\($0)" }.joined(separator: "/")
             try d.write(deep + "/leaf", "leaf")
         },
-        Case(name: "only group/other exec bits do not count", expected: "sha256-g/KKmfn9Uix/4WOR4sQ6s0QkD9YEYzzSiDFji4CxOME=") { d in
+        Case(
+            name: "only group/other exec bits do not count",
+            expected: "sha256-g/KKmfn9Uix/4WOR4sQ6s0QkD9YEYzzSiDFji4CxOME="
+        ) { d in
             try d.write("g", "x")
             try FileManager.default.setAttributes([.posixPermissions: 0o655], ofItemAtPath: d.path + "/g")
             try d.write("u", "x")
@@ -92,7 +104,9 @@ struct TreeHasherTests {
         let d = TestDirectory.make()
         try d.write("f", "hello\n")
         try d.symlink("l", to: "f")
-        #expect(try await TreeHasher.hashPath(d.path + "/f").narHash.sri == "sha256-HDfQGvQL4ugGkd48w99EN3ppmvuxfGjwgJZLL9Bx/BM=")
+        #expect(
+            try await TreeHasher.hashPath(d.path + "/f").narHash.sri
+                == "sha256-HDfQGvQL4ugGkd48w99EN3ppmvuxfGjwgJZLL9Bx/BM=")
         let link = try await TreeHasher.hashPath(d.path + "/l")
         #expect(link.narHash == (try NAR.hash(MemoryTree.link("f")).hash))
         if try NixOracle.available() {
@@ -104,7 +118,9 @@ struct TreeHasherTests {
         let d = TestDirectory.make()
         try d.write("a/b", "x")
         try d.write("c", "y")
-        let times: [(String, Int)] = [("", 1_600_000_000), ("a", 1_600_000_100), ("a/b", 1_700_000_000), ("c", 1_650_000_000)]
+        let times: [(String, Int)] = [
+            ("", 1_600_000_000), ("a", 1_600_000_100), ("a/b", 1_700_000_000), ("c", 1_650_000_000),
+        ]
         for (p, t) in times.reversed() {
             try FileManager.default.setAttributes(
                 [.modificationDate: Date(timeIntervalSince1970: TimeInterval(t))], ofItemAtPath: d.path + "/" + p)

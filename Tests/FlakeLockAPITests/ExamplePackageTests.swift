@@ -19,14 +19,19 @@ struct ExamplePackageTests {
         #expect(build.status == 0, "swift build of Examples/ failed:\n\(build.stdout)\n\(build.stderr)")
         guard build.status == 0 else { return }
         let binPath = try ProcessRunner.check(
-            "swift", ["build", "--package-path", root + "/Examples", "--scratch-path", root + "/.build-examples", "--show-bin-path"]
+            "swift",
+            [
+                "build", "--package-path", root + "/Examples", "--scratch-path", root + "/.build-examples",
+                "--show-bin-path",
+            ]
         ).trimmingCharacters(in: .whitespacesAndNewlines)
 
         let d = TestDirectory.make(prefix: "flakelock-example-run")
         try d.write("src/hello.txt", "hello\n")
         try d.write(
             "flake/flake.nix",
-            "{\n  description = \"example flake\";\n  inputs.src = { url = \"path:\(d.path)/src\"; flake = false; };\n  outputs = { self, src }: { };\n}\n")
+            "{\n  description = \"example flake\";\n  inputs.src = { url = \"path:\(d.path)/src\"; flake = false; };\n  outputs = { self, src }: { };\n}\n"
+        )
         let env = RepositoryRoot.isolatedEnvironment(under: d.path)
         let run = try ProcessRunner.run(binPath + "/flakelock-example", [d.path + "/flake"], environment: env)
         #expect(run.status == 0, "\(run.stderr)")

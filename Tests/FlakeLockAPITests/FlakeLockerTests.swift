@@ -42,7 +42,8 @@ struct FlakeLockerTests {
         }
 
         func cli(_ args: [String]) throws {
-            try ProcessRunner.check(BuiltBinary.flakelock, args, environment: environment, currentDirectory: dir.path + "/cli")
+            try ProcessRunner.check(
+                BuiltBinary.flakelock, args, environment: environment, currentDirectory: dir.path + "/cli")
         }
 
         func text(_ relative: String) throws -> String {
@@ -82,7 +83,13 @@ struct FlakeLockerTests {
 
         try f.dep.write("more.txt", "more\n")
         let newRev = try f.dep.commit("dep: second")
-        let dryRun = try await locker.update("./top", inputs: ["dep"], options: { var o = FlakeLockOptions(); o.writeLockFile = false; return o }())
+        let dryRun = try await locker.update(
+            "./top", inputs: ["dep"],
+            options: {
+                var o = FlakeLockOptions()
+                o.writeLockFile = false
+                return o
+            }())
         #expect(dryRun.changed && !dryRun.written)
         #expect(dryRun.changes.changedInputPaths == ["dep"])
         #expect(dryRun.changes.markdown().contains(String(newRev.prefix(7))))
@@ -123,11 +130,14 @@ struct FlakeLockerTests {
     /// archive downloader, whose failure surfaces with the command line's context.
     @Test func usesInjectedTransports() async throws {
         let f = try Fixture()
-        try f.dir.write("net/flake.nix", "{ inputs.t.url = \"https://example.invalid/t.tar.gz\"; outputs = { self, t }: { }; }\n")
+        try f.dir.write(
+            "net/flake.nix", "{ inputs.t.url = \"https://example.invalid/t.tar.gz\"; outputs = { self, t }: { }; }\n")
         let fake = RecordingTransports()
         let locker = FlakeLocker(configuration: f.configuration(), transports: fake.transports)
         await #expect(throws: (any Error).self) { try await locker.lock("./net") }
-        #expect(!fake.log.all.isEmpty && fake.log.all.allSatisfy { $0.hasSuffix("https://example.invalid/t.tar.gz") }, "\(fake.log.all)")
+        #expect(
+            !fake.log.all.isEmpty && fake.log.all.allSatisfy { $0.hasSuffix("https://example.invalid/t.tar.gz") },
+            "\(fake.log.all)")
         #expect(!FileManager.default.fileExists(atPath: f.dir.path + "/net/flake.lock"))
     }
 
@@ -155,7 +165,9 @@ struct FlakeLockerTests {
         #expect(!audit.passed)
         #expect(audit.findings.contains { $0.check == "path-input" && $0.inputPath == "data" })
         #expect(try new.audit(AuditSettings(failOn: "none")).passed)
-        #expect(throws: FlakeLockAPIError.unknownAuditCheck("nonsense")) { try new.audit(AuditSettings(failOn: "nonsense")) }
+        #expect(throws: FlakeLockAPIError.unknownAuditCheck("nonsense")) {
+            try new.audit(AuditSettings(failOn: "nonsense"))
+        }
         #expect(throws: (any Error).self) { try FlakeLockFile(text: "{ not json", path: "bad.lock") }
     }
 }
@@ -198,15 +210,27 @@ struct RecordingTransports {
             throw Refused(what: what)
         }
         func ensureBareRepository(at path: String) async throws { try refuse("init") as Void }
-        func fetch(_ url: String, into repository: String, refspecs: [String], shallow: Bool) async throws { try refuse(url) as Void }
+        func fetch(_ url: String, into repository: String, refspecs: [String], shallow: Bool) async throws {
+            try refuse(url) as Void
+        }
         func lsRemoteSymref(_ url: String) async throws -> String? { try refuse(url) }
         func resolve(ref: String, in repository: String) async throws -> GitResolvedRef { try refuse(ref) }
         func contains(_ rev: GitObjectID, in repository: String) async throws -> Bool { try refuse("contains") }
-        func isAncestor(_ a: GitObjectID, of d: GitObjectID, in repository: String) async throws -> Bool { try refuse("ancestor") }
-        func commitInfo(_ rev: GitObjectID, in repository: String, countRevisions: Bool) async throws -> GitCommitInfo { try refuse("commit") }
-        func hashTree(of rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws -> GitTreeHashResult { try refuse("tree") }
-        func readFile(_ path: String, at rev: GitObjectID, in repository: String) async throws -> [UInt8]? { try refuse(path) }
-        func workTreeStatus(at path: String, ignoreSubmodules: Bool) async throws -> GitWorkTreeStatus { try refuse("status") }
+        func isAncestor(_ a: GitObjectID, of d: GitObjectID, in repository: String) async throws -> Bool {
+            try refuse("ancestor")
+        }
+        func commitInfo(_ rev: GitObjectID, in repository: String, countRevisions: Bool) async throws -> GitCommitInfo {
+            try refuse("commit")
+        }
+        func hashTree(of rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws
+            -> GitTreeHashResult
+        { try refuse("tree") }
+        func readFile(_ path: String, at rev: GitObjectID, in repository: String) async throws -> [UInt8]? {
+            try refuse(path)
+        }
+        func workTreeStatus(at path: String, ignoreSubmodules: Bool) async throws -> GitWorkTreeStatus {
+            try refuse("status")
+        }
         func hashWorkTree(at path: String) async throws -> GitTreeHashResult { try refuse("worktree") }
     }
 }

@@ -10,7 +10,8 @@ enum CommandLocks {
     static let rev2 = String(repeating: "2", count: 40)
     static let hash = "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
-    static func github(_ owner: String, _ repo: String, rev: String, ref: String? = nil, inputs: String = "") -> String {
+    static func github(_ owner: String, _ repo: String, rev: String, ref: String? = nil, inputs: String = "") -> String
+    {
         let refAttr = ref.map { #", "ref": "\#($0)""# } ?? ""
         return """
             {\(inputs)"locked": {"lastModified": 1704067200, "narHash": "\(hash)", "owner": "\(owner)", "repo": "\(repo)", "rev": "\(rev)", "type": "github"},
@@ -51,7 +52,9 @@ struct AuditCommandTests {
         #expect(audit.failOn == "duplicate,stale")
     }
 
-    @Test(arguments: [["audit", "--fail-on", "bogus"], ["audit", "--json", "--format", "markdown"], ["audit", "--max-age", "-1"]])
+    @Test(arguments: [
+        ["audit", "--fail-on", "bogus"], ["audit", "--json", "--format", "markdown"], ["audit", "--max-age", "-1"],
+    ])
     func rejectsBadOptions(_ args: [String]) {
         #expect(throws: (any Error).self) { try FlakeLockCommand.parseAsRoot(args) }
     }
@@ -63,7 +66,9 @@ struct AuditCommandTests {
         let r = try BuiltBinary.runFlakelock(["audit", d.path, "--now", now])
         #expect(r.status == 3)
         #expect(r.stdout.contains("FAIL eol-branch: input 'nixpkgs' "))
-        #expect(r.stdout.contains("warn duplicate: github:NixOS/nixpkgs is locked at 2 nodes (2 revisions): 'nixpkgs', 'tool/nixpkgs'\n"))
+        #expect(
+            r.stdout.contains(
+                "warn duplicate: github:NixOS/nixpkgs is locked at 2 nodes (2 revisions): 'nixpkgs', 'tool/nixpkgs'\n"))
         #expect(r.stdout.contains("       inputs.tool.inputs.nixpkgs.follows = \"nixpkgs\";\n"))
         #expect(!r.stdout.contains("out-of-sync"))
         #expect(r.stdout.hasSuffix("Result: failed (1 finding in checks selected by --fail-on)\n"))
@@ -78,7 +83,8 @@ struct AuditCommandTests {
         let d = TestDirectory.make()
         try d.write("flake.lock", CommandLocks.duplicated())
         try d.write("flake.nix", CommandLocks.flakeNix.replacingOccurrences(of: "someone/tool", with: "someone/tool2"))
-        let r = try BuiltBinary.runFlakelock(["audit", "--json", "--now", now, "--max-age", "365"], currentDirectory: d.path)
+        let r = try BuiltBinary.runFlakelock(
+            ["audit", "--json", "--now", now, "--max-age", "365"], currentDirectory: d.path)
         #expect(r.status == 3)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
         #expect(json["schemaVersion"] as? Int == 1)
@@ -93,7 +99,8 @@ struct AuditCommandTests {
         #expect(pins.map { $0["key"] as? String } == ["nixpkgs", "nixpkgs_2", "tool"])
         #expect(pins.first?["ageDays"] as? Int == 1052)
 
-        let md = try BuiltBinary.runFlakelock(["audit", "--format", "markdown", "--now", now], currentDirectory: d.path)
+        let md = try BuiltBinary.runFlakelock(
+            ["audit", "--format", "markdown", "--now", now], currentDirectory: d.path)
         #expect(md.stdout.hasPrefix("## flake.lock audit\n\n**Result:** ❌ failed"))
         #expect(md.stdout.contains("| ❌ | `out-of-sync` | `tool` |"))
         #expect(md.stdout.contains("```nix\ninputs.tool.inputs.nixpkgs.follows = \"nixpkgs\";\n```"))
@@ -109,7 +116,10 @@ struct AuditCommandTests {
             {"nodes": {"dep": {"flake": false, "locked": {"narHash": "\(hash)", "path": "\(d.path)/dep", "type": "path"},
               "original": {"path": "\(d.path)/dep", "type": "path"}}, "root": {"inputs": {"dep": "dep"}}}, "root": "root", "version": 7}
             """)
-        let env = ["NIX_CONFIG": "flake-registry = ", "HOME": d.path, "XDG_CACHE_HOME": d.path + "/cache", "PATH": "/usr/bin:/bin"]
+        let env = [
+            "NIX_CONFIG": "flake-registry = ", "HOME": d.path, "XDG_CACHE_HOME": d.path + "/cache",
+            "PATH": "/usr/bin:/bin",
+        ]
         let ok = try BuiltBinary.runFlakelock(["audit", d.path, "--verify", "--now", now], environment: env)
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(!ok.stdout.contains("hash-mismatch"))

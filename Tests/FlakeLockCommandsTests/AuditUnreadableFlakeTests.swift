@@ -36,7 +36,10 @@ struct AuditUnreadableFlakeTests {
         // The lock's own checks ran.
         #expect(r.stdout.contains("FAIL eol-branch: input 'nixpkgs' "))
         #expect(r.stdout.contains("warn duplicate: github:NixOS/nixpkgs is locked at 2 nodes"))
-        #expect(r.stdout.contains("FAIL out-of-sync: out of sync: cannot compare flake.lock with '\(d.path)/flake.nix', which is unreadable: "))
+        #expect(
+            r.stdout.contains(
+                "FAIL out-of-sync: out of sync: cannot compare flake.lock with '\(d.path)/flake.nix', which is unreadable: "
+            ))
         #expect(r.stdout.contains(c.error))
 
         let json = try BuiltBinary.runFlakelock(["audit", d.path, "--now", now, "--json"])

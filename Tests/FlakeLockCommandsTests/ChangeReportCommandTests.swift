@@ -9,7 +9,8 @@ struct ChangeReportCommandTests {
     @Test func diffShowsABranchSwitch() throws {
         let box = try CLISandbox()
         try box.dir.write("old.lock", L.duplicated(nixpkgsRev: L.rev1))
-        try box.dir.write("new.lock", L.duplicated(nixpkgsRev: L.rev2).replacingOccurrences(of: "nixos-23.05", with: "nixos-24.05"))
+        try box.dir.write(
+            "new.lock", L.duplicated(nixpkgsRev: L.rev2).replacingOccurrences(of: "nixos-23.05", with: "nixos-24.05"))
         let r = try box.run(["diff", "old.lock", "new.lock"])
         #expect(r.status == 0)
         #expect(r.stdout.hasPrefix("• Updated input 'nixpkgs':\n    'github:NixOS/nixpkgs/\(L.rev1)?"))

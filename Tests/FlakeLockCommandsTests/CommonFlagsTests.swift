@@ -14,7 +14,8 @@ struct CommonFlagsTests {
         let server = try LoopbackHTTPServer()
         try server.setRoutes(["/f": [.init(body: "hello\n")]])
         let url = server.url("/f").replacingOccurrences(of: "http://", with: "file+http://" + userInfo)
-        let flake = try box.flake(nix: "{\n  inputs.f = { url = \"\(url)\"; flake = false; };\n  outputs = { self, f }: { };\n}\n")
+        let flake = try box.flake(
+            nix: "{\n  inputs.f = { url = \"\(url)\"; flake = false; };\n  outputs = { self, f }: { };\n}\n")
         return (box, server, flake)
     }
 
@@ -33,7 +34,8 @@ struct CommonFlagsTests {
         try FileManager.default.removeItem(atPath: flake + "/flake.lock")
         let vv = try box.run(["lock", "-vv"], in: flake)
         #expect(vv.status == 0)
-        let line = try #require(vv.stderr.split(separator: "\n").first { $0.hasPrefix("downloaded 'http://127.0.0.1:\(server.port)/f'") })
+        let line = try #require(
+            vv.stderr.split(separator: "\n").first { $0.hasPrefix("downloaded 'http://127.0.0.1:\(server.port)/f'") })
         #expect(line.range(of: #": HTTP 200, 6 bytes in [0-9]+ ms$"#, options: .regularExpression) != nil, "\(line)")
 
         let keep = try box.run(["lock", "--verbose"], in: flake)
@@ -74,12 +76,16 @@ struct CommonFlagsTests {
     @Test func settingFlagsBecomeOptions() throws {
         let sep = "\u{1F}"
         #expect(
-            PairArgument.preprocess(["lock", "--store", "/s", "--no-warn-dirty", "--allow-dirty", "--show-trace", "--json", "--", "--store"])
+            PairArgument.preprocess([
+                "lock", "--store", "/s", "--no-warn-dirty", "--allow-dirty", "--show-trace", "--json", "--", "--store",
+            ])
                 == [
-                    "lock", "--option", "store\(sep)/s", "--option", "warn-dirty\(sep)false", "--option", "allow-dirty\(sep)true",
+                    "lock", "--option", "store\(sep)/s", "--option", "warn-dirty\(sep)false", "--option",
+                    "allow-dirty\(sep)true",
                     "--show-trace", "--json", "--", "--store",
                 ])
-        let cmd = try FlakeLockCommand.parseAsRoot(PairArgument.preprocess(["prefetch", "x", "--tarball-ttl", "7", "-vv"]))
+        let cmd = try FlakeLockCommand.parseAsRoot(
+            PairArgument.preprocess(["prefetch", "x", "--tarball-ttl", "7", "-vv"]))
         let prefetch = try #require(cmd as? FlakeLockCommand.Prefetch)
         #expect(prefetch.global.settingPairs.map { "\($0.0)=\($0.1)" } == ["tarball-ttl=7"])
         #expect(prefetch.global.verbosity == 5)
@@ -122,7 +128,8 @@ struct FlakeConfigTrustTests {
         #expect(warned.status == 0)
         #expect(
             warned.stderr.contains(
-                "warning: ignoring untrusted flake configuration setting 'extra-substituters'.\nPass '--accept-flake-config' to trust it\n"))
+                "warning: ignoring untrusted flake configuration setting 'extra-substituters'.\nPass '--accept-flake-config' to trust it\n"
+            ))
         #expect(!warned.stderr.contains("'flake-registry'"))
         let old = try box.run(["update", "--compat", "nix-2.8"], in: dir)
         #expect(old.stderr.contains("warning: ignoring untrusted flake configuration setting 'extra-substituters'\n"))

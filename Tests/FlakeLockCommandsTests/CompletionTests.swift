@@ -17,8 +17,10 @@ struct CompletionTests {
             _flakelock flakelock '\(words[words.count - 1])' '\(words[words.count - 2])'
             printf '%s\\n' "${COMPREPLY[@]}"
             """
-        let path = BuiltBinary.productsDirectory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
-        let r = try ProcessRunner.run("/bin/bash", ["-c", bash], environment: ["PATH": path, "HOME": dir], currentDirectory: dir)
+        let path =
+            BuiltBinary.productsDirectory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let r = try ProcessRunner.run(
+            "/bin/bash", ["-c", bash], environment: ["PATH": path, "HOME": dir], currentDirectory: dir)
         return r.stdout.split(separator: "\n").map(String.init).sorted()
     }
 
@@ -46,7 +48,8 @@ struct CompletionTests {
 struct ManualTests {
     @Test(arguments: HelpSnapshotTests.commands.filter { !$0.isEmpty })
     func manualListsEveryFlagOfTheHelp(command: [String]) throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let page = root.path + "/man/flakelock." + command.joined(separator: ".") + ".1"
         let manual = try String(contentsOfFile: page, encoding: .utf8)
         let help = try String(contentsOfFile: HelpSnapshotTests.snapshotPath(command), encoding: .utf8)

@@ -25,7 +25,9 @@ struct DeterminateBinaryTests {
         try data.write("README", "data\n")
         _ = try data.commit("data")
         let top = try GitFixtureRepository(at: d.path + "/top")
-        try top.write("flake.nix", #"""
+        try top.write(
+            "flake.nix",
+            #"""
             {
               inputs.dep.url = "git+file://\#(dep.path)";
               inputs.data = { url = "git+file://\#(data.path)"; flake = false; };
@@ -37,7 +39,8 @@ struct DeterminateBinaryTests {
     }
 
     static func nodes(_ path: String) throws -> [String: [String: Any]] {
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        let object =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
         return try #require(object?["nodes"] as? [String: [String: Any]])
     }
 
@@ -51,7 +54,8 @@ struct DeterminateBinaryTests {
         lazyEnv["NIX_CONFIG"] = (f.env["NIX_CONFIG"] ?? "") + "lazy-trees = true\nlazy-locks = true\n"
         let lockPath = f.top.path + "/flake.lock"
 
-        let r = try BuiltBinary.runFlakelock(["lock", "--compat", "determinate"], environment: lazyEnv, currentDirectory: f.top.path)
+        let r = try BuiltBinary.runFlakelock(
+            ["lock", "--compat", "determinate"], environment: lazyEnv, currentDirectory: f.top.path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!r.stderr.contains("unknown setting"), "\(r.stderr)")
         var nodes = try Self.nodes(lockPath)
@@ -64,13 +68,15 @@ struct DeterminateBinaryTests {
 
         // The default profile and nix-2.8 read it and leave it as it is.
         for compat in ["nix", "nix-2.8", "lix"] {
-            let again = try BuiltBinary.runFlakelock(["lock", "--compat", compat], environment: lazyEnv, currentDirectory: f.top.path)
+            let again = try BuiltBinary.runFlakelock(
+                ["lock", "--compat", compat], environment: lazyEnv, currentDirectory: f.top.path)
             #expect(again.status == 0, "\(compat): \(again.stderr)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: lockPath)) == lazyBytes, "\(compat)")
         }
 
         // Metadata renders the lazy node.
-        let meta = try BuiltBinary.runFlakelock(["metadata", "--json"], environment: lazyEnv, currentDirectory: f.top.path)
+        let meta = try BuiltBinary.runFlakelock(
+            ["metadata", "--json"], environment: lazyEnv, currentDirectory: f.top.path)
         #expect(meta.status == 0, "\(meta.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(meta.stdout.utf8)) as? [String: Any])
         let locks = try #require(object["locks"] as? [String: Any])
@@ -79,10 +85,13 @@ struct DeterminateBinaryTests {
         #expect((metaNodes["dep"]?["locked"] as? [String: Any])?["narHash"] == nil)
         let text = try BuiltBinary.runFlakelock(["metadata"], environment: lazyEnv, currentDirectory: f.top.path)
         #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.contains("└───dep: git+file://\(f.d.path)/dep?ref=refs/heads/main&rev=\(f.depRev) ("), "\(text.stdout)")
+        #expect(
+            text.stdout.contains("└───dep: git+file://\(f.d.path)/dep?ref=refs/heads/main&rev=\(f.depRev) ("),
+            "\(text.stdout)")
 
         // Re-locking `dep` under the default profile writes its narHash back.
-        let update = try BuiltBinary.runFlakelock(["update", "dep"], environment: lazyEnv, currentDirectory: f.top.path)
+        let update = try BuiltBinary.runFlakelock(
+            ["update", "dep"], environment: lazyEnv, currentDirectory: f.top.path)
         #expect(update.status == 0, "\(update.stderr)")
         nodes = try Self.nodes(lockPath)
         #expect((try Self.locked(nodes, "dep"))["narHash"] != nil)
@@ -90,10 +99,13 @@ struct DeterminateBinaryTests {
 
     @Test func withoutTheSettingsDeterminateWritesNarHashes() throws {
         let f = try Self.fixture()
-        for (compat, config) in [("determinate", "lazy-trees = true\n"), ("nix", "lazy-trees = true\nlazy-locks = true\n")] {
+        for (compat, config) in [
+            ("determinate", "lazy-trees = true\n"), ("nix", "lazy-trees = true\nlazy-locks = true\n"),
+        ] {
             var env = f.env
             env["NIX_CONFIG"] = (f.env["NIX_CONFIG"] ?? "") + config
-            let r = try BuiltBinary.runFlakelock(["lock", "--recreate-lock-file", "--compat", compat], environment: env, currentDirectory: f.top.path)
+            let r = try BuiltBinary.runFlakelock(
+                ["lock", "--recreate-lock-file", "--compat", compat], environment: env, currentDirectory: f.top.path)
             #expect(r.status == 0, "\(r.stderr)")
             let nodes = try Self.nodes(f.top.path + "/flake.lock")
             #expect((try Self.locked(nodes, "dep"))["narHash"] != nil, "\(compat)")
@@ -120,13 +132,15 @@ struct DeterminateBinaryTests {
 
         try f.data.write("README", "data 2\n")
         _ = try f.data.commit("data 2")
-        let kept = try BuiltBinary.runFlakelock(["update", "data", "--compat", "determinate"], environment: f.env, currentDirectory: f.top.path)
+        let kept = try BuiltBinary.runFlakelock(
+            ["update", "data", "--compat", "determinate"], environment: f.env, currentDirectory: f.top.path)
         #expect(kept.status == 0, "\(kept.stderr)")
         #expect(try Self.nodes(lockPath)["dep"]?["buildTime"] as? Bool == true)
         #expect(try String(contentsOfFile: lockPath, encoding: .utf8) != marked)
 
         try f.d.write("top/flake.lock", marked)
-        let dropped = try BuiltBinary.runFlakelock(["update", "data"], environment: f.env, currentDirectory: f.top.path)
+        let dropped = try BuiltBinary.runFlakelock(
+            ["update", "data"], environment: f.env, currentDirectory: f.top.path)
         #expect(dropped.status == 0, "\(dropped.stderr)")
         #expect(try Self.nodes(lockPath)["dep"]?["buildTime"] == nil)
     }

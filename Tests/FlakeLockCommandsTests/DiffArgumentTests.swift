@@ -17,7 +17,9 @@ struct DiffArgumentTests {
             for args in [["diff", "--", bad, "HEAD"], ["diff", "--", "HEAD", bad]] {
                 let r = try BuiltBinary.runFlakelock(args, currentDirectory: repo.path)
                 #expect(r.status == 1, "\(args): \(r.stderr)")
-                #expect(r.stderr == "error: '\(bad)' is neither a file nor a Git revision: a revision cannot start with '-'\n")
+                #expect(
+                    r.stderr
+                        == "error: '\(bad)' is neither a file nor a Git revision: a revision cannot start with '-'\n")
                 #expect(!FileManager.default.fileExists(atPath: out), "\(args)")
             }
         }
@@ -34,7 +36,8 @@ struct DiffArgumentTests {
         let asFile = try BuiltBinary.runFlakelock(["diff", "--", "-old.lock", "HEAD"], currentDirectory: repo.path)
         #expect(asFile.status == 0, "\(asFile.stderr)")
         #expect(asFile.stdout.contains("1 input changed"))
-        let dashPath = try BuiltBinary.runFlakelock(["diff", "HEAD:-sub/flake.lock", "HEAD"], currentDirectory: repo.path)
+        let dashPath = try BuiltBinary.runFlakelock(
+            ["diff", "HEAD:-sub/flake.lock", "HEAD"], currentDirectory: repo.path)
         #expect(dashPath.status == 0, "\(dashPath.stderr)")
         #expect(dashPath.stdout.contains("1 input changed"))
     }

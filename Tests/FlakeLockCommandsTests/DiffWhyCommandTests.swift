@@ -45,11 +45,13 @@ struct DiffCommandTests {
     @Test func markdownAndJSONAndFiles() throws {
         let (d, repo) = try repository()
         try d.write("old.lock", L.duplicated(nixpkgsRev: L.rev2))
-        let md = try BuiltBinary.runFlakelock(["diff", d.path + "/old.lock", "HEAD~1", "--format", "markdown"], currentDirectory: repo.path)
+        let md = try BuiltBinary.runFlakelock(
+            ["diff", d.path + "/old.lock", "HEAD~1", "--format", "markdown"], currentDirectory: repo.path)
         #expect(md.status == 0)
         #expect(md.stdout.hasPrefix("## flake.lock updates\n\n1 input changed: 0 added, 0 removed, 1 updated.\n"))
         #expect(md.stdout.contains("[compare](https://github.com/NixOS/nixpkgs/compare/\(L.rev2)...\(L.rev1))"))
-        let json = try BuiltBinary.runFlakelock(["diff", "HEAD", "HEAD", "--format", "json"], currentDirectory: repo.path)
+        let json = try BuiltBinary.runFlakelock(
+            ["diff", "HEAD", "HEAD", "--format", "json"], currentDirectory: repo.path)
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((obj["changes"] as? [Any])?.isEmpty == true)
         #expect((obj["summary"] as? [String: Int]) == ["added": 0, "removed": 0, "updated": 0])

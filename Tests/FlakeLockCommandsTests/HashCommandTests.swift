@@ -20,7 +20,9 @@ struct HashCommandTests {
     }
 
     @Test func rejectsUnknownCompat() {
-        #expect(throws: (any Error).self) { try FlakeLockCommand.parseAsRoot(["hash", "path", "--compat", "nix-1.0", "x"]) }
+        #expect(throws: (any Error).self) {
+            try FlakeLockCommand.parseAsRoot(["hash", "path", "--compat", "nix-1.0", "x"])
+        }
     }
 
     @Test func builtBinaryHashesLikeNix() throws {

@@ -27,12 +27,15 @@ struct HelpSnapshotTests {
             return
         }
         let expected = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(r.stdout == expected, "help of '\(command.joined(separator: " "))' changed; rerun with FLAKELOCK_RECORD=1 to accept")
+        #expect(
+            r.stdout == expected,
+            "help of '\(command.joined(separator: " "))' changed; rerun with FLAKELOCK_RECORD=1 to accept")
     }
 
     /// Values that parse for the options that check theirs.
     static let values: [String: String] = [
-        "--compat": "nix", "--format": "text", "--log-format": "raw", "--max-age": "1", "--max-concurrent-downloads": "1",
+        "--compat": "nix", "--format": "text", "--log-format": "raw", "--max-age": "1",
+        "--max-concurrent-downloads": "1",
         "--fail-on": "none", "--now": "1",
     ]
 
@@ -46,13 +49,16 @@ struct HelpSnapshotTests {
             case ["diff"]: ["a", "b"]
             default: []
             }
-        let regex = try NSRegularExpression(pattern: #"(?m)^  (?:-[A-Za-z], )?(--[a-z0-9-]+)(?:/(--[a-z0-9-]+))?( <[^>]+>)?( <[^>]+>)?"#)
+        let regex = try NSRegularExpression(
+            pattern: #"(?m)^  (?:-[A-Za-z], )?(--[a-z0-9-]+)(?:/(--[a-z0-9-]+))?( <[^>]+>)?( <[^>]+>)?"#)
         var checked = 0
         for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
             let group = { (i: Int) in Range(m.range(at: i), in: text).map { String(text[$0]) } }
             guard let flag = group(1), flag != "--help", flag != "--version" else { continue }
             var args = [flag]
-            if group(3) != nil { args.append(flag == "--format" && command == ["hash", "path"] ? "sri" : Self.values[flag] ?? "x") }
+            if group(3) != nil {
+                args.append(flag == "--format" && command == ["hash", "path"] ? "sri" : Self.values[flag] ?? "x")
+            }
             if group(4) != nil { args.append("y") }
             for variant in [args] + (group(2).map { [[$0]] } ?? []) {
                 let argv = PairArgument.preprocess(command + positional + variant)
@@ -65,7 +71,9 @@ struct HelpSnapshotTests {
 
     @Test func removedFlagsAreRefusedAsNixRefusesThem() throws {
         let box = try CLISandbox()
-        for (command, flag) in [("lock", "--no-write-lock-file"), ("update", "--no-write-lock-file"), ("update", "--no-update-lock-file")] {
+        for (command, flag) in [
+            ("lock", "--no-write-lock-file"), ("update", "--no-write-lock-file"), ("update", "--no-update-lock-file"),
+        ] {
             let r = try box.run([command, flag])
             #expect(r.status == 1)
             #expect(r.stderr == "error: unrecognised flag '\(flag)'\nTry 'flakelock --help' for more information.\n")
@@ -81,7 +89,8 @@ struct HelpSnapshotTests {
         #expect(r.status == 0)
         #expect(
             r.stderr.hasPrefix(
-                "warning: '--recreate-lock-file' is deprecated and will be removed in a future version; use 'flakelock update' instead.\n"))
+                "warning: '--recreate-lock-file' is deprecated and will be removed in a future version; use 'flakelock update' instead.\n"
+            ))
         let old = try box.run(["update", "--recreate-lock-file", "--compat", "nix-2.8"], in: flake)
         #expect(old.status == 1)
         #expect(old.stderr.hasPrefix("error: unrecognised flag '--recreate-lock-file'\n"))

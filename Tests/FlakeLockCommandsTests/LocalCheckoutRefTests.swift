@@ -32,12 +32,18 @@ struct LocalCheckoutRefTests {
               outputs = _: { };
             }
             """)
-        let env = ["NIX_CONFIG": "flake-registry = ", "HOME": d.path, "XDG_CACHE_HOME": d.path + "/cache", "PATH": "/usr/bin:/bin"]
+        let env = [
+            "NIX_CONFIG": "flake-registry = ", "HOME": d.path, "XDG_CACHE_HOME": d.path + "/cache",
+            "PATH": "/usr/bin:/bin",
+        ]
         let r = try BuiltBinary.runFlakelock(["lock", "--compat", compat, d.path + "/top"], environment: env)
         #expect(r.status == 0, "\(r.stderr)")
         let data = try Data(contentsOf: URL(fileURLWithPath: d.path + "/top/flake.lock"))
-        let nodes = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["nodes"] as? [String: Any])
-        func locked(_ name: String) -> [String: Any] { ((nodes[name] as? [String: Any])?["locked"] as? [String: Any]) ?? [:] }
+        let nodes = try #require(
+            (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["nodes"] as? [String: Any])
+        func locked(_ name: String) -> [String: Any] {
+            ((nodes[name] as? [String: Any])?["locked"] as? [String: Any]) ?? [:]
+        }
         #expect(locked("dev")["rev"] as? String == first)
         #expect(locked("dev")["ref"] as? String == "dev")
         #expect(locked("tag")["rev"] as? String == first)

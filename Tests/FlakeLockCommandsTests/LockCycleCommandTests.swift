@@ -26,7 +26,8 @@ struct LockCycleCommandTests {
 
     static let cyclic: [(name: String, lock: String, flakeNix: String, cycle: String)] = [
         (
-            "self", #"{"nodes": {"dep": \#(L.github("o", "dep", rev: L.rev1, inputs: #""inputs": {"me": "dep"}, "#)), "root": {"inputs": {"dep": "dep"}}}, "root": "root", "version": 7}"#,
+            "self",
+            #"{"nodes": {"dep": \#(L.github("o", "dep", rev: L.rev1, inputs: #""inputs": {"me": "dep"}, "#)), "root": {"inputs": {"dep": "dep"}}}, "root": "root", "version": 7}"#,
             declaresDep, "dep → dep"
         ),
         (
@@ -42,7 +43,9 @@ struct LockCycleCommandTests {
     ]
 
     /// Runs flakelock under `ulimit -v` (KiB) and `timeout`.
-    static func runBounded(_ arguments: [String], in directory: String, env: [String: String]) throws -> ProcessRunner.Output {
+    static func runBounded(_ arguments: [String], in directory: String, env: [String: String]) throws
+        -> ProcessRunner.Output
+    {
         try ProcessRunner.run(
             "/bin/sh", ["-c", #"ulimit -v 1572864 && exec timeout 300 "$0" "$@""#, BuiltBinary.flakelock] + arguments,
             environment: env, currentDirectory: directory)
@@ -54,14 +57,18 @@ struct LockCycleCommandTests {
         let d = TestDirectory.make()
         try d.write("flake.nix", c.flakeNix)
         try d.write("flake.lock", c.lock)
-        let env = ["NIX_CONFIG": "flake-registry = ", "HOME": d.path, "XDG_CACHE_HOME": d.path + "/cache", "PATH": "/usr/bin:/bin"]
+        let env = [
+            "NIX_CONFIG": "flake-registry = ", "HOME": d.path, "XDG_CACHE_HOME": d.path + "/cache",
+            "PATH": "/usr/bin:/bin",
+        ]
         // Node cycles are found when the lock is read (so `update`, which would fetch every
         // input again, fails before fetching); a follows cycle when the new lock is checked,
         // as Nix's `LockFile::check` finds it, or when a command that only reads the lock
         // resolves its follows.
         let commands: [[String]] = [
             ["why", name == "follows" ? "x" : "dep", d.path], ["audit", d.path],
-            ["diff", d.path + "/flake.lock", d.path + "/flake.lock"], ["lock", d.path], ["update", d.path], ["metadata", d.path],
+            ["diff", d.path + "/flake.lock", d.path + "/flake.lock"], ["lock", d.path], ["update", d.path],
+            ["metadata", d.path],
         ]
         for args in commands {
             let r = try Self.runBounded(args, in: d.path, env: env)
@@ -80,13 +87,19 @@ struct LockCycleCommandTests {
             let inputs = i + 1 < count ? "\"inputs\": {\"n\": \"n\(i + 1)\"}, " : ""
             return "\"n\(i)\": " + L.github("o", "r\(i)", rev: L.rev1, inputs: inputs)
         }
-        let lock = "{\"nodes\": {" + nodes.joined(separator: ", ") + ", \"root\": {\"inputs\": {\"n0\": \"n0\"}}}, \"root\": \"root\", \"version\": 7}"
+        let lock =
+            "{\"nodes\": {" + nodes.joined(separator: ", ")
+            + ", \"root\": {\"inputs\": {\"n0\": \"n0\"}}}, \"root\": \"root\", \"version\": 7}"
         let d = TestDirectory.make()
         try d.write("flake.nix", #"{ inputs.n0.url = "github:o/r0"; outputs = { self, ... }: { }; }"#)
         try d.write("flake.lock", lock)
-        let env = ["NIX_CONFIG": "flake-registry = ", "HOME": d.path, "XDG_CACHE_HOME": d.path + "/cache", "PATH": "/usr/bin:/bin"]
+        let env = [
+            "NIX_CONFIG": "flake-registry = ", "HOME": d.path, "XDG_CACHE_HOME": d.path + "/cache",
+            "PATH": "/usr/bin:/bin",
+        ]
         for args in [
-            ["why", "n0", d.path], ["audit", d.path, "--fail-on", "none"], ["diff", d.path + "/flake.lock", d.path + "/flake.lock"],
+            ["why", "n0", d.path], ["audit", d.path, "--fail-on", "none"],
+            ["diff", d.path + "/flake.lock", d.path + "/flake.lock"],
             ["lock", d.path], ["metadata", d.path], ["metadata", "--json", d.path],
         ] {
             let r = try Self.runBounded(args, in: d.path, env: env)

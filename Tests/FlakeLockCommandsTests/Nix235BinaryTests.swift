@@ -30,7 +30,8 @@ struct Nix235BinaryTests {
         let env = try Self.environment(d)
         let repo = try GitFixtureRepository(at: d.path + "/flake")
         try d.write("dep/flake.nix", "{ outputs = { self }: { }; }\n")
-        try repo.write("flake.nix", #"{ inputs.dep.url = "path:\#(d.path)/dep"; outputs = { self, dep }: { }; }"# + "\n")
+        try repo.write(
+            "flake.nix", #"{ inputs.dep.url = "path:\#(d.path)/dep"; outputs = { self, dep }: { }; }"# + "\n")
         _ = try repo.commit("init")
         let locked = try BuiltBinary.runFlakelock(["lock"], environment: env, currentDirectory: repo.path)
         #expect(locked.status == 0, "\(locked.stderr)")
@@ -42,7 +43,8 @@ struct Nix235BinaryTests {
         var fingerprints: [String: String] = [:]
         for compat in ["nix", "nix-2.31"] {
             let r = try BuiltBinary.runFlakelock(
-                ["metadata", "--json", "--compat", compat, "git+file://\(repo.path)"], environment: env, currentDirectory: d.path)
+                ["metadata", "--json", "--compat", compat, "git+file://\(repo.path)"], environment: env,
+                currentDirectory: d.path)
             #expect(r.status == 0, "\(r.stderr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
             #expect(object["revision"] as? String == rev)
@@ -50,7 +52,8 @@ struct Nix235BinaryTests {
             let lastModified = try #require(object["lastModified"] as? Int)
             fingerprints[compat] = object["fingerprint"] as? String
             let counted = compat == "nix" ? ";hasRevCount" : ";revCount=2"
-            #expect(fingerprints[compat] == (try Self.sha256("\(rev);;\(lockJSON)\(counted);lastModified=\(lastModified)")))
+            #expect(
+                fingerprints[compat] == (try Self.sha256("\(rev);;\(lockJSON)\(counted);lastModified=\(lastModified)")))
         }
         #expect(fingerprints["nix"] != fingerprints["nix-2.31"])
     }
@@ -59,16 +62,22 @@ struct Nix235BinaryTests {
         let d = TestDirectory.make()
         let env = try Self.environment(d)
         try d.write("dep/flake.nix", "{ outputs = { self }: { }; }\n")
-        try d.write("top/flake.nix", #"{ inputs.dep.url = "path:\#(d.path)/dep"; outputs = { self, dep }: { }; }"# + "\n")
+        try d.write(
+            "top/flake.nix", #"{ inputs.dep.url = "path:\#(d.path)/dep"; outputs = { self, dep }: { }; }"# + "\n")
         let first = try BuiltBinary.runFlakelock(["lock"], environment: env, currentDirectory: d.path + "/top")
         #expect(first.status == 0, "\(first.stderr)")
         let lock = try Data(contentsOf: URL(fileURLWithPath: d.path + "/top/flake.lock"))
 
         let current = try BuiltBinary.runFlakelock(["update", ""], environment: env, currentDirectory: d.path + "/top")
         #expect(current.status == 1)
-        #expect(current.stderr.contains("warning: Invalid flake input ''. To update a specific flake, use 'flakelock update --flake ' instead."))
-        #expect(current.stderr.contains(
-            "error: input path to be updated cannot be zero-length; it would refer to the flake itself, not an input"), "\(current.stderr)")
+        #expect(
+            current.stderr.contains(
+                "warning: Invalid flake input ''. To update a specific flake, use 'flakelock update --flake ' instead.")
+        )
+        #expect(
+            current.stderr.contains(
+                "error: input path to be updated cannot be zero-length; it would refer to the flake itself, not an input"
+            ), "\(current.stderr)")
 
         let old = try BuiltBinary.runFlakelock(
             ["update", "--compat", "nix-2.31", ""], environment: env, currentDirectory: d.path + "/top")
@@ -76,11 +85,15 @@ struct Nix235BinaryTests {
         #expect(old.stderr.contains("warning: '' does not match any input of this flake"), "\(old.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: d.path + "/top/flake.lock")) == lock)
 
-        for (flag, args) in [("--update-input", ["--update-input", ""]), ("--override-input", ["--override-input", "", "path:/x"])] {
+        for (flag, args) in [
+            ("--update-input", ["--update-input", ""]), ("--override-input", ["--override-input", "", "path:/x"]),
+        ] {
             let r = try BuiltBinary.runFlakelock(["lock"] + args, environment: env, currentDirectory: d.path + "/top")
             #expect(r.status == 1, "\(r.stderr)")
-            #expect(r.stderr.contains(
-                "error: \(flag) was passed a zero-length input path, which would refer to the flake itself, not an input"),
+            #expect(
+                r.stderr.contains(
+                    "error: \(flag) was passed a zero-length input path, which would refer to the flake itself, not an input"
+                ),
                 "\(r.stderr)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: d.path + "/top/flake.lock")) == lock)
@@ -123,7 +136,8 @@ struct Nix235BinaryTests {
         #expect(lock.contains("\"revCount\": 999"), "\(lock)")
         try FileManager.default.removeItem(atPath: d.path + "/top/flake.lock")
 
-        let old = try BuiltBinary.runFlakelock(["lock", "--compat", "nix-2.31"], environment: env, currentDirectory: d.path + "/top")
+        let old = try BuiltBinary.runFlakelock(
+            ["lock", "--compat", "nix-2.31"], environment: env, currentDirectory: d.path + "/top")
         #expect(old.status == 1)
         #expect(old.stderr.contains("'revCount' attribute mismatch in input '"), "\(old.stderr)")
         #expect(old.stderr.contains("', expected 999"), "\(old.stderr)")
@@ -136,11 +150,13 @@ struct Nix235BinaryTests {
         try d.mkdir("repo/.git")
         try d.mkdir("repo/sub")
         for (compat, q) in [("nix", "\""), ("nix-2.31", "'")] {
-            let r = try BuiltBinary.runFlakelock(["metadata", "--compat", compat, "./sub"], environment: env, currentDirectory: d.path + "/repo")
+            let r = try BuiltBinary.runFlakelock(
+                ["metadata", "--compat", compat, "./sub"], environment: env, currentDirectory: d.path + "/repo")
             #expect(r.status == 1)
             #expect(
                 r.stderr.contains(
-                    "path \(q)\(d.path)/repo\(q) is not part of a flake (neither it nor its parent directories contain a 'flake.nix' file)"),
+                    "path \(q)\(d.path)/repo\(q) is not part of a flake (neither it nor its parent directories contain a 'flake.nix' file)"
+                ),
                 "\(r.stderr)")
         }
     }
@@ -149,12 +165,14 @@ struct Nix235BinaryTests {
         let d = TestDirectory.make()
         let env = try Self.environment(d)
         try d.write(
-            "top/flake.nix", #"{ inputs.t = { url = "tarball+file:foo.tar.gz"; flake = false; }; outputs = { self, t }: { }; }"# + "\n")
+            "top/flake.nix",
+            #"{ inputs.t = { url = "tarball+file:foo.tar.gz"; flake = false; }; outputs = { self, t }: { }; }"# + "\n")
         let r = try BuiltBinary.runFlakelock(["lock"], environment: env, currentDirectory: d.path + "/top")
         #expect(r.status == 1)
         #expect(
             r.stderr.contains(
-                "error: tarball 'file:foo.tar.gz' must use an absolute path. The 'file' scheme does not support relative paths."),
+                "error: tarball 'file:foo.tar.gz' must use an absolute path. The 'file' scheme does not support relative paths."
+            ),
             "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: d.path + "/top/flake.lock"))
     }

@@ -31,7 +31,8 @@ struct GitFlakeParityTests {
         #expect(topLocked["rev"] as? String == rev)
 
         let other = try GitFixtureRepository(at: cli.scratch.path + "/otherRepo")
-        try other.write("flake.nix", #"{ inputs.root.url = "git+file://\#(root.path)"; outputs = { self, root }: { }; }"#)
+        try other.write(
+            "flake.nix", #"{ inputs.root.url = "git+file://\#(root.path)"; outputs = { self, root }: { }; }"#)
         let r = try cli.run(["lock"], in: other.path)
         #expect(r.status == 0, "\(r.stderr)")
         let lock = try ParityCLI.json(file: other.path + "/flake.lock")
@@ -40,7 +41,8 @@ struct GitFlakeParityTests {
         #expect(locked["submodules"] as? Bool == true)
         #expect((node["original"] as? NSDictionary)?["submodules"] == nil)
         // The hash is that of the tree with the submodule's files.
-        let with = try cli.run(["prefetch", "--json", "git+file://\(root.path)?submodules=1&rev=\(rev)"], in: other.path)
+        let with = try cli.run(
+            ["prefetch", "--json", "git+file://\(root.path)?submodules=1&rev=\(rev)"], in: other.path)
         let without = try cli.run(["prefetch", "--json", "git+file://\(root.path)?rev=\(rev)"], in: other.path)
         #expect(locked["narHash"] as? String == (try ParityCLI.json(with.stdout)["hash"] as? String))
         #expect(locked["narHash"] as? String != (try ParityCLI.json(without.stdout)["hash"] as? String))
@@ -84,7 +86,8 @@ struct GitFlakeParityTests {
         #expect(
             r.stderr.contains("error: reference lock file was provided, but the `allow-dirty` setting is set to false"),
             "\(r.stderr)")
-        let allowed = try cli.run(args, in: cli.scratch.path, environment: ["NIX_CONFIG": "flake-registry =\nallow-dirty = true"])
+        let allowed = try cli.run(
+            args, in: cli.scratch.path, environment: ["NIX_CONFIG": "flake-registry =\nallow-dirty = true"])
         #expect(allowed.status == 0, "\(allowed.stderr)")
     }
 }
@@ -127,7 +130,8 @@ struct DirtyFingerprintTests {
             sink.append(Self.nixString("modified:"))
             sink.append(Self.nixString("/" + file))
             let out = cli.scratch.path + "/dump.nar"
-            try ProcessRunner.check("/bin/sh", ["-c", "\"$0\" --dump \"$1\" > \"$2\"", nixStore, repo.path + "/" + file, out])
+            try ProcessRunner.check(
+                "/bin/sh", ["-c", "\"$0\" --dump \"$1\" > \"$2\"", nixStore, repo.path + "/" + file, out])
             sink.append(try #require(FileManager.default.contents(atPath: out)))
         }
         sink.append(Self.nixString("deleted:"))
@@ -166,10 +170,14 @@ struct StoreDirectoryParityTests {
         try #require(nixMeta.status == 0 && nixPrefetch.status == 0, "\(nixMeta.stderr)\(nixPrefetch.stderr)")
         let path = try #require(try ParityCLI.json(nixMeta.stdout)["path"] as? String)
         #expect(path.hasPrefix(storeDir + "/"))
-        #expect(FileManager.default.fileExists(atPath: cli.scratch.path + "/chroot/nix/store/" + (path as NSString).lastPathComponent))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: cli.scratch.path + "/chroot/nix/store/" + (path as NSString).lastPathComponent))
         for compat in ["nix-2.8", "nix"] {
-            let meta = try BuiltBinary.runFlakelock(["metadata", "--json", "--compat", compat, flake], environment: env)
-            let prefetch = try BuiltBinary.runFlakelock(["prefetch", "--json", "--compat", compat, flake], environment: env)
+            let meta = try BuiltBinary.runFlakelock(
+                ["metadata", "--json", "--compat", compat, flake], environment: env)
+            let prefetch = try BuiltBinary.runFlakelock(
+                ["prefetch", "--json", "--compat", compat, flake], environment: env)
             #expect(try ParityCLI.json(meta.stdout)["path"] as? String == path, "\(meta.stderr)")
             #expect(
                 try ParityCLI.json(prefetch.stdout)["storePath"] as? String
@@ -191,7 +199,9 @@ struct SubmoduleFlakeParityTests {
         let cli = ParityCLI()
         let (root, _) = try GitFlakeParityTests().submoduleRepositories(cli)
         var env = cli.variables
-        for key in ["GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_CONFIG_GLOBAL"] { env[key] = nil }
+        for key in ["GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0", "GIT_CONFIG_GLOBAL"] {
+            env[key] = nil
+        }
         let ref = "git+file://\(root.path)?submodules=1&dir=submodule"
         let denied = try BuiltBinary.runFlakelock(["metadata", "--json", ref], environment: env)
         #expect(denied.status == 1)

@@ -25,7 +25,9 @@ struct ParityCLI {
     }
 
     /// Runs `flakelock ARGS` in `directory`.
-    func run(_ args: [String], in directory: String, environment extra: [String: String] = [:]) throws -> ProcessRunner.Output {
+    func run(_ args: [String], in directory: String, environment extra: [String: String] = [:]) throws
+        -> ProcessRunner.Output
+    {
         try BuiltBinary.runFlakelock(args, environment: variables.merging(extra) { $1 }, currentDirectory: directory)
     }
 
@@ -58,7 +60,8 @@ struct RelativePathParityTests {
         let r = try cli.run(["lock"], in: repo.path + "/sub1")
         #expect(r.status == 0, "\(r.stderr)")
         let expected = try ParityCLI.json(
-            #"{"nodes":{"root":{"inputs":{"root":"root_2"}},"root_2":{"inputs":{"sub0":"sub0"},"locked":{"path":"../","type":"path"},"original":{"path":"../","type":"path"},"parent":[]},"sub0":{"locked":{"path":"sub0","type":"path"},"original":{"path":"sub0","type":"path"},"parent":["root"]}},"root":"root","version":7}"#)
+            #"{"nodes":{"root":{"inputs":{"root":"root_2"}},"root_2":{"inputs":{"sub0":"sub0"},"locked":{"path":"../","type":"path"},"original":{"path":"../","type":"path"},"parent":[]},"sub0":{"locked":{"path":"sub0","type":"path"},"original":{"path":"sub0","type":"path"},"parent":["root"]}},"root":"root","version":7}"#
+        )
         #expect(try ParityCLI.json(file: repo.path + "/sub1/flake.lock") == expected)
     }
 
@@ -72,7 +75,8 @@ struct RelativePathParityTests {
         let r = try cli.run(["lock", repo.path + "/sub2"], in: cli.scratch.path)
         #expect(r.status == 0, "\(r.stderr)")
         let expected = try ParityCLI.json(
-            #"{"nodes":{"root":{"inputs":{"root":"root_2","sub1":"sub1"}},"root_2":{"inputs":{"sub0":"sub0"},"locked":{"path":"..","type":"path"},"original":{"path":"..","type":"path"},"parent":[]},"root_3":{"inputs":{"sub0":"sub0_2"},"locked":{"path":"../","type":"path"},"original":{"path":"../","type":"path"},"parent":["sub1"]},"sub0":{"locked":{"path":"sub0","type":"path"},"original":{"path":"sub0","type":"path"},"parent":["root"]},"sub0_2":{"locked":{"path":"sub0","type":"path"},"original":{"path":"sub0","type":"path"},"parent":["sub1","root"]},"sub1":{"inputs":{"root":"root_3"},"locked":{"path":"../sub1","type":"path"},"original":{"path":"../sub1","type":"path"},"parent":[]}},"root":"root","version":7}"#)
+            #"{"nodes":{"root":{"inputs":{"root":"root_2","sub1":"sub1"}},"root_2":{"inputs":{"sub0":"sub0"},"locked":{"path":"..","type":"path"},"original":{"path":"..","type":"path"},"parent":[]},"root_3":{"inputs":{"sub0":"sub0_2"},"locked":{"path":"../","type":"path"},"original":{"path":"../","type":"path"},"parent":["sub1"]},"sub0":{"locked":{"path":"sub0","type":"path"},"original":{"path":"sub0","type":"path"},"parent":["root"]},"sub0_2":{"locked":{"path":"sub0","type":"path"},"original":{"path":"sub0","type":"path"},"parent":["sub1","root"]},"sub1":{"inputs":{"root":"root_3"},"locked":{"path":"../sub1","type":"path"},"original":{"path":"../sub1","type":"path"},"parent":[]}},"root":"root","version":7}"#
+        )
         #expect(try ParityCLI.json(file: repo.path + "/sub2/flake.lock") == expected)
         // Locking again with the lock file in place changes nothing.
         let before = FileManager.default.contents(atPath: repo.path + "/sub2/flake.lock")
@@ -87,7 +91,8 @@ struct RelativePathParityTests {
         let cli = ParityCLI()
         let repo = try GitFixtureRepository(at: cli.scratch.path + "/issue-13018")
         try repo.write("flake.nix", "{ outputs = _: { }; }", stage: false)
-        try repo.write("example/flake.nix", "{ inputs.parent.url = ../.; outputs = { parent, ... }: { }; }", stage: false)
+        try repo.write(
+            "example/flake.nix", "{ inputs.parent.url = ../.; outputs = { parent, ... }: { }; }", stage: false)
         try repo.git("add", "-N", ".")
         let r = try cli.run(["lock"], in: repo.path + "/example")
         #expect(r.status == 0, "\(r.stderr)")
@@ -108,7 +113,8 @@ struct RelativePathParityTests {
         #expect(r.status == 1)
         #expect(
             r.stderr.contains(
-                "error: access to absolute path '/nix/store/flakeB' is forbidden in pure evaluation mode (use '--impure' to override)"),
+                "error: access to absolute path '/nix/store/flakeB' is forbidden in pure evaluation mode (use '--impure' to override)"
+            ),
             "\(r.stderr)")
         #expect(r.stderr.contains("while updating the flake input 'B'"))
         #expect(!FileManager.default.fileExists(atPath: repo.path + "/flake.lock"))
@@ -122,7 +128,8 @@ struct RelativePathParityTests {
         let r = try cli.run(["lock"], in: repo.path + "/sub1", environment: ["NIX_STORE_DIR": "/tmp/fid-store"])
         #expect(r.status == 1)
         #expect(
-            r.stderr.contains("access to absolute path '/tmp/fid-store/x' is forbidden in pure evaluation mode"), "\(r.stderr)")
+            r.stderr.contains("access to absolute path '/tmp/fid-store/x' is forbidden in pure evaluation mode"),
+            "\(r.stderr)")
     }
 
     /// follow-paths.sh ("transitive input url locking", NixOS/nix#9143): an override declared in
@@ -132,7 +139,8 @@ struct RelativePathParityTests {
         let repo = try GitFixtureRepository(at: cli.scratch.path + "/flakeA")
         try repo.write(
             "flake.nix",
-            #"{ inputs.B = { url = "path:./flakeB"; inputs.C.url = "path:./flakeB/flakeD"; }; outputs = { ... }: { }; }"#)
+            #"{ inputs.B = { url = "path:./flakeB"; inputs.C.url = "path:./flakeB/flakeD"; }; outputs = { ... }: { }; }"#
+        )
         try repo.write("flakeB/flake.nix", #"{ inputs.C.url = "path:./flakeC"; outputs = { ... }: { }; }"#)
         try repo.write("flakeB/flakeC/flake.nix", #"{ description = "C"; outputs = { ... }: { }; }"#)
         try repo.write("flakeB/flakeD/flake.nix", #"{ description = "D"; outputs = { ... }: { }; }"#)
@@ -146,7 +154,8 @@ struct RelativePathParityTests {
 
         // With --override-input, "original" keeps the declared reference.
         let o = try cli.run(
-            ["metadata", "--json", repo.path, "--override-input", "B/C", repo.path + "/flakeB/flakeD"], in: cli.scratch.path)
+            ["metadata", "--json", repo.path, "--override-input", "B/C", repo.path + "/flakeB/flakeD"],
+            in: cli.scratch.path)
         #expect(o.status == 0, "\(o.stderr)")
         let nodes2 = try #require((try ParityCLI.json(o.stdout)["locks"] as? NSDictionary)?["nodes"] as? NSDictionary)
         #expect(((nodes2["C"] as? NSDictionary)?["original"] as? NSDictionary)?["path"] as? String == "./flakeC")
@@ -162,8 +171,10 @@ struct MetadataAfterLockWriteTests {
         let cli = ParityCLI()
         try cli.scratch.write("x/a", "1\n")
         try cli.scratch.write(
-            "f/flake.nix", #"{ inputs.x = { url = "path:\#(cli.scratch.path)/x"; flake = false; }; outputs = _: { }; }"#)
-        let r = try cli.run(["metadata", "--json", "--compat", compat, "path:" + cli.scratch.path + "/f"], in: cli.scratch.path)
+            "f/flake.nix", #"{ inputs.x = { url = "path:\#(cli.scratch.path)/x"; flake = false; }; outputs = _: { }; }"#
+        )
+        let r = try cli.run(
+            ["metadata", "--json", "--compat", compat, "path:" + cli.scratch.path + "/f"], in: cli.scratch.path)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: cli.scratch.path + "/f/flake.lock"))
         let locked = try #require(try ParityCLI.json(r.stdout)["locked"] as? NSDictionary)

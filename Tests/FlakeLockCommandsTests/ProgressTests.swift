@@ -13,12 +13,15 @@ struct ProgressTests {
         let server = try LoopbackHTTPServer()
         try server.setRoutes(["/f": routes])
         let url = "file+" + server.url("/f")
-        let flake = try box.flake(nix: "{\n  inputs.f = { url = \"\(url)\"; flake = false; };\n  outputs = { self, f }: { };\n}\n")
+        let flake = try box.flake(
+            nix: "{\n  inputs.f = { url = \"\(url)\"; flake = false; };\n  outputs = { self, f }: { };\n}\n")
         return (box, server, flake)
     }
 
     /// Runs flakelock on a pty; returns what the terminal received.
-    func onTerminal(_ box: CLISandbox, _ args: [String], in dir: String, env: [String: String]) throws -> ProcessRunner.Output {
+    func onTerminal(_ box: CLISandbox, _ args: [String], in dir: String, env: [String: String]) throws
+        -> ProcessRunner.Output
+    {
         let command = ([BuiltBinary.flakelock] + args).map { "'\($0)'" }.joined(separator: " ")
         return try ProcessRunner.run(
             "/usr/bin/script", ["-qec", command, "/dev/null"], environment: box.environment.merging(env) { $1 },
@@ -58,6 +61,8 @@ struct ProgressTests {
         let retry = try #require(r.stderr.split(separator: "\n").first { $0.contains("retrying in") })
         #expect(retry.hasPrefix("warning: "))
         #expect(retry.contains("http://127.0.0.1:\(server.port)/f"))
-        #expect(retry.range(of: #"; retrying in [0-9]+ ms \(attempt 1/5\)$"#, options: .regularExpression) != nil, "\(retry)")
+        #expect(
+            retry.range(of: #"; retrying in [0-9]+ ms \(attempt 1/5\)$"#, options: .regularExpression) != nil,
+            "\(retry)")
     }
 }

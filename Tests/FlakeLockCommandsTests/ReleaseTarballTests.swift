@@ -42,7 +42,8 @@ struct ReleaseTarballTests {
         let work = TestDirectory.make(prefix: "flakelock-release-run")
         try work.write("dep/flake.nix", "{ outputs = { self }: { }; }\n")
         try work.write("dep/data.txt", "some data\n")
-        try work.write("top/flake.nix", "{ inputs.dep.url = \"path:\(work.path)/dep\";\n  outputs = { self, dep }: { };\n}\n")
+        try work.write(
+            "top/flake.nix", "{ inputs.dep.url = \"path:\(work.path)/dep\";\n  outputs = { self, dep }: { };\n}\n")
         let env = RepositoryRoot.isolatedEnvironment(under: work.path)
         let script = """
             mount -t tmpfs none "$HIDE" && test ! -e "$HIDE/usr" && test -z "$(ls -A "$HIDE")" || exit 97
@@ -114,7 +115,9 @@ enum ReleaseTarball {
             let arrow = line.range(of: "=> "), let end = line.range(of: "/libswiftCore.so")
         else { throw Failure(description: "ldd \(BuiltBinary.flakelock) shows no libswiftCore: \(ldd)") }
         let runtime = String(line[arrow.upperBound..<end.lowerBound])  // …/usr/lib/swift/linux
-        guard let usr = runtime.range(of: "/usr/lib/swift"), usr.lowerBound != runtime.startIndex else { return runtime }
+        guard let usr = runtime.range(of: "/usr/lib/swift"), usr.lowerBound != runtime.startIndex else {
+            return runtime
+        }
         return String(runtime[..<usr.lowerBound])
     }
 }

@@ -27,7 +27,8 @@ struct SettingsAndJSONTests {
         defer { server.stop() }
         try server.setRoutes(["/via": [.init(body: "proxied\n")]])
         let box = try CLISandbox()
-        let r = try box.run(["prefetch", "file+http://tarballs.example/via", "--json"], extraEnvironment: [variable: server.url("")])
+        let r = try box.run(
+            ["prefetch", "file+http://tarballs.example/via", "--json"], extraEnvironment: [variable: server.url("")])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try server.requests().first?.proxied == true)
     }
@@ -40,8 +41,10 @@ struct SettingsAndJSONTests {
         try box.dir.write("old.lock", CommandLocks.duplicated(nixpkgsRev: CommandLocks.rev1))
         try box.dir.write("new.lock", CommandLocks.duplicated(nixpkgsRev: CommandLocks.rev2))
         let runs: [[String]] = [
-            ["metadata", flake, "--json"], ["prefetch", "path:" + other, "--json"], ["audit", box.path + "/new.lock", "--json", "--fail-on", "none"],
-            ["diff", box.path + "/old.lock", box.path + "/new.lock", "--json"], ["why", "nixpkgs", box.path + "/new.lock", "--json"],
+            ["metadata", flake, "--json"], ["prefetch", "path:" + other, "--json"],
+            ["audit", box.path + "/new.lock", "--json", "--fail-on", "none"],
+            ["diff", box.path + "/old.lock", box.path + "/new.lock", "--json"],
+            ["why", "nixpkgs", box.path + "/new.lock", "--json"],
             ["update", "--dry-run", "--json", "--flake", flake], ["hash", "path", other, "--json"],
         ]
         for args in runs {
@@ -52,7 +55,9 @@ struct SettingsAndJSONTests {
         let diff = try box.run(["diff", box.path + "/old.lock", box.path + "/new.lock", "--json"])
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(diff.stdout.utf8)) as? [String: Any])
         #expect((obj["summary"] as? [String: Int])?["updated"] == 1)
-        let both = try box.run(["diff", box.path + "/old.lock", box.path + "/new.lock", "--json", "--format", "markdown"])
+        let both = try box.run([
+            "diff", box.path + "/old.lock", box.path + "/new.lock", "--json", "--format", "markdown",
+        ])
         #expect(both.status == 1)
         #expect(both.stderr.hasPrefix("error: --json conflicts with --format markdown\n"))
     }

@@ -78,7 +78,8 @@ import Testing
             for (p, r) in results.enumerated() {
                 switch r {
                 case .success(let out) where out.status == 0:
-                    locks.insert((try? String(contentsOfFile: flakes[p] + "/flake.lock", encoding: .utf8)) ?? "<missing>")
+                    locks.insert(
+                        (try? String(contentsOfFile: flakes[p] + "/flake.lock", encoding: .utf8)) ?? "<missing>")
                 case .success(let out): failures.append("round \(round) process \(p): \(out.stderr)")
                 case .failure(let e): failures.append("round \(round) process \(p): \(e)")
                 }
@@ -116,7 +117,8 @@ import Testing
         #expect(repos.count == 3)
         for repo in repos {
             let packDir = repo + "/objects/pack"
-            for f in try FileManager.default.contentsOfDirectory(atPath: packDir) where f.hasSuffix(".pack") || f.hasSuffix(".idx") {
+            for f in try FileManager.default.contentsOfDirectory(atPath: packDir)
+            where f.hasSuffix(".pack") || f.hasSuffix(".idx") {
                 let path = packDir + "/" + f
                 if damage == .packsTruncated {
                     let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -126,7 +128,9 @@ import Testing
                 }
             }
         }
-        if damage == .packsAndFetchCacheDeleted { try FileManager.default.removeItem(atPath: env.cacheHome + "/flakelock/v1") }
+        if damage == .packsAndFetchCacheDeleted {
+            try FileManager.default.removeItem(atPath: env.cacheHome + "/flakelock/v1")
+        }
         try FileManager.default.removeItem(atPath: env.flake + "/flake.lock")
         let healed = try await env.run(["lock"])
         #expect(healed.status == 0, "\(healed.stderr)")

@@ -21,7 +21,9 @@ import Testing
         // From nix.conf (NIX_CONFIG here).
         let r = try await env.run(["lock"])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("'\(url)' unpacks to more than 1048576 bytes, the limit set by 'max-unpacked-size'"), "\(r.stderr)")
+        #expect(
+            r.stderr.contains("'\(url)' unpacks to more than 1048576 bytes, the limit set by 'max-unpacked-size'"),
+            "\(r.stderr)")
         #expect(r.stderr.contains("'big'"), "\(r.stderr)")
         #expect(env.lockText == nil)
 
@@ -33,6 +35,8 @@ import Testing
         // And a bad value is a clear error.
         let bad = try await env.run(["lock", "--option", "max-unpacked-size", "lots"])
         #expect(bad.status == 1)
-        #expect(bad.stderr.contains("configuration setting 'max-unpacked-size' should be a size in bytes, not 'lots'"), "\(bad.stderr)")
+        #expect(
+            bad.stderr.contains("configuration setting 'max-unpacked-size' should be a size in bytes, not 'lots'"),
+            "\(bad.stderr)")
     }
 }

@@ -26,7 +26,8 @@ struct UpdateFlakeLockScriptTests {
             try project.write(
                 "flake.nix", "{\n  inputs.dep.url = \"git+file://\(dep.path)\";\n  outputs = { self, dep }: { };\n}\n")
             environment = RepositoryRoot.isolatedEnvironment(under: dir.path)
-            try ProcessRunner.check(BuiltBinary.flakelock, ["lock"], environment: environment, currentDirectory: project.path)
+            try ProcessRunner.check(
+                BuiltBinary.flakelock, ["lock"], environment: environment, currentDirectory: project.path)
             try project.git("add", "flake.lock")
             try project.commit("project: first")
             remote = dir.path + "/remote.git"
@@ -51,13 +52,17 @@ struct UpdateFlakeLockScriptTests {
             env["GITHUB_REPOSITORY"] = "octo/flake"
             env["GITHUB_OUTPUT"] = dir.path + "/github-output"
             env["INPUTS"] = "dep"
-            for key in ["BASE", "BRANCH", "COMMIT_MESSAGE", "PR_TITLE", "FLAKE_DIR", "GIT_REMOTE", "NO_PULL_REQUEST", "GITHUB_ACTION_REF"] {
+            for key in [
+                "BASE", "BRANCH", "COMMIT_MESSAGE", "PR_TITLE", "FLAKE_DIR", "GIT_REMOTE", "NO_PULL_REQUEST",
+                "GITHUB_ACTION_REF",
+            ] {
                 env[key] = nil  // as the script documents them, not as a CI runner may have them
             }
             env.merge(extra) { $1 }
             try? FileManager.default.removeItem(atPath: dir.path + "/github-output")
             return try ProcessRunner.run(
-                RepositoryRoot.path + "/Scripts/update-flake-lock.sh", [], environment: env, currentDirectory: project.path)
+                RepositoryRoot.path + "/Scripts/update-flake-lock.sh", [], environment: env,
+                currentDirectory: project.path)
         }
 
         /// `flakelock diff --format markdown` between `main`'s flake.lock and the pushed branch's.
@@ -107,9 +112,13 @@ struct UpdateFlakeLockScriptTests {
         let first = try f.runScript(api: api)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(!(first.stdout + first.stderr).contains(Self.token))
-        let pushed = try FixtureShell.text(["git", "--git-dir", f.remote, "show", "update_flake_lock_action:flake.lock"])
+        let pushed = try FixtureShell.text([
+            "git", "--git-dir", f.remote, "show", "update_flake_lock_action:flake.lock",
+        ])
         #expect(pushed.contains(newRev))
-        let message = try FixtureShell.text(["git", "--git-dir", f.remote, "log", "-1", "--format=%B", "update_flake_lock_action"])
+        let message = try FixtureShell.text([
+            "git", "--git-dir", f.remote, "log", "-1", "--format=%B", "update_flake_lock_action",
+        ])
         #expect(message.hasPrefix("flake.lock: Update\n\nFlake lock file updates:\n\n") && message.contains("'dep'"))
 
         let requests = try api.requests()
@@ -119,8 +128,13 @@ struct UpdateFlakeLockScriptTests {
         let post = try Self.requestJSON(try #require(requests.last))
         let body = try f.expectedBody()
         #expect(body.contains(String(newRev.prefix(7))))
-        #expect(post == ["title": "flake.lock: Update", "head": "update_flake_lock_action", "base": "main", "body": body])
-        #expect(try f.outputs() == ["changed": "true", "pull-request-number": "12", "pull-request-url": "https://github.example/octo/flake/pull/12"])
+        #expect(
+            post == ["title": "flake.lock: Update", "head": "update_flake_lock_action", "base": "main", "body": body])
+        #expect(
+            try f.outputs() == [
+                "changed": "true", "pull-request-number": "12",
+                "pull-request-url": "https://github.example/octo/flake/pull/12",
+            ])
 
         // The next run finds the open pull request and updates its body.
         try f.resetToMain()
@@ -133,7 +147,10 @@ struct UpdateFlakeLockScriptTests {
         let second = try f.runScript(api: api2, extra: ["PR_TITLE": "Weekly flake update"])
         #expect(second.status == 0, "\(second.stderr)")
         let requests2 = try api2.requests()
-        #expect(requests2.map { "\($0.method) \($0.path)" } == ["GET /api/v3/repos/octo/flake/pulls", "PATCH /api/v3/repos/octo/flake/pulls/12"])
+        #expect(
+            requests2.map { "\($0.method) \($0.path)" } == [
+                "GET /api/v3/repos/octo/flake/pulls", "PATCH /api/v3/repos/octo/flake/pulls/12",
+            ])
         let patch = try Self.requestJSON(try #require(requests2.last))
         let body2 = try f.expectedBody()
         #expect(body2.contains(String(newerRev.prefix(7))))
@@ -149,7 +166,9 @@ struct UpdateFlakeLockScriptTests {
         #expect(try api.requests().isEmpty)
         #expect(try f.outputs() == ["changed": "false"])
         #expect(throws: (any Error).self) {
-            try FixtureShell.text(["git", "--git-dir", f.remote, "rev-parse", "--verify", "-q", "update_flake_lock_action"])
+            try FixtureShell.text([
+                "git", "--git-dir", f.remote, "rev-parse", "--verify", "-q", "update_flake_lock_action",
+            ])
         }
     }
 
@@ -161,18 +180,25 @@ struct UpdateFlakeLockScriptTests {
         let pkg = f.dir.path + "/pkg/flakelock-0.0.0-linux-test/bin"
         try FileManager.default.createDirectory(atPath: pkg, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: BuiltBinary.flakelock, toPath: pkg + "/flakelock")
-        try FixtureShell.run(["tar", "-czf", f.dir.path + "/flakelock.tar.gz", "-C", f.dir.path + "/pkg", "flakelock-0.0.0-linux-test"])
+        try FixtureShell.run([
+            "tar", "-czf", f.dir.path + "/flakelock.tar.gz", "-C", f.dir.path + "/pkg", "flakelock-0.0.0-linux-test",
+        ])
         let api = try LoopbackHTTPServer()
         try api.setRoutes([
             "/flakelock.tar.gz": [.init(bodyFile: f.dir.path + "/flakelock.tar.gz")],
-            "/api/v3/repos/octo/flake/pulls": [.init(status: 403, body: #"{"message": "Resource not accessible by integration"}"#)],
+            "/api/v3/repos/octo/flake/pulls": [
+                .init(status: 403, body: #"{"message": "Resource not accessible by integration"}"#)
+            ],
         ])
         let run = try f.runScript(api: api, extra: ["FLAKELOCK": "", "FLAKELOCK_URL": api.url("/flakelock.tar.gz")])
         #expect(run.status == 1)
-        #expect(run.stderr.contains("update-flake-lock: GET \(api.url("/api/v3"))/repos/octo/flake/pulls?"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("update-flake-lock: GET \(api.url("/api/v3"))/repos/octo/flake/pulls?"), "\(run.stderr)"
+        )
         #expect(!(run.stdout + run.stderr).contains(Self.token))
         #expect(try api.requests().map(\.path) == ["/flakelock.tar.gz", "/api/v3/repos/octo/flake/pulls"])
         // The branch was pushed before the API call failed.
-        #expect(try FixtureShell.text(["git", "--git-dir", f.remote, "rev-parse", "update_flake_lock_action"]).count == 40)
+        #expect(
+            try FixtureShell.text(["git", "--git-dir", f.remote, "rev-parse", "update_flake_lock_action"]).count == 40)
     }
 }

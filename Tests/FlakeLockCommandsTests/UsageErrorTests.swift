@@ -86,7 +86,10 @@ struct UsageErrorTests {
 struct ShowTraceTests {
     @Test func showTraceAddsTheContexts() throws {
         let box = try CLISandbox()
-        let flake = try box.flake(nix: "{\n  inputs.x = { url = \"path:/nonexistent/flakelock\"; flake = false; };\n  outputs = { self, x }: { };\n}\n")
+        let flake = try box.flake(
+            nix:
+                "{\n  inputs.x = { url = \"path:/nonexistent/flakelock\"; flake = false; };\n  outputs = { self, x }: { };\n}\n"
+        )
         let plain = try box.run(["lock", "--compat", "nix-2.8"], in: flake)
         #expect(plain.status == 1)
         #expect(plain.stderr.hasSuffix("(use '--show-trace' to show detailed location information)\n"))

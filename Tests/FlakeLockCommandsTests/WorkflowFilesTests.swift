@@ -43,7 +43,9 @@ struct WorkflowFilesTests {
         let script = try String(contentsOfFile: RepositoryRoot.path + "/Scripts/update-flake-lock.sh", encoding: .utf8)
         let env = try #require(steps.first?["env"] as? [String: String])
         for name in env.keys {
-            #expect(script.contains("#   \(name) ") || script.contains("#   \(name),") || script.contains(", \(name)\n"), "\(name) is not documented in the script")
+            #expect(
+                script.contains("#   \(name) ") || script.contains("#   \(name),") || script.contains(", \(name)\n"),
+                "\(name) is not documented in the script")
         }
         let inputs = try #require(action["inputs"] as? [String: Any])
         for input in inputs.keys { #expect(env.values.contains("${{ inputs.\(input) }}"), "input \(input) is unused") }
@@ -68,7 +70,10 @@ enum WorkflowFiles {
     static func load(_ relative: String) throws -> [String: Any] {
         let json = try ProcessRunner.check(
             "python3",
-            ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1])), default=str))", RepositoryRoot.path + "/" + relative])
+            [
+                "-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1])), default=str))",
+                RepositoryRoot.path + "/" + relative,
+            ])
         let value = try JSONSerialization.jsonObject(with: Data(json.utf8))
         return try #require(value as? [String: Any])
     }

@@ -44,8 +44,10 @@ enum AuditFixtures {
         return "{\"nodes\": {\(all.joined(separator: ",\n"))}, \"root\": \"root\", \"version\": 7}"
     }
 
-    static func lock(root: [String: String], nodes: [String: String], profile: CompatProfile = .nix) throws -> LockFile {
-        try LockFile.parse(Array(lockText(root: root, nodes: nodes).utf8), path: "flake.lock", profile: profile, allowUnlocked: true)
+    static func lock(root: [String: String], nodes: [String: String], profile: CompatProfile = .nix) throws -> LockFile
+    {
+        try LockFile.parse(
+            Array(lockText(root: root, nodes: nodes).utf8), path: "flake.lock", profile: profile, allowUnlocked: true)
     }
 
     /// A real lock file kept with the NixSyntax test vectors (see its SOURCE file).
@@ -64,7 +66,8 @@ enum AuditFixtures {
                 "nixpkgs": github("NixOS", "nixpkgs", rev: rev1, ref: "nixos-unstable"),
                 "home-manager": github("nix-community", "home-manager", inputs: ["nixpkgs": #"["nixpkgs"]"#]),
                 "tool": github("someone", "tool", inputs: ["nixpkgs": "nixpkgs_2", "utils": "utils"]),
-                "nixpkgs_2": github("nixos", "NixPkgs", rev: rev2, ref: "nixos-unstable", lastModified: jan2024 - 86_400 * 30),
+                "nixpkgs_2": github(
+                    "nixos", "NixPkgs", rev: rev2, ref: "nixos-unstable", lastModified: jan2024 - 86_400 * 30),
                 "utils": github("numtide", "flake-utils", inputs: ["nixpkgs": #"["tool", "nixpkgs"]"#]),
             ])
     }

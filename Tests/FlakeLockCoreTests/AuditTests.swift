@@ -45,7 +45,8 @@ struct AuditTests {
     /// the root itself, so no follows line; the channel tarball has a Link `rev`.
     @Test func realLockWithRootLevelDuplicatesOnly() throws {
         let lock = try F.realLock("NixOS__nix")
-        var report = AuditReport(lock: lock, lockFilePath: "flake.lock", profile: .nix, options: AuditOptions(now: 1_795_000_000))
+        var report = AuditReport(
+            lock: lock, lockFilePath: "flake.lock", profile: .nix, options: AuditOptions(now: 1_795_000_000))
         report.add([], from: [])
         let dup = try #require(report.duplicates.first)
         #expect(report.duplicates.count == 1)
@@ -54,30 +55,45 @@ struct AuditTests {
         #expect(!report.findings.contains { $0.check == .mutableURL })
         // The channel nixos-26.05 is supported until 2026-12-31: no eol finding in Nov 2026.
         #expect(!report.findings.contains { $0.check == .eolBranch })
-        let later = AuditReport(lock: lock, lockFilePath: "flake.lock", profile: .nix, options: AuditOptions(now: 1_800_000_000))
+        let later = AuditReport(
+            lock: lock, lockFilePath: "flake.lock", profile: .nix, options: AuditOptions(now: 1_800_000_000))
         #expect(later.findings.filter { $0.check == .eolBranch }.map(\.path?.description) == ["nixpkgs"])
     }
 
     @Test func pinChecks() throws {
         let lock = try F.lock(
-            root: ["old": "old", "dirty": "dirty", "bare": "bare", "dl": "dl", "fixed": "fixed", "local": "local", "fork": "fork"],
+            root: [
+                "old": "old", "dirty": "dirty", "bare": "bare", "dl": "dl", "fixed": "fixed", "local": "local",
+                "fork": "fork",
+            ],
             nodes: [
                 "old": F.github("NixOS", "nixpkgs", ref: "nixos-23.05", lastModified: F.jan2024 - 200 * 86_400),
                 "dirty": F.raw(
-                    locked: #"{"type": "git", "url": "file:///src/x", "dirtyRev": "\#(F.rev1)-dirty", "narHash": "\#(F.hash)"}"#,
+                    locked:
+                        #"{"type": "git", "url": "file:///src/x", "dirtyRev": "\#(F.rev1)-dirty", "narHash": "\#(F.hash)"}"#,
                     original: #"{"type": "git", "url": "file:///src/x"}"#),
-                "bare": F.raw(locked: #"{"type": "git", "url": "https://example.org/x.git"}"#, original: #"{"type": "git", "url": "https://example.org/x.git"}"#),
+                "bare": F.raw(
+                    locked: #"{"type": "git", "url": "https://example.org/x.git"}"#,
+                    original: #"{"type": "git", "url": "https://example.org/x.git"}"#),
                 "dl": F.raw(
-                    locked: #"{"type": "tarball", "url": "https://example.org/latest.tar.gz", "narHash": "\#(F.hash)"}"#,
+                    locked:
+                        #"{"type": "tarball", "url": "https://example.org/latest.tar.gz", "narHash": "\#(F.hash)"}"#,
                     original: #"{"type": "tarball", "url": "https://example.org/latest.tar.gz"}"#),
                 "fixed": F.raw(
-                    locked: #"{"type": "tarball", "url": "https://github.com/NixOS/nixpkgs/archive/\#(F.rev2).tar.gz", "narHash": "\#(F.hash)"}"#,
-                    original: #"{"type": "tarball", "url": "https://github.com/NixOS/nixpkgs/archive/\#(F.rev2).tar.gz"}"#),
-                "local": F.raw(locked: #"{"type": "path", "path": "/src/y", "narHash": "\#(F.hash)"}"#, original: #"{"type": "path", "path": "/src/y"}"#),
+                    locked:
+                        #"{"type": "tarball", "url": "https://github.com/NixOS/nixpkgs/archive/\#(F.rev2).tar.gz", "narHash": "\#(F.hash)"}"#,
+                    original:
+                        #"{"type": "tarball", "url": "https://github.com/NixOS/nixpkgs/archive/\#(F.rev2).tar.gz"}"#),
+                "local": F.raw(
+                    locked: #"{"type": "path", "path": "/src/y", "narHash": "\#(F.hash)"}"#,
+                    original: #"{"type": "path", "path": "/src/y"}"#),
                 "fork": F.github("someone", "nixpkgs", rev: F.rev3),
             ])
-        let report = AuditReport(lock: lock, lockFilePath: "flake.lock", profile: .nix, options: AuditOptions(now: now, maxAgeDays: 150))
-        func paths(_ c: AuditCheck) -> [String] { report.findings.filter { $0.check == c }.compactMap { $0.path?.description } }
+        let report = AuditReport(
+            lock: lock, lockFilePath: "flake.lock", profile: .nix, options: AuditOptions(now: now, maxAgeDays: 150))
+        func paths(_ c: AuditCheck) -> [String] {
+            report.findings.filter { $0.check == c }.compactMap { $0.path?.description }
+        }
         #expect(paths(.stale) == ["old"])
         #expect(report.findings.first { $0.check == .stale }?.details["ageDays"] == "300")
         #expect(paths(.unlocked) == ["bare"])
@@ -98,8 +114,10 @@ struct AuditTests {
     }
 
     @Test func cleanLockPasses() throws {
-        let lock = try F.lock(root: ["nixpkgs": "nixpkgs"], nodes: ["nixpkgs": F.github("NixOS", "nixpkgs", ref: "nixos-unstable")])
-        let report = AuditReport(lock: lock, lockFilePath: "flake.lock", profile: .nix, options: AuditOptions(now: now, maxAgeDays: 365))
+        let lock = try F.lock(
+            root: ["nixpkgs": "nixpkgs"], nodes: ["nixpkgs": F.github("NixOS", "nixpkgs", ref: "nixos-unstable")])
+        let report = AuditReport(
+            lock: lock, lockFilePath: "flake.lock", profile: .nix, options: AuditOptions(now: now, maxAgeDays: 365))
         #expect(report.findings.isEmpty && report.passed)
         #expect(report.text().hasSuffix("Result: passed\n"))
     }
@@ -111,7 +129,8 @@ struct AuditTests {
     }
 
     @Test(arguments: [
-        ("nixos-23.11", "2024-06-30", true), ("nixos-24.05-small", "2024-12-31", true), ("nixpkgs-25.05-darwin", "2025-12-31", true),
+        ("nixos-23.11", "2024-06-30", true), ("nixos-24.05-small", "2024-12-31", true),
+        ("nixpkgs-25.05-darwin", "2025-12-31", true),
         ("release-26.05", "2026-12-31", false), ("refs/heads/nixos-22.05", "2022-12-31", true),
     ])
     func releaseTable(branch: String, eol: String, past: Bool) throws {
@@ -132,9 +151,11 @@ struct AuditTests {
         let a = try #require(RepositoryID(parsing: "github:NixOS/nixpkgs/nixos-unstable", profile: .nix))
         let b = try #require(RepositoryID(parsing: "github:nixos/NIXPKGS", profile: .nix))
         #expect(a == b && a.isUpstreamNixpkgs)
-        let enterprise = try #require(RepositoryID(parsing: "github:NixOS/nixpkgs?host=git.corp.example", profile: .nix))
+        let enterprise = try #require(
+            RepositoryID(parsing: "github:NixOS/nixpkgs?host=git.corp.example", profile: .nix))
         #expect(enterprise != a && !enterprise.isUpstreamNixpkgs)
-        let g1 = try #require(RepositoryID(parsing: "git+https://GitHub.com/NixOS/nixpkgs.git?ref=master", profile: .nix))
+        let g1 = try #require(
+            RepositoryID(parsing: "git+https://GitHub.com/NixOS/nixpkgs.git?ref=master", profile: .nix))
         let g2 = try #require(RepositoryID(parsing: "git+https://github.com/NixOS/nixpkgs/", profile: .nix))
         #expect(g1 == g2 && g1.forge?.repo == "nixpkgs")
     }

@@ -1,7 +1,6 @@
+import FlakeLockTestSupport
 import Foundation
 import Testing
-
-import FlakeLockTestSupport
 
 /// A fake forge, a universe of repositories and the built binary, for tests that run
 /// `flakelock` as a user would (without Nix): each run gets a fresh engine environment
@@ -36,14 +35,16 @@ final class ForgeCLIFixture: @unchecked Sendable {
     /// Runs flakelock with `args` in a fresh environment named `engine` (nix.conf lines in
     /// `config`, extra variables in `environment`); `keepLock: false` removes flake.lock first.
     func flakelock(
-        _ args: [String], engine: String, config: String = "", environment: [String: String] = [:], keepLock: Bool = true
+        _ args: [String], engine: String, config: String = "", environment: [String: String] = [:],
+        keepLock: Bool = true
     ) throws -> Run {
         let env = try ForgeEngineEnvironment(name: engine, universe: universe, forge: forge, extraNixConfig: config)
         if !keepLock { try? FileManager.default.removeItem(atPath: lockPath) }
         var variables = env.variables
         for (k, v) in environment { variables[k] = v }
         let r = try TimedProcess.run(
-            BuiltBinary.flakelock, args, environment: variables, currentDirectory: "\(root)/top", scratch: env.directory,
+            BuiltBinary.flakelock, args, environment: variables, currentDirectory: "\(root)/top",
+            scratch: env.directory,
             timeout: 120)
         #expect(!r.timedOut)
         return Run(status: r.status, stderr: r.stderr, lock: FileManager.default.contents(atPath: lockPath))

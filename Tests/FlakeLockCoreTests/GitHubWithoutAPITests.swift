@@ -1,7 +1,6 @@
+import FlakeLockTestSupport
 import Foundation
 import Testing
-
-import FlakeLockTestSupport
 
 /// GitHub inputs without the REST API (`github-api`, and the fallback when the quota is
 /// exhausted): the built binary against the fake forge, whose `faults.json` makes every API
@@ -29,7 +28,9 @@ final class GitHubWithoutAPITests {
         }
         let rule: [String: Any] = [
             "match": "^api\\.|/api/v3/", "status": 403,
-            "headers": ["X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "\(Self.resetTime)"],
+            "headers": [
+                "X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "\(Self.resetTime)",
+            ],
             "body": "{\"message\": \"API rate limit exceeded\"}",
         ]
         try JSONSerialization.data(withJSONObject: ["rules": [rule]]).write(to: URL(fileURLWithPath: path))
@@ -61,7 +62,9 @@ final class GitHubWithoutAPITests {
         ])
     }
 
-    func flakelock(_ args: [String], engine: String, config: String = "", keepLock: Bool = true) throws -> ForgeCLIFixture.Run {
+    func flakelock(_ args: [String], engine: String, config: String = "", keepLock: Bool = true) throws
+        -> ForgeCLIFixture.Run
+    {
         try fixture.flakelock(args, engine: engine, config: config, keepLock: keepLock)
     }
 

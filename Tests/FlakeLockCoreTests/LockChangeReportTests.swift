@@ -32,9 +32,10 @@ struct LockChangeReportTests {
     @Test func changesWithCompareLinks() throws {
         let (old, new) = try pair()
         let r = LockChangeReport(old: old, new: new, profile: .nix)
-        #expect(r.changes.map { "\($0.kind.rawValue) \($0.path)" } == [
-            "added added", "removed gone", "updated hm/nixpkgs", "updated hut", "updated lab", "updated nixpkgs",
-        ])
+        #expect(
+            r.changes.map { "\($0.kind.rawValue) \($0.path)" } == [
+                "added added", "removed gone", "updated hm/nixpkgs", "updated hut", "updated lab", "updated nixpkgs",
+            ])
         let byPath = Dictionary(uniqueKeysWithValues: r.changes.map { ($0.path.description, $0) })
         #expect(byPath["nixpkgs"]?.compareURL == "https://github.com/NixOS/nixpkgs/compare/\(F.rev1)...\(F.rev2)")
         #expect(byPath["lab"]?.compareURL == "https://gitlab.example.org/grp/proj/-/compare/\(F.rev1)...\(F.rev2)")
@@ -59,7 +60,10 @@ struct LockChangeReportTests {
                     https://github.com/NixOS/nixpkgs/compare/\(F.rev1)...\(F.rev2)
 
                 """))
-        #expect(text.contains("• Updated input 'hm/nixpkgs':\n    'github:NixOS/nixpkgs/\(F.rev3)?\(h)' (2024-01-01)\n  → follows 'nixpkgs'\n"))
+        #expect(
+            text.contains(
+                "• Updated input 'hm/nixpkgs':\n    'github:NixOS/nixpkgs/\(F.rev3)?\(h)' (2024-01-01)\n  → follows 'nixpkgs'\n"
+            ))
         #expect(text.contains("• Removed input 'gone'\n    was 'github:o/gone/\(F.rev1)?\(h)' (2024-01-01)\n"))
         #expect(text.contains("• Added input 'added':\n    'github:o/added/\(F.rev1)?\(h)' (2024-01-01)\n"))
         #expect(text.hasSuffix("6 inputs changed: 1 added, 1 removed, 4 updated.\n"))
@@ -101,7 +105,9 @@ struct LockChangeReportTests {
         let new = try LockFile.fromJSON(.object(newJSON), path: "new", profile: .nix)
         let r = LockChangeReport(old: old, new: new, profile: .nix)
         #expect(r.changes.count == 1)
-        #expect(r.changes.first?.compareURL == "https://github.com/NixOS/nixpkgs/compare/a50de1b7d8a586adc18d2395c19de7d6058e6030...\(F.rev2)")
+        #expect(
+            r.changes.first?.compareURL
+                == "https://github.com/NixOS/nixpkgs/compare/a50de1b7d8a586adc18d2395c19de7d6058e6030...\(F.rev2)")
     }
 }
 
@@ -112,10 +118,12 @@ struct InputProvenanceTests {
         let why = try InputProvenance(query: "home-manager/nixpkgs", lock: try F.sharedGraph(), profile: .nix)
         #expect(why.match == .inputPath)
         #expect(why.nodes.map(\.pin.key) == ["nixpkgs", "nixpkgs_2"])
-        #expect(why.nodes[0].routes.map(\.text) == ["root → nixpkgs", "root → home-manager → nixpkgs (follows 'nixpkgs')"])
-        #expect(why.nodes[1].routes.map(\.text) == [
-            "root → tool → nixpkgs", "root → tool → utils → nixpkgs (follows 'tool/nixpkgs')",
-        ])
+        #expect(
+            why.nodes[0].routes.map(\.text) == ["root → nixpkgs", "root → home-manager → nixpkgs (follows 'nixpkgs')"])
+        #expect(
+            why.nodes[1].routes.map(\.text) == [
+                "root → tool → nixpkgs", "root → tool → utils → nixpkgs (follows 'tool/nixpkgs')",
+            ])
         #expect(why.text().contains("Other nodes of github:NixOS/nixpkgs:\n\nnode 'nixpkgs_2': github:nixos/NixPkgs/"))
     }
 
@@ -136,23 +144,28 @@ struct InputProvenanceTests {
     /// NixOS/nix: git-hooks-nix's flake-compat follows the root itself (`[]`), which must not loop.
     @Test func followsToRootIsNotARoute() throws {
         let why = try InputProvenance(query: "nixpkgs", lock: try F.realLock("NixOS__nix"), profile: .nix)
-        #expect(why.nodes[0].routes.map(\.text) == [
-            "root → nixpkgs", "root → flake-parts → nixpkgs-lib (follows 'nixpkgs')",
-            "root → git-hooks-nix → nixpkgs (follows 'nixpkgs')",
-        ])
+        #expect(
+            why.nodes[0].routes.map(\.text) == [
+                "root → nixpkgs", "root → flake-parts → nixpkgs-lib (follows 'nixpkgs')",
+                "root → git-hooks-nix → nixpkgs (follows 'nixpkgs')",
+            ])
     }
 
     /// A branch switch and a repository move show as changes of `original`, even when the
     /// locked revision stays.
     @Test func originalChanges() throws {
-        let old = try F.lock(root: ["nixpkgs": "nixpkgs", "tool": "tool"], nodes: [
-            "nixpkgs": F.github("NixOS", "nixpkgs", rev: F.rev1, ref: "nixos-23.05"),
-            "tool": F.github("someone", "tool", rev: F.rev1),
-        ])
-        let new = try F.lock(root: ["nixpkgs": "nixpkgs", "tool": "tool"], nodes: [
-            "nixpkgs": F.github("NixOS", "nixpkgs", rev: F.rev2, ref: "nixos-24.05"),
-            "tool": F.github("someone", "tool", rev: F.rev1, ref: "dev"),
-        ])
+        let old = try F.lock(
+            root: ["nixpkgs": "nixpkgs", "tool": "tool"],
+            nodes: [
+                "nixpkgs": F.github("NixOS", "nixpkgs", rev: F.rev1, ref: "nixos-23.05"),
+                "tool": F.github("someone", "tool", rev: F.rev1),
+            ])
+        let new = try F.lock(
+            root: ["nixpkgs": "nixpkgs", "tool": "tool"],
+            nodes: [
+                "nixpkgs": F.github("NixOS", "nixpkgs", rev: F.rev2, ref: "nixos-24.05"),
+                "tool": F.github("someone", "tool", rev: F.rev1, ref: "dev"),
+            ])
         let r = LockChangeReport(old: old, new: new, profile: .nix)
         #expect(r.changes.map(\.path.description) == ["nixpkgs", "tool"])
         let text = r.text()

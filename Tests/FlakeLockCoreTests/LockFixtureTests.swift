@@ -112,7 +112,8 @@ enum LockFixture {
                 settings: FetchSettings(profile: profile, cacheDirectory: cache.path),
                 transports: Transports(http: http, archives: LibArchiveHasher(http: http), git: git),
                 registries: Registries(), reporter: SilentFetchReporter(), schemes: .standard)
-            let session = FlakeLockSession(profile: profile, fetcher: fetcher, reporter: Reporter(), probe: LocalFileSystemProbe())
+            let session = FlakeLockSession(
+                profile: profile, fetcher: fetcher, reporter: Reporter(), probe: LocalFileSystemProbe())
             var flags = LockFlags()
             for u in step.updates {
                 let path = try InputPath(parsing: u)
@@ -130,7 +131,8 @@ enum LockFixture {
             let got = try Data(contentsOf: URL(fileURLWithPath: top.path + "/flake.lock"))
             #expect(
                 got == expected,
-                "\(step.fixture): flakelock wrote\n\(String(decoding: got, as: UTF8.self))\nNix 2.8 wrote\n\(String(decoding: expected, as: UTF8.self))")
+                "\(step.fixture): flakelock wrote\n\(String(decoding: got, as: UTF8.self))\nNix 2.8 wrote\n\(String(decoding: expected, as: UTF8.self))"
+            )
         }
         #expect(git.fetches.allSatisfy { !$0.url.hasPrefix("http") })
     }
@@ -157,13 +159,16 @@ struct LockFixtureRecording {
                 try? FileManager.default.removeItem(atPath: dir)
                 try ProcessRunner.check("git", ["init", "-q", "--bare", dir])
                 let r = try ProcessRunner.run(
-                    "git", ["-C", dir, "fast-import", "--quiet"], stdin: Data(forge.fastImportStream(LockFixture.url(repo))))
+                    "git", ["-C", dir, "fast-import", "--quiet"],
+                    stdin: Data(forge.fastImportStream(LockFixture.url(repo))))
                 #expect(r.status == 0, "\(r.stderr)")
                 try ProcessRunner.check("git", ["-C", dir, "symbolic-ref", "HEAD", "refs/heads/master"])
                 // The fake's ids are Git's: the exported branch names the same commit.
                 let head = try ProcessRunner.check("git", ["-C", dir, "rev-parse", "refs/heads/master"])
                 let fake = try #require(forge.repositoryRef(LockFixture.url(repo), "refs/heads/master"))
-                try #require(head.trimmingCharacters(in: .whitespacesAndNewlines) == fake.hex, "\(repo): git made \(head), the fake \(fake)")
+                try #require(
+                    head.trimmingCharacters(in: .whitespacesAndNewlines) == fake.hex,
+                    "\(repo): git made \(head), the fake \(fake)")
             }
             try top.write("flake.nix", step.flakeNix)
             let r = try ProcessRunner.run(nix, ["flake", "lock", top.path] + step.nixArguments, environment: env)

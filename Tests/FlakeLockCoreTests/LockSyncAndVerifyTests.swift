@@ -8,8 +8,10 @@ struct LockSyncCheckTests {
     typealias F = AuditFixtures
 
     func findings(_ flakeNix: String, _ lock: LockFile) throws -> [String] {
-        try LockSyncCheck.findings(flakeNix: flakeNix, file: "/src/flake.nix", flakeDirectory: "/src", lock: lock, profile: .nix)
-            .map { "\($0.path?.description ?? ""): \($0.details["reason"] ?? "")" }
+        try LockSyncCheck.findings(
+            flakeNix: flakeNix, file: "/src/flake.nix", flakeDirectory: "/src", lock: lock, profile: .nix
+        )
+        .map { "\($0.path?.description ?? ""): \($0.details["reason"] ?? "")" }
     }
 
     @Test func matchingDeclarationsAreInSync() throws {
@@ -49,8 +51,10 @@ struct LockSyncCheckTests {
             try findings(nix, lock) == [
                 "extra: missing", "nixpkgs: changed", "tool/nixpkgs: follows", "gone: removed",
             ])
-        let changed = try LockSyncCheck.findings(flakeNix: nix, file: "/src/flake.nix", flakeDirectory: "/src", lock: lock, profile: .nix)
-            .first { $0.path == ["nixpkgs"] }
+        let changed = try LockSyncCheck.findings(
+            flakeNix: nix, file: "/src/flake.nix", flakeDirectory: "/src", lock: lock, profile: .nix
+        )
+        .first { $0.path == ["nixpkgs"] }
         #expect(changed?.details["declared"] == "github:NixOS/nixpkgs/nixos-24.05")
         #expect(changed?.message.hasPrefix("'nixpkgs' is declared as") == true)
     }
@@ -84,7 +88,9 @@ struct LockVerifierTests {
             root: ["a": "a", "b": "b", "c": "c", "d": "d"],
             nodes: [
                 "a": F.github("o", "a"), "b": F.github("o", "b"), "c": F.github("o", "c"),
-                "d": F.raw(locked: #"{"type": "github", "owner": "o", "repo": "d", "rev": "\#(F.rev1)"}"#, original: #"{"type": "github", "owner": "o", "repo": "d"}"#),
+                "d": F.raw(
+                    locked: #"{"type": "github", "owner": "o", "repo": "d", "rev": "\#(F.rev1)"}"#,
+                    original: #"{"type": "github", "owner": "o", "repo": "d"}"#),
             ])
         let good = try NixHash.parseNARHash(F.hash)
         let other = try NixHash.parseNARHash("sha256-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=")
@@ -92,7 +98,10 @@ struct LockVerifierTests {
         let source = FakeNarHashes(hashes: ["github:o/a/\(F.rev1)": good, "github:o/b/\(F.rev1)": other])
         let inventory = LockInventory(lock, profile: .nix)
         let findings = await LockVerifier(source: source, profile: .nix).findings(inventory.pins, flakeDirectory: nil)
-        #expect(findings.map { "\($0.check.rawValue) \($0.path!)" } == ["hash-mismatch b", "unverifiable c", "unverifiable d"])
+        #expect(
+            findings.map { "\($0.check.rawValue) \($0.path!)" } == [
+                "hash-mismatch b", "unverifiable c", "unverifiable d",
+            ])
         #expect(findings[0].details == ["expected": F.hash, "got": other.sri])
         #expect(findings[1].details["error"] == "offline")
         #expect(findings[2].details["reason"] == "no narHash")

@@ -92,9 +92,11 @@ struct RealFlakeNoOpLockTests {
         let settings = FetchSettings(profile: .nix, cacheDirectory: d.path + "/.cache", offline: false)
         let fetcher = SourceFetcher(
             settings: settings,
-            transports: Transports(http: http, archives: FailingArchives(recorder: recorder), git: PendingNetworkGit(recorder: recorder)),
+            transports: Transports(
+                http: http, archives: FailingArchives(recorder: recorder), git: PendingNetworkGit(recorder: recorder)),
             registries: Registries(), reporter: SilentReporter(), schemes: .standard)
-        let session = FlakeLockSession(profile: .nix, fetcher: fetcher, reporter: SilentReporter(), probe: LocalFileSystemProbe())
+        let session = FlakeLockSession(
+            profile: .nix, fetcher: fetcher, reporter: SilentReporter(), probe: LocalFileSystemProbe())
         var flags = LockFlags()
         flags.writeLockFile = false
         flags.dryRun = true
@@ -109,7 +111,9 @@ struct RealFlakeNoOpLockTests {
             // need the network.
             #expect(!refetched.isEmpty, "\(name): \(error) (requests: \(recorder.requests))")
         }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: d.path + "/flake.lock")) == lockBytes, "\(name): flake.lock was touched")
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: d.path + "/flake.lock")) == lockBytes,
+            "\(name): flake.lock was touched")
     }
 }
 
@@ -121,14 +125,25 @@ struct PendingNetworkGit: GitTransport {
         return RealFlakeNoOpLockTests.NoNetwork(what: what)
     }
     func ensureBareRepository(at path: String) async throws { throw fail("git \(path)") }
-    func fetch(_ url: String, into repository: String, refspecs: [String], shallow: Bool) async throws { throw fail("git fetch \(url)") }
+    func fetch(_ url: String, into repository: String, refspecs: [String], shallow: Bool) async throws {
+        throw fail("git fetch \(url)")
+    }
     func lsRemoteSymref(_ url: String) async throws -> String? { throw fail("git ls-remote \(url)") }
     func resolve(ref: String, in repository: String) async throws -> GitResolvedRef { throw fail("git resolve \(ref)") }
     func contains(_ rev: GitObjectID, in repository: String) async throws -> Bool { throw fail("git contains \(rev)") }
-    func isAncestor(_ a: GitObjectID, of d: GitObjectID, in repository: String) async throws -> Bool { throw fail("git ancestry") }
-    func commitInfo(_ rev: GitObjectID, in repository: String, countRevisions: Bool) async throws -> GitCommitInfo { throw fail("git commit") }
-    func hashTree(of rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws -> GitTreeHashResult { throw fail("git tree") }
-    func readFile(_ path: String, at rev: GitObjectID, in repository: String) async throws -> [UInt8]? { throw fail("git read") }
-    func workTreeStatus(at path: String, ignoreSubmodules: Bool) async throws -> GitWorkTreeStatus { throw fail("git status") }
+    func isAncestor(_ a: GitObjectID, of d: GitObjectID, in repository: String) async throws -> Bool {
+        throw fail("git ancestry")
+    }
+    func commitInfo(_ rev: GitObjectID, in repository: String, countRevisions: Bool) async throws -> GitCommitInfo {
+        throw fail("git commit")
+    }
+    func hashTree(of rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws -> GitTreeHashResult
+    { throw fail("git tree") }
+    func readFile(_ path: String, at rev: GitObjectID, in repository: String) async throws -> [UInt8]? {
+        throw fail("git read")
+    }
+    func workTreeStatus(at path: String, ignoreSubmodules: Bool) async throws -> GitWorkTreeStatus {
+        throw fail("git status")
+    }
     func hashWorkTree(at path: String) async throws -> GitTreeHashResult { throw fail("git worktree") }
 }

@@ -1,7 +1,6 @@
+import FlakeLockTestSupport
 import Foundation
 import Testing
-
-import FlakeLockTestSupport
 
 /// The shared fact cache through its real parts: a real nginx with WebDAV on loopback, the
 /// fake forge, the built binary, keys in Nix's format. A writer locks and publishes signed
@@ -15,7 +14,8 @@ final class SharedFactCacheTests {
     let keys: String
 
     // Made once with Nix 2.8's `nix key generate-secret` and `nix key convert-secret-to-public`.
-    static let secret = "writer-1:TG5BZsqr5ZBJiM4Nd8bHI2epwU9vkuPUUf+rTcxxGUlA5Dh92xB+3fBAKQd0sfxce7zOoGle82EJ91fOXy5aSA=="
+    static let secret =
+        "writer-1:TG5BZsqr5ZBJiM4Nd8bHI2epwU9vkuPUUf+rTcxxGUlA5Dh92xB+3fBAKQd0sfxce7zOoGle82EJ91fOXy5aSA=="
     static let publicKey = "writer-1:QOQ4fdsQft3wQCkHdLH8XHu8zqBpXvNhCfdXzl8uWkg="
     // Another key pair's public half, with the same name (`nix key generate-secret --key-name writer-1`).
     static let otherPublicKey = "writer-1:mJj+BMQvvWz8/2DfsYZJBz5pbJoUInzy0BQmlUgLieg="
@@ -51,7 +51,11 @@ final class SharedFactCacheTests {
 
     func config(url: String, writer: Bool, trusted: String = publicKey) -> String {
         var c = "fact-cache = \(url)\n"
-        if writer { c += "fact-cache-secret-key-file = \(keys)/secret\n" } else { c += "fact-cache-public-keys = \(trusted)\n" }
+        if writer {
+            c += "fact-cache-secret-key-file = \(keys)/secret\n"
+        } else {
+            c += "fact-cache-public-keys = \(trusted)\n"
+        }
         return c
     }
 
@@ -93,7 +97,8 @@ final class SharedFactCacheTests {
         // 3: left alone but read with a key that did not sign it (below).
         for (i, f) in files.prefix(2).enumerated() {
             let path = "\(dir)/\(f)"
-            var doc = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+            var doc = try #require(
+                JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
             if i == 0 {
                 let entry = try #require(Data(base64Encoded: doc["entry"] as? String ?? ""))
                 var text = String(decoding: entry, as: UTF8.self)

@@ -34,34 +34,47 @@ struct DeterminateProfileTests {
 extension DeterminateProfileTests {
     static func githubLock(_ rev: String) throws -> LockFile {
         let locked = try FlakeRef.fromAttrs(
-            ["type": "github", "owner": "NixOS", "repo": "nixpkgs", "rev": .string(rev), "lastModified": 1_640_995_200,
-             "narHash": "sha256-/CWK/ATwPAKD5bw+Ojun3yDkdIJXP3STZoDFjP22rYE="],
+            [
+                "type": "github", "owner": "NixOS", "repo": "nixpkgs", "rev": .string(rev),
+                "lastModified": 1_640_995_200,
+                "narHash": "sha256-/CWK/ATwPAKD5bw+Ojun3yDkdIJXP3STZoDFjP22rYE=",
+            ],
             profile: .determinate)
-        let original = try FlakeRef.fromAttrs(["type": "github", "owner": "NixOS", "repo": "nixpkgs"], profile: .determinate)
-        return LockFile(root: LockNode(inputs: ["n": .node(LockNode(lock: LockedInput(locked: locked, original: original)))]))
+        let original = try FlakeRef.fromAttrs(
+            ["type": "github", "owner": "NixOS", "repo": "nixpkgs"], profile: .determinate)
+        return LockFile(
+            root: LockNode(inputs: ["n": .node(LockNode(lock: LockedInput(locked: locked, original: original)))]))
     }
 
     /// Determinate's diff lines abbreviate URLs (`describe` → `to_string(true)`); Nix 2.35's do not.
     @Test func diffLinesAreAbbreviated() throws {
         let old = try Self.githubLock("47a5c8aedc8cdb281957e53ded0c76e956879025")
         let new = try Self.githubLock("fb14c8afbb64bed068c21de5e74bba8e6640c27d")
-        #expect(try LockFile.diff(from: old, to: new, profile: .determinate) == """
-            • Updated input 'n':
-                'github:NixOS/nixpkgs/47a5c8a' (2022-01-01)
-              → 'github:NixOS/nixpkgs/fb14c8a' (2022-01-01)
+        #expect(
+            try LockFile.diff(from: old, to: new, profile: .determinate) == """
+                • Updated input 'n':
+                    'github:NixOS/nixpkgs/47a5c8a' (2022-01-01)
+                  → 'github:NixOS/nixpkgs/fb14c8a' (2022-01-01)
 
-            """)
-        #expect(try LockFile.diff(from: old, to: new, profile: .nix) == """
-            • Updated input 'n':
-                'github:NixOS/nixpkgs/47a5c8aedc8cdb281957e53ded0c76e956879025?narHash=sha256-/CWK/ATwPAKD5bw%2BOjun3yDkdIJXP3STZoDFjP22rYE%3D' (2022-01-01)
-              → 'github:NixOS/nixpkgs/fb14c8afbb64bed068c21de5e74bba8e6640c27d?narHash=sha256-/CWK/ATwPAKD5bw%2BOjun3yDkdIJXP3STZoDFjP22rYE%3D' (2022-01-01)
+                """)
+        #expect(
+            try LockFile.diff(from: old, to: new, profile: .nix) == """
+                • Updated input 'n':
+                    'github:NixOS/nixpkgs/47a5c8aedc8cdb281957e53ded0c76e956879025?narHash=sha256-/CWK/ATwPAKD5bw%2BOjun3yDkdIJXP3STZoDFjP22rYE%3D' (2022-01-01)
+                  → 'github:NixOS/nixpkgs/fb14c8afbb64bed068c21de5e74bba8e6640c27d?narHash=sha256-/CWK/ATwPAKD5bw%2BOjun3yDkdIJXP3STZoDFjP22rYE%3D' (2022-01-01)
 
-            """)
+                """)
         let git = try FlakeRef.fromAttrs(
-            ["type": "git", "url": "https://example.org/r", "ref": "main", "rev": "47a5c8aedc8cdb281957e53ded0c76e956879025"],
+            [
+                "type": "git", "url": "https://example.org/r", "ref": "main",
+                "rev": "47a5c8aedc8cdb281957e53ded0c76e956879025",
+            ],
             profile: .determinate)
-        #expect(try git.toAbbreviatedURLString(profile: .determinate) == "git+https://example.org/r?rev=47a5c8aedc8cdb281957e53ded0c76e956879025")
-        let branch = try FlakeRef.fromAttrs(["type": "git", "url": "https://example.org/r", "ref": "dev"], profile: .determinate)
+        #expect(
+            try git.toAbbreviatedURLString(profile: .determinate)
+                == "git+https://example.org/r?rev=47a5c8aedc8cdb281957e53ded0c76e956879025")
+        let branch = try FlakeRef.fromAttrs(
+            ["type": "git", "url": "https://example.org/r", "ref": "dev"], profile: .determinate)
         #expect(try branch.toAbbreviatedURLString(profile: .determinate) == "git+https://example.org/r?ref=dev")
     }
 }

@@ -16,7 +16,9 @@ struct URLCase: CustomTestStringConvertible, Sendable {
 
 let nix28Cases: [URLCase] = [
     URLCase(url: "nixpkgs", attrs: ["type": "indirect", "id": "nixpkgs"], rendered: "flake:nixpkgs"),
-    URLCase(url: "nixpkgs/nixos-23.05", attrs: ["type": "indirect", "id": "nixpkgs", "ref": "nixos-23.05"], rendered: "flake:nixpkgs/nixos-23.05"),
+    URLCase(
+        url: "nixpkgs/nixos-23.05", attrs: ["type": "indirect", "id": "nixpkgs", "ref": "nixos-23.05"],
+        rendered: "flake:nixpkgs/nixos-23.05"),
     URLCase(
         url: "nixpkgs/0123456789abcdef0123456789abcdef01234567",
         attrs: ["type": "indirect", "id": "nixpkgs", "rev": "0123456789abcdef0123456789abcdef01234567"],
@@ -37,9 +39,12 @@ let nix28Cases: [URLCase] = [
     URLCase(url: "git+file:///home/u/a", attrs: ["type": "git", "url": "file:///home/u/a"]),
     URLCase(
         url: "git+file:///home/u/a?ref=main&rev=47a5c8aedc8cdb281957e53ded0c76e956879025",
-        attrs: ["type": "git", "url": "file:///home/u/a", "ref": "main", "rev": "47a5c8aedc8cdb281957e53ded0c76e956879025"]),
+        attrs: [
+            "type": "git", "url": "file:///home/u/a", "ref": "main", "rev": "47a5c8aedc8cdb281957e53ded0c76e956879025",
+        ]),
     URLCase(
-        url: "git+https://example.org/r?ref=x&foo=1", attrs: ["type": "git", "url": "https://example.org/r?foo=1", "ref": "x"],
+        url: "git+https://example.org/r?ref=x&foo=1",
+        attrs: ["type": "git", "url": "https://example.org/r?foo=1", "ref": "x"],
         rendered: "git+https://example.org/r?foo=1&ref=x"),
     URLCase(
         url: "git+https://h/r?dir=sub", attrs: ["type": "git", "url": "https://h/r?dir=sub"], subdir: "sub",
@@ -53,9 +58,13 @@ let nix28Cases: [URLCase] = [
         rendered: "git+file:///x?foo=bar", roundTrips: false),
     URLCase(url: "git+ssh://git@github.com/o/r", attrs: ["type": "git", "url": "ssh://git@github.com/o/r"]),
     URLCase(url: "git://example.org/r", attrs: ["type": "git", "url": "git://example.org/r"]),
-    URLCase(url: "git+file:///x?ref=%C3%BC", attrs: ["type": "git", "url": "file:///x", "ref": "ü"], rendered: "git+file:///x?ref=%ffffffc3%ffffffbc", roundTrips: false),
+    URLCase(
+        url: "git+file:///x?ref=%C3%BC", attrs: ["type": "git", "url": "file:///x", "ref": "ü"],
+        rendered: "git+file:///x?ref=%ffffffc3%ffffffbc", roundTrips: false),
     URLCase(url: "github:NixOS/nixpkgs", attrs: ["type": "github", "owner": "NixOS", "repo": "nixpkgs"]),
-    URLCase(url: "github:NixOS/nixpkgs/nixos-23.05", attrs: ["type": "github", "owner": "NixOS", "repo": "nixpkgs", "ref": "nixos-23.05"]),
+    URLCase(
+        url: "github:NixOS/nixpkgs/nixos-23.05",
+        attrs: ["type": "github", "owner": "NixOS", "repo": "nixpkgs", "ref": "nixos-23.05"]),
     URLCase(
         url: "github:NixOS/nixpkgs/pull/357207/head",
         attrs: ["type": "github", "owner": "NixOS", "repo": "nixpkgs", "ref": "pull/357207/head"]),
@@ -64,58 +73,88 @@ let nix28Cases: [URLCase] = [
         attrs: ["type": "github", "owner": "o", "repo": "r", "rev": "0123456789abcdef0123456789abcdef01234567"],
         rendered: "github:o/r/0123456789abcdef0123456789abcdef01234567"),
     URLCase(
-        url: "github:o/r?host=example.org&foo=1", attrs: ["type": "github", "owner": "o", "repo": "r", "host": "example.org"],
+        url: "github:o/r?host=example.org&foo=1",
+        attrs: ["type": "github", "owner": "o", "repo": "r", "host": "example.org"],
         rendered: "github:o/r"),
     URLCase(url: "github:o/r?dir=sub", attrs: ["type": "github", "owner": "o", "repo": "r"], subdir: "sub"),
     URLCase(url: "gitlab:o/r/v1", attrs: ["type": "gitlab", "owner": "o", "repo": "r", "ref": "v1"]),
     URLCase(url: "sourcehut:~o/r", attrs: ["type": "sourcehut", "owner": "~o", "repo": "r"]),
     URLCase(url: "https://h/x.tar.gz", attrs: ["type": "tarball", "url": "https://h/x.tar.gz"]),
     URLCase(
-        url: "https://h/repo.tar.gz?foo=bar&a=b%2Fc", attrs: ["type": "tarball", "url": "https://h/repo.tar.gz?a=b%2fc&foo=bar"],
+        url: "https://h/repo.tar.gz?foo=bar&a=b%2Fc",
+        attrs: ["type": "tarball", "url": "https://h/repo.tar.gz?a=b%2fc&foo=bar"],
         rendered: "https://h/repo.tar.gz?a=b%2fc&foo=bar"),
     URLCase(url: "file:///srv/x.zip", attrs: ["type": "tarball", "url": "file:///srv/x.zip"]),
-    URLCase(url: "hg+https://h/r?ref=default&x=1", attrs: ["type": "hg", "url": "https://h/r?x=1", "ref": "default"], rendered: "hg+https://h/r?ref=default&x=1"),
+    URLCase(
+        url: "hg+https://h/r?ref=default&x=1", attrs: ["type": "hg", "url": "https://h/r?x=1", "ref": "default"],
+        rendered: "hg+https://h/r?ref=default&x=1"),
 ]
 
 let currentCases: [URLCase] = [
     URLCase(url: "nixpkgs", attrs: ["type": "indirect", "id": "nixpkgs"], rendered: "flake:nixpkgs"),
-    URLCase(url: "nixpkgs/release@2+x", attrs: ["type": "indirect", "id": "nixpkgs", "ref": "release@2+x"], rendered: "flake:nixpkgs/release@2%2Bx"),
-    URLCase(url: "flake:x/feature%2Fa", attrs: ["type": "indirect", "id": "x", "ref": "feature/a"], rendered: "flake:x/feature%2Fa"),
+    URLCase(
+        url: "nixpkgs/release@2+x", attrs: ["type": "indirect", "id": "nixpkgs", "ref": "release@2+x"],
+        rendered: "flake:nixpkgs/release@2%2Bx"),
+    URLCase(
+        url: "flake:x/feature%2Fa", attrs: ["type": "indirect", "id": "x", "ref": "feature/a"],
+        rendered: "flake:x/feature%2Fa"),
     URLCase(url: "path:/srv/x?dir=sub", attrs: ["type": "path", "path": "/srv/x"], subdir: "sub"),
     URLCase(url: "path:/home/u/%C3%BC%20x", attrs: ["type": "path", "path": "/home/u/ü x"]),
     URLCase(
         url: "path:/srv/x?lastModified=1700000000&narHash=sha256-ZTS5LgnHTKbSahmPRr3pl/mehlQhzo4mkOjXfQsPj+o=",
-        attrs: ["type": "path", "path": "/srv/x", "lastModified": 1_700_000_000, "narHash": "sha256-ZTS5LgnHTKbSahmPRr3pl/mehlQhzo4mkOjXfQsPj+o="],
+        attrs: [
+            "type": "path", "path": "/srv/x", "lastModified": 1_700_000_000,
+            "narHash": "sha256-ZTS5LgnHTKbSahmPRr3pl/mehlQhzo4mkOjXfQsPj+o=",
+        ],
         rendered: "path:/srv/x?lastModified=1700000000&narHash=sha256-ZTS5LgnHTKbSahmPRr3pl/mehlQhzo4mkOjXfQsPj%2Bo%3D"),
     URLCase(url: "./sub", attrs: ["type": "path", "path": "./sub"], rendered: "path:./sub"),
     URLCase(url: "foo.bar", attrs: ["type": "path", "path": "foo.bar"], rendered: "path:foo.bar"),
-    URLCase(url: "nixpkgs?dir=lib", attrs: ["type": "path", "path": "nixpkgs"], subdir: "lib", rendered: "path:nixpkgs?dir=lib"),
+    URLCase(
+        url: "nixpkgs?dir=lib", attrs: ["type": "path", "path": "nixpkgs"], subdir: "lib",
+        rendered: "path:nixpkgs?dir=lib"),
     URLCase(url: "git+https://h/r?dir=sub", attrs: ["type": "git", "url": "https://h/r"], subdir: "sub"),
     URLCase(
         url: "git+file:///x?shallow=1&submodules=1&lfs=1&exportIgnore=1&allRefs=1",
-        attrs: ["type": "git", "url": "file:///x", "shallow": true, "submodules": true, "lfs": true, "exportIgnore": true, "allRefs": true],
+        attrs: [
+            "type": "git", "url": "file:///x", "shallow": true, "submodules": true, "lfs": true, "exportIgnore": true,
+            "allRefs": true,
+        ],
         rendered: "git+file:///x?exportIgnore=1&lfs=1&shallow=1&submodules=1", roundTrips: false),
     URLCase(url: "git+file:///x?ref=%C3%BC", attrs: ["type": "git", "url": "file:///x", "ref": "ü"]),
-    URLCase(url: "git+https://h/r?a=b%2Fc", attrs: ["type": "git", "url": "https://h/r?a=b/c"], rendered: "git+https://h/r?a=b/c"),
     URLCase(
-        url: "github:NixOS/nixpkgs/0123456789abcdef0123456789abcdef01234567?narHash=sha256-+JkwdEa0gSqBJwG9WhyCmWWs2TXJ6gxv7sh4KHeZZqs%3D",
+        url: "git+https://h/r?a=b%2Fc", attrs: ["type": "git", "url": "https://h/r?a=b/c"],
+        rendered: "git+https://h/r?a=b/c"),
+    URLCase(
+        url:
+            "github:NixOS/nixpkgs/0123456789abcdef0123456789abcdef01234567?narHash=sha256-+JkwdEa0gSqBJwG9WhyCmWWs2TXJ6gxv7sh4KHeZZqs%3D",
         attrs: [
             "type": "github", "owner": "NixOS", "repo": "nixpkgs", "rev": "0123456789abcdef0123456789abcdef01234567",
             "narHash": "sha256-+JkwdEa0gSqBJwG9WhyCmWWs2TXJ6gxv7sh4KHeZZqs=",
         ],
-        rendered: "github:NixOS/nixpkgs/0123456789abcdef0123456789abcdef01234567?narHash=sha256-%2BJkwdEa0gSqBJwG9WhyCmWWs2TXJ6gxv7sh4KHeZZqs%3D"),
-    URLCase(url: "github:o/r?host=git.example-corp.org", attrs: ["type": "github", "owner": "o", "repo": "r", "host": "git.example-corp.org"]),
+        rendered:
+            "github:NixOS/nixpkgs/0123456789abcdef0123456789abcdef01234567?narHash=sha256-%2BJkwdEa0gSqBJwG9WhyCmWWs2TXJ6gxv7sh4KHeZZqs%3D"
+    ),
+    URLCase(
+        url: "github:o/r?host=git.example-corp.org",
+        attrs: ["type": "github", "owner": "o", "repo": "r", "host": "git.example-corp.org"]),
     URLCase(url: "gitlab:o/r?dir=sub", attrs: ["type": "gitlab", "owner": "o", "repo": "r"], subdir: "sub"),
-    URLCase(url: "https://h/x.tar.gz?a=b%2Fc", attrs: ["type": "tarball", "url": "https://h/x.tar.gz?a=b/c"], rendered: "https://h/x.tar.gz?a=b/c"),
-    URLCase(url: "https://flakehub.com/f/o/r/0.1", attrs: ["type": "tarball", "url": "https://flakehub.com/f/o/r/0.1"]),
+    URLCase(
+        url: "https://h/x.tar.gz?a=b%2Fc", attrs: ["type": "tarball", "url": "https://h/x.tar.gz?a=b/c"],
+        rendered: "https://h/x.tar.gz?a=b/c"),
+    URLCase(
+        url: "https://flakehub.com/f/o/r/0.1", attrs: ["type": "tarball", "url": "https://flakehub.com/f/o/r/0.1"]),
     URLCase(url: "https://h/file", attrs: ["type": "file", "url": "https://h/file"], isFlake: false),
     URLCase(url: "file:///dev/null", attrs: ["type": "file", "url": "file:///dev/null"], isFlake: false),
     URLCase(url: "tarball+https://h/x", attrs: ["type": "tarball", "url": "https://h/x"], rendered: "https://h/x"),
-    URLCase(url: "file+https://h/x.tar.gz", attrs: ["type": "file", "url": "https://h/x.tar.gz"], rendered: "https://h/x.tar.gz", roundTrips: false),
     URLCase(
-        url: "https://h/p/x.tar.gz?rev=0123456789abcdef0123456789abcdef01234567&revCount=3&lastModified=10&narHash=sha256-+JkwdEa0gSqBJwG9WhyCmWWs2TXJ6gxv7sh4KHeZZqs%3D&keep=1",
+        url: "file+https://h/x.tar.gz", attrs: ["type": "file", "url": "https://h/x.tar.gz"],
+        rendered: "https://h/x.tar.gz", roundTrips: false),
+    URLCase(
+        url:
+            "https://h/p/x.tar.gz?rev=0123456789abcdef0123456789abcdef01234567&revCount=3&lastModified=10&narHash=sha256-+JkwdEa0gSqBJwG9WhyCmWWs2TXJ6gxv7sh4KHeZZqs%3D&keep=1",
         attrs: [
-            "type": "tarball", "url": "https://h/p/x.tar.gz?keep=1", "rev": "0123456789abcdef0123456789abcdef01234567", "revCount": 3, "lastModified": 10,
+            "type": "tarball", "url": "https://h/p/x.tar.gz?keep=1", "rev": "0123456789abcdef0123456789abcdef01234567",
+            "revCount": 3, "lastModified": 10,
             "narHash": "sha256-+JkwdEa0gSqBJwG9WhyCmWWs2TXJ6gxv7sh4KHeZZqs=",
         ],
         rendered: "https://h/p/x.tar.gz?keep=1&narHash=sha256-%2BJkwdEa0gSqBJwG9WhyCmWWs2TXJ6gxv7sh4KHeZZqs%3D",
@@ -158,17 +197,22 @@ let nix28Errors: [ErrorCase] = [
     ErrorCase(input: "github:owner", message: "URL 'github:owner' is invalid"),
     ErrorCase(
         input: "github:o/r?ref=a&rev=0123456789012345678901234567890123456789",
-        message: "URL 'github:o/r?ref=a&rev=0123456789012345678901234567890123456789' contains both a commit hash and a branch/tag name a 0123456789012345678901234567890123456789"),
+        message:
+            "URL 'github:o/r?ref=a&rev=0123456789012345678901234567890123456789' contains both a commit hash and a branch/tag name a 0123456789012345678901234567890123456789"
+    ),
     ErrorCase(input: "github:o/r/a b", message: "'github:o/r/a b' is not a valid URL"),
     ErrorCase(input: "path:/x?dir=y", message: "path URL 'path:/x?dir=y' has unsupported parameter 'dir'"),
-    ErrorCase(input: "path:/x?revCount=abc", message: "path URL 'path:/x?revCount=abc' has invalid parameter 'revCount'"),
+    ErrorCase(
+        input: "path:/x?revCount=abc", message: "path URL 'path:/x?revCount=abc' has invalid parameter 'revCount'"),
     ErrorCase(input: "https://h/file", message: "input 'https://h/file' is unsupported"),
     ErrorCase(input: "tarball+https://h/x.tar.gz", message: "input 'tarball+https://h/x.tar.gz' is unsupported"),
     ErrorCase(input: "flake:9x", message: "'9x' is not a valid flake ID"),
     ErrorCase(input: "github:o/r?host=a-b", message: "URL 'github:o/r?host=a-b' contains an invalid instance host"),
     ErrorCase(input: "git+file:///x?ref=a..b", message: "invalid Git branch/tag name 'a..b'"),
     ErrorCase(input: "flake:nixpkgs/a/b/c", message: "GitHub URL 'flake:nixpkgs/a/b/c' is invalid"),
-    ErrorCase(input: "flake:nixpkgs/a@b", message: "in flake URL 'flake:nixpkgs/a@b', 'a@b' is not a commit hash or branch/tag name"),
+    ErrorCase(
+        input: "flake:nixpkgs/a@b",
+        message: "in flake URL 'flake:nixpkgs/a@b', 'a@b' is not a commit hash or branch/tag name"),
     ErrorCase(input: "git+file://host/x", message: "file:// URL 'git+file://host/x' has unexpected authority 'host'"),
     ErrorCase(input: "nixpkgs/ü", message: "'nixpkgs/ü' is not a valid URL"),
     ErrorCase(input: "hg+file:///x?ref=a%20b", message: "invalid Mercurial branch/tag name 'a b'"),
@@ -179,7 +223,9 @@ let currentErrors: [ErrorCase] = [
     ErrorCase(input: "github:owner", message: "URL 'github:owner' is invalid"),
     ErrorCase(
         input: "github:o/r?ref=a&rev=0123456789012345678901234567890123456789",
-        message: "input {\"owner\":\"o\",\"ref\":\"a\",\"repo\":\"r\",\"rev\":\"0123456789012345678901234567890123456789\",\"type\":\"github\"} contains both a commit hash ('0123456789012345678901234567890123456789') and a branch/tag name ('a')"),
+        message:
+            "input {\"owner\":\"o\",\"ref\":\"a\",\"repo\":\"r\",\"rev\":\"0123456789012345678901234567890123456789\",\"type\":\"github\"} contains both a commit hash ('0123456789012345678901234567890123456789') and a branch/tag name ('a')"
+    ),
     ErrorCase(input: "github:o/r?foo=1", message: "URL 'github:o/r?foo=1' contains unknown parameter 'foo'"),
     ErrorCase(input: "github:o/r?host=a_b", message: "URL 'github:o/r?host=a_b' contains an invalid instance host"),
     ErrorCase(input: "flake:9x", message: "'9x' is not a valid flake ID"),
@@ -213,7 +259,8 @@ struct FlakeRefErrorTests {
 
     static let attrErrors: [AttrError] = [
         AttrError(
-            attrs: ["type": "github", "owner": "o", "repo": "r", "foo": "x"], nix28: "unsupported input attribute 'foo'",
+            attrs: ["type": "github", "owner": "o", "repo": "r", "foo": "x"],
+            nix28: "unsupported input attribute 'foo'",
             current: "input attribute 'foo' not supported by scheme 'github'"),
         AttrError(
             attrs: ["type": "git", "url": "file:///x", "bar": 1], nix28: "unsupported Git input attribute 'bar'",
@@ -241,7 +288,8 @@ struct FlakeRefErrorTests {
             current: "input attribute 'repo' is missing"),
         AttrError(
             attrs: ["type": "github", "owner": "o", "repo": "r", "rev": "xyz"],
-            nix28: "hash 'xyz' has wrong length for hash type 'sha1'", current: "hash 'xyz' has wrong length for hash type 'sha1'"),
+            nix28: "hash 'xyz' has wrong length for hash type 'sha1'",
+            current: "hash 'xyz' has wrong length for hash type 'sha1'"),
     ]
 
     @Test(arguments: attrErrors)
@@ -258,7 +306,10 @@ struct FlakeRefErrorTests {
 
     @Test func unsupportedTypeCannotBeShown() throws {
         let ref = try FlakeRef.fromAttrs(["type": "fossil", "url": "x"], profile: .nix28)
-        #expect(throws: FlakeRefError(.unsupportedType, "cannot show unsupported input '{\"type\":\"fossil\",\"url\":\"x\"}'")) {
+        #expect(
+            throws: FlakeRefError(
+                .unsupportedType, "cannot show unsupported input '{\"type\":\"fossil\",\"url\":\"x\"}'")
+        ) {
             _ = try ref.toURLString(profile: .nix28)
         }
     }

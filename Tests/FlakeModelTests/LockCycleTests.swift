@@ -29,7 +29,8 @@ struct LockCycleTests {
     }
 
     @Test func selfEdge() throws {
-        let e = try #require(Self.failure(Self.lock(root: #"{"dep": "dep"}"#, [Self.node("dep", inputs: #"{"me": "dep"}"#)])))
+        let e = try #require(
+            Self.failure(Self.lock(root: #"{"dep": "dep"}"#, [Self.node("dep", inputs: #"{"me": "dep"}"#)])))
         #expect(e.kind == .cycle)
         #expect(e.message == "lock file contains a cycle: dep → dep")
         #expect(e.node == "dep" && e.file == Self.path)
@@ -37,7 +38,8 @@ struct LockCycleTests {
     }
 
     @Test func twoNodesPointingAtEachOther() throws {
-        let bytes = Self.lock(root: #"{"a": "a"}"#, [Self.node("a", inputs: #"{"b": "b"}"#), Self.node("b", inputs: #"{"a": "a"}"#)])
+        let bytes = Self.lock(
+            root: #"{"a": "a"}"#, [Self.node("a", inputs: #"{"b": "b"}"#), Self.node("b", inputs: #"{"a": "a"}"#)])
         for profile in [CompatProfile.nix, .nix28] {
             let e = try #require(Self.failure(bytes, profile: profile))
             #expect(e.kind == .cycle)
@@ -59,7 +61,8 @@ struct LockCycleTests {
     }
 
     @Test func edgeToTheRoot() throws {
-        let bytes = Self.lock(root: #"{"a": "a"}"#, [Self.node("a", inputs: #"{"b": "b"}"#), Self.node("b", inputs: #"{"up": "root"}"#)])
+        let bytes = Self.lock(
+            root: #"{"a": "a"}"#, [Self.node("a", inputs: #"{"b": "b"}"#), Self.node("b", inputs: #"{"up": "root"}"#)])
         let e = try #require(Self.failure(bytes))
         #expect(e.kind == .cycleToRoot)
         #expect(e.message == "lock file contains cycle to root node: root → a → b → root")
@@ -74,7 +77,10 @@ struct LockCycleTests {
         let lock = try LockFile.parse(diamond, path: Self.path, profile: .nix)
         guard case .node(let a)? = lock.root.inputs["a"], case .node(let b)? = lock.root.inputs["b"],
             case .node(let c1)? = a.inputs["c"], case .node(let c2)? = b.inputs["c"]
-        else { Issue.record("shape"); return }
+        else {
+            Issue.record("shape")
+            return
+        }
         #expect(c1 === c2)
 
         var nodes: [String] = []
@@ -83,7 +89,8 @@ struct LockCycleTests {
             nodes.append(Self.node("l\(level)", inputs: next))
             nodes.append(Self.node("r\(level)", inputs: next))
         }
-        let lattice = try LockFile.parse(Self.lock(root: #"{"l": "l0", "r": "r0"}"#, nodes), path: Self.path, profile: .nix)
+        let lattice = try LockFile.parse(
+            Self.lock(root: #"{"l": "l0", "r": "r0"}"#, nodes), path: Self.path, profile: .nix)
         try lattice.checkFollowsCycles()
         #expect(lattice.flattened().count == 2 + 39 * 4)
         #expect(lattice.json.objectValue?["nodes"]?.objectValue?.count == 81)
@@ -113,7 +120,8 @@ struct LockCycleTests {
 
     @Test func followsIntoSharedNodesAreLegal() throws {
         let bytes = Self.lock(
-            root: #"{"a": "a", "b": ["a"], "c": ["b", "n"]}"#, [Self.node("a", inputs: #"{"n": "n", "m": ["a", "n"]}"#), Self.node("n")])
+            root: #"{"a": "a", "b": ["a"], "c": ["b", "n"]}"#,
+            [Self.node("a", inputs: #"{"n": "n", "m": ["a", "n"]}"#), Self.node("n")])
         let lock = try LockFile.parse(bytes, path: Self.path, profile: .nix)
         try lock.checkFollowsCycles()
         #expect(try lock.findInput(["c"]) === lock.findInput(["a", "m"]))

@@ -54,15 +54,17 @@ struct LockFileErrorLocationTests {
                     _ = try LockFile.parse(Array(m.lock.compactText.utf8), path: Self.path, profile: profile)
                 } catch {
                     failures += 1
-                    let where_ = "\(m.node).\(m.attribute) in \(profile)"
-                    #expect(error.description.hasPrefix(error.message), "\(where_)")
-                    #expect(error.description.contains("lock file '\(Self.path)'"), "\(where_): \(error.description)")
+                    let place = "\(m.node).\(m.attribute) in \(profile)"
+                    #expect(error.description.hasPrefix(error.message), "\(place)")
+                    #expect(error.description.contains("lock file '\(Self.path)'"), "\(place): \(error.description)")
                     // A reference to a node that is missing is reported at the referring node.
-                    #expect(error.node == m.node || m.attribute.hasPrefix("inputs"), "\(where_): \(error.description)")
-                    let attribute = try #require(error.attribute, "\(where_): \(error.description)")
-                    #expect(error.description.contains("attribute '\(attribute)' of node '\(error.node ?? "")'"), "\(where_)")
+                    #expect(error.node == m.node || m.attribute.hasPrefix("inputs"), "\(place): \(error.description)")
+                    let attribute = try #require(error.attribute, "\(place): \(error.description)")
+                    #expect(
+                        error.description.contains("attribute '\(attribute)' of node '\(error.node ?? "")'"),
+                        "\(place)")
                     let top = String(m.attribute.prefix { $0 != "." })
-                    #expect(attribute == top || attribute.hasPrefix(top + "."), "\(where_): \(attribute)")
+                    #expect(attribute == top || attribute.hasPrefix(top + "."), "\(place): \(attribute)")
                 }
             }
         }
@@ -70,7 +72,8 @@ struct LockFileErrorLocationTests {
     }
 
     @Test func unsupportedTypeNamesTheAttribute() throws {
-        let lock = #"{"nodes": {"a": {"locked": {"type": "github", "owner": "o", "repo": "r", "rev": null}, "original": {"type": "github", "owner": "o", "repo": "r"}}, "root": {"inputs": {"a": "a"}}}, "root": "root", "version": 7}"#
+        let lock =
+            #"{"nodes": {"a": {"locked": {"type": "github", "owner": "o", "repo": "r", "rev": null}, "original": {"type": "github", "owner": "o", "repo": "r"}}, "root": {"inputs": {"a": "a"}}}, "root": "root", "version": 7}"#
         do {
             _ = try LockFile.parse(Array(lock.utf8), path: Self.path, profile: .nix)
             Issue.record("accepted")

@@ -54,7 +54,10 @@ struct LockFileTests {
             _ = try LockFile.parse(input, path: "/p/flake.lock", profile: .nix)
             Issue.record("\(name) was accepted")
         } catch {
-            let got = error.kind == .malformed && expected.hasPrefix("[json") ? error.message.replacingOccurrences(of: "Could not parse '/p/flake.lock': ", with: "") : error.detailedDescription
+            let got =
+                error.kind == .malformed && expected.hasPrefix("[json")
+                ? error.message.replacingOccurrences(of: "Could not parse '/p/flake.lock': ", with: "")
+                : error.detailedDescription
             #expect(got == expected)
             #expect(error.file == "/p/flake.lock")
         }
@@ -69,32 +72,50 @@ struct LockFileTests {
             } catch { return error.message }
         }
         #expect(try message("fail-unknownattr.lock") == "unsupported Git input attribute 'unknownAttr'")
-        #expect(try message("fail-unlocked.lock") == "lockfile contains mutable lock '{\"owner\":\"o\",\"repo\":\"r\",\"type\":\"github\"}'")
-        #expect(try message("fail-malformed.lock").hasPrefix("[json.exception.parse_error.101] parse error at line 7, column 1"))
+        #expect(
+            try message("fail-unlocked.lock")
+                == "lockfile contains mutable lock '{\"owner\":\"o\",\"repo\":\"r\",\"type\":\"github\"}'")
+        #expect(
+            try message("fail-malformed.lock").hasPrefix(
+                "[json.exception.parse_error.101] parse error at line 7, column 1"))
         #expect(try message("fail-version.lock") == "lock file '/p/flake.lock' has unsupported version 8")
     }
 
     @Test func currentNamesFileOnParseError() throws {
-        #expect(throws: LockFileError.self) { _ = try LockFile.parse(Array("{".utf8), path: "/p/flake.lock", profile: .nix) }
+        #expect(throws: LockFileError.self) {
+            _ = try LockFile.parse(Array("{".utf8), path: "/p/flake.lock", profile: .nix)
+        }
         do { _ = try LockFile.parse(Array("{".utf8), path: "/p/flake.lock", profile: .nix) } catch {
-            #expect(error.message.hasPrefix("Could not parse '/p/flake.lock': [json.exception.parse_error.101] parse error at line 1, column 2"))
+            #expect(
+                error.message.hasPrefix(
+                    "Could not parse '/p/flake.lock': [json.exception.parse_error.101] parse error at line 1, column 2")
+            )
         }
     }
 
     static func ghRef(_ repo: String, _ n: Int) throws -> LockedInput {
         let rev = String(repeating: "0", count: 39) + String(n)
-        let locked = try FlakeRef.fromAttrs(["type": "github", "owner": "o", "repo": .string(repo), "rev": .string(rev), "lastModified": 1_700_000_000], profile: .nix)
+        let locked = try FlakeRef.fromAttrs(
+            [
+                "type": "github", "owner": "o", "repo": .string(repo), "rev": .string(rev),
+                "lastModified": 1_700_000_000,
+            ], profile: .nix)
         let original = try FlakeRef.fromAttrs(["type": "github", "owner": "o", "repo": .string(repo)], profile: .nix)
         return LockedInput(locked: locked, original: original)
     }
 
     /// The example of "Node keys" (docs/nix-behaviour.md), run with Nix 2.8.
     @Test func keyAllocation() throws {
-        let xNode = LockNode(inputs: ["nixpkgs": .node(LockNode(lock: try Self.ghRef("nixpkgs", 2)))], lock: try Self.ghRef("x", 3))
-        let yx = LockNode(inputs: ["nixpkgs": .node(LockNode(lock: try Self.ghRef("nixpkgs", 4)))], lock: try Self.ghRef("x", 5))
-        let y = LockNode(inputs: ["nixpkgs": .node(LockNode(lock: try Self.ghRef("nixpkgs", 6))), "x": .node(yx)], lock: try Self.ghRef("y", 7))
+        let xNode = LockNode(
+            inputs: ["nixpkgs": .node(LockNode(lock: try Self.ghRef("nixpkgs", 2)))], lock: try Self.ghRef("x", 3))
+        let yx = LockNode(
+            inputs: ["nixpkgs": .node(LockNode(lock: try Self.ghRef("nixpkgs", 4)))], lock: try Self.ghRef("x", 5))
+        let y = LockNode(
+            inputs: ["nixpkgs": .node(LockNode(lock: try Self.ghRef("nixpkgs", 6))), "x": .node(yx)],
+            lock: try Self.ghRef("y", 7))
         let root = LockNode(inputs: [
-            "nixpkgs": .node(LockNode(lock: try Self.ghRef("nixpkgs", 1))), "root": .node(LockNode(lock: try Self.ghRef("root", 8))),
+            "nixpkgs": .node(LockNode(lock: try Self.ghRef("nixpkgs", 1))),
+            "root": .node(LockNode(lock: try Self.ghRef("root", 8))),
             "x": .node(xNode), "y": .node(y),
         ])
         let lock = LockFile(root: root)
@@ -107,7 +128,10 @@ struct LockFileTests {
         let lock = try LockFile.parse(try Vectors.bytes("equiv-v6.lock"), path: "v6", profile: .nix)
         guard case .node(let x1)? = lock.root.inputs["x"], case .node(let y)? = lock.root.inputs["y"],
             case .node(let x2)? = y.inputs["x"]
-        else { Issue.record("shape"); return }
+        else {
+            Issue.record("shape")
+            return
+        }
         #expect(x1 === x2)
     }
 
@@ -168,7 +192,9 @@ struct RealLockFileTests {
             }
             let lock = try parsed.get()
             #expect(lock.text == String(decoding: bytes, as: UTF8.self), "\(name) under \(profile)")
-            #expect(lock.isEquivalent(to: try LockFile.parse(Array(lock.text.utf8), path: path, profile: profile, allowUnlocked: true)))
+            #expect(
+                lock.isEquivalent(
+                    to: try LockFile.parse(Array(lock.text.utf8), path: path, profile: profile, allowUnlocked: true)))
         }
     }
 }

@@ -13,14 +13,20 @@ struct Nix235ProfileTests {
     }
 
     static let rows: [Row] = [
-        Row(name: "narHashOnlyLockWarning", nix: "notReproducible", nix231: "deprecated") { "\($0.narHashOnlyLockWarning)" },
+        Row(name: "narHashOnlyLockWarning", nix: "notReproducible", nix231: "deprecated") {
+            "\($0.narHashOnlyLockWarning)"
+        },
         Row(name: "rejectsEmptyUpdatePath", nix: "true", nix231: "false") { "\($0.rejectsEmptyUpdatePath)" },
         Row(name: "hintsFilePlusGit", nix: "true", nix231: "false") { "\($0.hintsFilePlusGit)" },
-        Row(name: "gitGivenRevCountAndLastModified", nix: "kept", nix231: "checked") { "\($0.gitGivenRevCountAndLastModified)" },
+        Row(name: "gitGivenRevCountAndLastModified", nix: "kept", nix231: "checked") {
+            "\($0.gitGivenRevCountAndLastModified)"
+        },
         Row(name: "rejectsRelativeFileTarballs", nix: "true", nix231: "false") { "\($0.rejectsRelativeFileTarballs)" },
         Row(name: "lockFilePathEscaped", nix: "false", nix231: "true") { "\($0.lockFilePathEscaped)" },
         Row(name: "flakePathErrorQuote", nix: "\"", nix231: "'") { "\($0.flakePathErrorQuote)" },
-        Row(name: "fingerprintMarksComputedRevCount", nix: "true", nix231: "false") { "\($0.fingerprintMarksComputedRevCount)" },
+        Row(name: "fingerprintMarksComputedRevCount", nix: "true", nix231: "false") {
+            "\($0.fingerprintMarksComputedRevCount)"
+        },
         Row(name: "forgeUnknownParameters", nix: "error", nix231: "ignore") { "\($0.forgeUnknownParameters)" },
         Row(name: "forgeRevNormalised", nix: "false", nix231: "true") { "\($0.forgeRevNormalised)" },
     ]
@@ -59,7 +65,9 @@ struct Nix235ProfileTests {
         do {
             _ = try FlakeRef.parse(url, profile: .nix)
         } catch {
-            #expect(String(describing: error) == "input '\(url)' is unsupported; did you mean 'git+file' instead of 'file+git'?")
+            #expect(
+                String(describing: error)
+                    == "input '\(url)' is unsupported; did you mean 'git+file' instead of 'file+git'?")
         }
         do {
             _ = try FlakeRef.parse(url, profile: .nix231)
@@ -96,13 +104,15 @@ struct Nix235ProfileTests {
             """
         let current = try LockFile.parse(Array(text.utf8), path: "/p/flake.lock", profile: .nix)
         #expect(current.warnings.count == 1)
-        #expect(current.warnings.first?.hasSuffix(
-            "is unlocked (e.g. lacks a Git revision) but is checked by NAR hash. "
-                + "This is not reproducible and will break after garbage collection or when shared.") == true)
+        #expect(
+            current.warnings.first?.hasSuffix(
+                "is unlocked (e.g. lacks a Git revision) but is checked by NAR hash. "
+                    + "This is not reproducible and will break after garbage collection or when shared.") == true)
         let old = try LockFile.parse(Array(text.utf8), path: "/p/flake.lock", profile: .nix231)
         #expect(old.warnings.count == 1)
-        #expect(old.warnings.first?.hasSuffix(
-            "is unlocked (e.g. lacks a Git revision) but does have a NAR hash. "
-                + "This is deprecated since such inputs are verifiable but may not be reproducible.") == true)
+        #expect(
+            old.warnings.first?.hasSuffix(
+                "is unlocked (e.g. lacks a Git revision) but does have a NAR hash. "
+                    + "This is deprecated since such inputs are verifiable but may not be reproducible.") == true)
     }
 }

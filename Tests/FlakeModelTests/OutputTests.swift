@@ -6,24 +6,35 @@ import Testing
 @Suite("JSON, diff, metadata, atomic write")
 struct OutputTests {
     @Test func jsonEscapesAndLayout() throws {
-        let v = try JSONValue.parse(#"{"b":[1,{}],"a":"\u001f\t\"\\/\u00fc\ud83d\ude00\u007f","c":[],"d":1.9,"e":-2,"Z":true}"#)
-        #expect(v.compactText == "{\"Z\":true,\"a\":\"\\u001f\\t\\\"\\\\/ü😀\u{7f}\",\"b\":[1,{}],\"c\":[],\"d\":1.9,\"e\":-2}")
-        let pretty = JSONValue.object(JSONObject([("a", .array([.string("x")])), ("b", .object(JSONObject()))])).lockFileText
+        let v = try JSONValue.parse(
+            #"{"b":[1,{}],"a":"\u001f\t\"\\/\u00fc\ud83d\ude00\u007f","c":[],"d":1.9,"e":-2,"Z":true}"#)
+        #expect(
+            v.compactText
+                == "{\"Z\":true,\"a\":\"\\u001f\\t\\\"\\\\/ü😀\u{7f}\",\"b\":[1,{}],\"c\":[],\"d\":1.9,\"e\":-2}")
+        let pretty = JSONValue.object(JSONObject([("a", .array([.string("x")])), ("b", .object(JSONObject()))]))
+            .lockFileText
         #expect(pretty == "{\n  \"a\": [\n    \"x\"\n  ],\n  \"b\": {}\n}\n")
         #expect(try Attrs(json: JSONValue.parse(#"{"n":1.9}"#)) == ["n": 1])
         #expect(throws: FlakeRefError.self) { _ = try Attrs(json: JSONValue.parse(#"{"n":-1}"#)) }
         #expect(throws: JSONParseError.self) { _ = try JSONValue.parse(#"{"a":"\ud800"}"#) }
-        #expect(throws: JSONParseError(line: 2, column: 6, detail: "syntax error while parsing value - invalid literal")) {
+        #expect(
+            throws: JSONParseError(line: 2, column: 6, detail: "syntax error while parsing value - invalid literal")
+        ) {
             _ = try JSONValue.parse("[\n  tru]")
         }
     }
 
     static func gitLock(_ rev: String, lastModified: UInt64) throws -> LockFile {
         let locked = try FlakeRef.fromAttrs(
-            ["type": "git", "url": "file:///home/user/a", "ref": "main", "rev": .string(rev), "lastModified": .int(lastModified), "narHash": "sha256-/CWK/ATwPAKD5bw+Ojun3yDkdIJXP3STZoDFjP22rYE=", "revCount": 1],
+            [
+                "type": "git", "url": "file:///home/user/a", "ref": "main", "rev": .string(rev),
+                "lastModified": .int(lastModified), "narHash": "sha256-/CWK/ATwPAKD5bw+Ojun3yDkdIJXP3STZoDFjP22rYE=",
+                "revCount": 1,
+            ],
             profile: .nix28)
         let original = try FlakeRef.fromAttrs(["type": "git", "url": "file:///home/user/a"], profile: .nix28)
-        return LockFile(root: LockNode(inputs: ["a": .node(LockNode(lock: LockedInput(locked: locked, original: original)))]))
+        return LockFile(
+            root: LockNode(inputs: ["a": .node(LockNode(lock: LockedInput(locked: locked, original: original)))]))
     }
 
     @Test func diffText() throws {
@@ -38,7 +49,8 @@ struct OutputTests {
                 """)
         #expect(try LockFile.diff(from: old, to: old, profile: .nix28) == "")
         let added = try LockFile.diff(from: LockFile(), to: new, profile: .nix, ansi: true)
-        #expect(added.hasPrefix("• \u{1B}[32;1mAdded input 'a':\u{1B}[0m\n    'git+file:///home/user/a?ref=main&rev=fb14"))
+        #expect(
+            added.hasPrefix("• \u{1B}[32;1mAdded input 'a':\u{1B}[0m\n    'git+file:///home/user/a?ref=main&rev=fb14"))
         #expect(try LockFile.diff(from: new, to: LockFile(), profile: .nix) == "• Removed input 'a'\n")
     }
 
@@ -46,7 +58,8 @@ struct OutputTests {
         let lock = try LockFile.parse(try Vectors.bytes("ok-spec-4.5.lock"), path: "l", profile: .nix28)
         let top = try FlakeRef.parse("git+file:///home/user/root", profile: .nix28)
         let m = FlakeMetadata(original: top, resolved: top, locked: top, path: "/nix/store/x-source", lockFile: lock)
-        let b = "\u{1B}[1m", n = "\u{1B}[0m"
+        let b = "\u{1B}[1m"
+        let n = "\u{1B}[0m"
         #expect(
             try MetadataRenderer.text(m, profile: .nix28) == """
                 \(b)Resolved URL:\(n)  git+file:///home/user/root
@@ -60,10 +73,15 @@ struct OutputTests {
 
                 """)
         let current = try MetadataRenderer.text(m, profile: .nix)
-        #expect(current.contains("├───\(b)a\(n): git+file:///home/user/a?ref=main&rev=47a5c8aedc8cdb281957e53ded0c76e956879025 (2022-01-01 00:00:00)\n"))
+        #expect(
+            current.contains(
+                "├───\(b)a\(n): git+file:///home/user/a?ref=main&rev=47a5c8aedc8cdb281957e53ded0c76e956879025 (2022-01-01 00:00:00)\n"
+            ))
         #expect(!current.contains("Locked URL"))  // not locked: no rev
         let json = try MetadataRenderer.json(m, profile: .nix28).compactText
-        #expect(json.hasPrefix("{\"locked\":{\"type\":\"git\",\"url\":\"file:///home/user/root\"},\"locks\":{\"nodes\":{\"a\":"))
+        #expect(
+            json.hasPrefix(
+                "{\"locked\":{\"type\":\"git\",\"url\":\"file:///home/user/root\"},\"locks\":{\"nodes\":{\"a\":"))
         #expect(Timestamp.dateTime(1_795_587_849) == "2026-11-25 06:24:09")
     }
 

@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeLockTestSupport
-import Fetchers
 import Foundation
 import NativeTransport
 import NixCompat
@@ -11,7 +11,9 @@ import Testing
     static func makeSource(_ dir: TT.Dir) throws -> String {
         let top = dir.sub("src/top")
         try TT.writeSampleTree(at: top)
-        try FixtureShell.run(["sh", "-c", "find . -exec touch -h -d @1650000000 {} + && touch -d @1600000000 top", "x"], in: dir.sub("src"))
+        try FixtureShell.run(
+            ["sh", "-c", "find . -exec touch -h -d @1650000000 {} + && touch -d @1600000000 top", "x"],
+            in: dir.sub("src"))
         return top
     }
 
@@ -57,7 +59,13 @@ import Testing
         let archive = try Self.pack(dir, format)
         let expected = try TT.expectedHash(ofPath: try Self.unpack(dir, format, archive))
         let server = try LoopbackHTTPServer()
-        try server.setRoutes(["/a": [.init(headers: ["Link": "<http://x/y.tar.gz?rev=1>; rel=\"immutable\""], bodyFile: archive, etag: "\"e1\"")]])
+        try server.setRoutes([
+            "/a": [
+                .init(
+                    headers: ["Link": "<http://x/y.tar.gz?rev=1>; rel=\"immutable\""], bodyFile: archive, etag: "\"e1\""
+                )
+            ]
+        ])
         let (hasher, _) = try Self.hasher()
         let options = ArchiveOptions(captureFiles: ["flake.nix", "missing.nix"], sourceDescription: server.url("/a"))
         let r = try await hasher.download(HTTPRequest(url: server.url("/a")), mode: .archive(options))
@@ -81,9 +89,13 @@ import Testing
         let server = try LoopbackHTTPServer()
         try server.setRoutes(["/a": [.init(bodyFile: archive, etag: "\"v\"")]])
         let (hasher, _) = try Self.hasher()
-        let r = try await hasher.download(HTTPRequest(url: server.url("/a"), ifNoneMatch: "\"v\""), mode: .archive(ArchiveOptions()))
+        let r = try await hasher.download(
+            HTTPRequest(url: server.url("/a"), ifNoneMatch: "\"v\""), mode: .archive(ArchiveOptions()))
         #expect(r.content == .notModified)
-        await #expect(throws: HTTPTransportError.httpStatus(url: server.url("/b"), status: 404, reason: "Not Found", body: "not found\n")) {
+        await #expect(
+            throws: HTTPTransportError.httpStatus(
+                url: server.url("/b"), status: 404, reason: "Not Found", body: "not found\n")
+        ) {
             _ = try await hasher.download(HTTPRequest(url: server.url("/b")), mode: .archive(ArchiveOptions()))
         }
     }
@@ -94,7 +106,11 @@ import Testing
         let (hasher, _) = try Self.hasher()
         let r = try await hasher.download(HTTPRequest(url: server.url("/f")), mode: .file)
         // Vector D of "Test vectors" (docs/nix-behaviour.md).
-        #expect(r.content == .file(narHash: try NixHash.parseSRI("sha256-HDfQGvQL4ugGkd48w99EN3ppmvuxfGjwgJZLL9Bx/BM="), narSize: 120, size: 6))
+        #expect(
+            r.content
+                == .file(
+                    narHash: try NixHash.parseSRI("sha256-HDfQGvQL4ugGkd48w99EN3ppmvuxfGjwgJZLL9Bx/BM="), narSize: 120,
+                    size: 6))
     }
 
     /// Writes a tar with Python's tarfile from a list of (name, type, data/linkname).
@@ -116,7 +132,8 @@ import Testing
         return out
     }
 
-    static func hashTar(_ path: String, _ options: ArchiveOptions = ArchiveOptions()) async throws -> ArchiveHashResult {
+    static func hashTar(_ path: String, _ options: ArchiveOptions = ArchiveOptions()) async throws -> ArchiveHashResult
+    {
         let (hasher, _) = try hasher()
         return try await hasher.hashArchive(atPath: path, options: options)
     }
@@ -124,14 +141,19 @@ import Testing
     @Test func rejectsParentAndAbsolutePaths() async throws {
         let dir = try TT.Dir()
         let dotdot = try Self.pythonTar(dir, "dotdot.tar", "add('top/ok', data=b'x')\nadd('top/../../evil', data=b'x')")
-        await #expect(throws: ArchiveError.unsafePath(source: "archive", path: "top/../../evil")) { _ = try await Self.hashTar(dotdot) }
+        await #expect(throws: ArchiveError.unsafePath(source: "archive", path: "top/../../evil")) {
+            _ = try await Self.hashTar(dotdot)
+        }
         let abs = try Self.pythonTar(dir, "abs.tar", "add('/etc/evil', data=b'x')")
-        await #expect(throws: ArchiveError.unsafePath(source: "archive", path: "/etc/evil")) { _ = try await Self.hashTar(abs) }
+        await #expect(throws: ArchiveError.unsafePath(source: "archive", path: "/etc/evil")) {
+            _ = try await Self.hashTar(abs)
+        }
         let hard = try Self.pythonTar(dir, "hard.tar", "add('top/a', kind='hard', link='../../etc/passwd')")
         await #expect(throws: ArchiveError.escapingLink(source: "archive", path: "top/a", target: "../../etc/passwd")) {
             _ = try await Self.hashTar(hard)
         }
-        let sym = try Self.pythonTar(dir, "sym.tar", "add('top/d/l', kind='sym', link='../../x')\nadd('top/ok', kind='sym', link='d/../ok2')")
+        let sym = try Self.pythonTar(
+            dir, "sym.tar", "add('top/d/l', kind='sym', link='../../x')\nadd('top/ok', kind='sym', link='d/../ok2')")
         // Nix stores escaping symlinks verbatim; refusing them is opt-in.
         _ = try await Self.hashTar(sym)
         await #expect(throws: ArchiveError.escapingLink(source: "archive", path: "d/l", target: "../../x")) {
@@ -142,7 +164,8 @@ import Testing
         try server.setRoutes(["/evil.tar": [.init(bodyFile: dotdot)]])
         let (hasher, _) = try Self.hasher()
         await #expect(throws: ArchiveError.unsafePath(source: "u", path: "top/../../evil")) {
-            _ = try await hasher.download(HTTPRequest(url: server.url("/evil.tar")), mode: .archive(ArchiveOptions(sourceDescription: "u")))
+            _ = try await hasher.download(
+                HTTPRequest(url: server.url("/evil.tar")), mode: .archive(ArchiveOptions(sourceDescription: "u")))
         }
     }
 
@@ -185,12 +208,16 @@ import Testing
         let dir = try TT.Dir()
         let two = try Self.pythonTar(dir, "two.tar", "add('a/f', data=b'1')\nadd('b', data=b'2')")
         await #expect(throws: ArchiveError.unexpectedTopLevelCount(source: "http://h/two.tar")) {
-            _ = try await Self.hashTar(two, ArchiveOptions(topLevel: .exactlyOneEntry, sourceDescription: "http://h/two.tar"))
+            _ = try await Self.hashTar(
+                two, ArchiveOptions(topLevel: .exactlyOneEntry, sourceDescription: "http://h/two.tar"))
         }
         #expect(
-            ArchiveError.unexpectedTopLevelCount(source: "u").description == "tarball 'u' contains an unexpected number of top-level files")
+            ArchiveError.unexpectedTopLevelCount(source: "u").description
+                == "tarball 'u' contains an unexpected number of top-level files")
         let rootTree = MemoryTree.dir(["a": .dir(["f": .file("1")]), "b": .file("2")])
-        #expect(try await Self.hashTar(two, ArchiveOptions(topLevel: .stripSingleDirectory)).narHash == NAR.hash(rootTree).hash)
+        #expect(
+            try await Self.hashTar(two, ArchiveOptions(topLevel: .stripSingleDirectory)).narHash
+                == NAR.hash(rootTree).hash)
         let single = try Self.pythonTar(dir, "single.tar", "add('hello', data=b'hello\\n')")
         // 2.8: a single top-level file is the tree (vector D); ≥2.24: the root directory is.
         let r28 = try await Self.hashTar(single, ArchiveOptions(topLevel: .exactlyOneEntry))
@@ -219,7 +246,10 @@ import Testing
         let hashes = try await withThrowingTaskGroup(of: NixHash.self) { group in
             for _ in 0..<6 {
                 group.addTask {
-                    try #require(try await hasher.download(HTTPRequest(url: server.url("/a")), mode: .archive(ArchiveOptions())).archive).narHash
+                    try #require(
+                        try await hasher.download(HTTPRequest(url: server.url("/a")), mode: .archive(ArchiveOptions()))
+                            .archive
+                    ).narHash
                 }
             }
             return try await group.reduce(into: Set<NixHash>()) { $0.insert($1) }

@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeLockTestSupport
-import Fetchers
 import Foundation
 import NativeTransport
 import NixCompat
@@ -15,7 +15,9 @@ import Testing
 
     /// A repository with exec bits, symlinks (one dangling), a gitlink, export-ignore and
     /// export-subst attributes, a directory left empty by export-ignore, and two commits.
-    static func makeRepo(_ dir: TT.Dir, name: String = "repo") throws -> (GitFixtureRepository, first: String, head: String) {
+    static func makeRepo(_ dir: TT.Dir, name: String = "repo") throws -> (
+        GitFixtureRepository, first: String, head: String
+    ) {
         let repo = try GitFixtureRepository(at: dir.sub(name))
         try repo.write("flake.nix", "{ outputs = _: { }; }\n")
         let first = try repo.commit("first")
@@ -32,8 +34,12 @@ import Testing
         try repo.write(
             "subst.txt",
             "H=$Format:%H$ h=$Format:%h$ T=$Format:%T$ t=$Format:%t$ P=$Format:%P$ p=$Format:%p$\n"
-                + "a=$Format:%an <%ae> %ad|%at|%ai|%aI$\nc=$Format:%cn %ce %cd|%ct|%ci|%cI$\ns=$Format:%s%n%%$ no $Format end\n")
-        try repo.write(".gitattributes", "ignored.txt export-ignore\ndocs export-ignore\n*.md export-ignore\n*.tmp export-ignore\nsubst.txt export-subst\n")
+                + "a=$Format:%an <%ae> %ad|%at|%ai|%aI$\nc=$Format:%cn %ce %cd|%ct|%ci|%cI$\ns=$Format:%s%n%%$ no $Format end\n"
+        )
+        try repo.write(
+            ".gitattributes",
+            "ignored.txt export-ignore\ndocs export-ignore\n*.md export-ignore\n*.tmp export-ignore\nsubst.txt export-subst\n"
+        )
         try repo.addGitlink("vendor/lib", url: "../lib.git", commit: first)
         let head = try repo.commit("second: add files\n\nwith a body")
         return (repo, first, head)
@@ -49,7 +55,8 @@ import Testing
         let cache = dir.sub("cache/abc")
         try await git.ensureBareRepository(at: cache)
         try await git.ensureBareRepository(at: cache)  // idempotent
-        try await git.fetch("file://" + server, into: cache, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
+        try await git.fetch(
+            "file://" + server, into: cache, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
         let main = try await git.resolve(ref: "refs/heads/main", in: cache)
         #expect(main.commit.hex == head)
         #expect(!main.isAnnotatedTag)
@@ -64,7 +71,8 @@ import Testing
         let unpacked = dir.sub("archive")
         try repo.archive(head, into: unpacked)
         let expected = try TT.expectedHash(ofPath: unpacked)
-        let ours = try await git.hashTree(of: main.commit, in: cache, options: GitTreeOptions(exportIgnore: true, exportSubst: true))
+        let ours = try await git.hashTree(
+            of: main.commit, in: cache, options: GitTreeOptions(exportIgnore: true, exportSubst: true))
         #expect(ours.narHash.sri == expected)
         if ours.narHash.sri != expected {
             let subst = try String(contentsOfFile: unpacked + "/subst.txt", encoding: .utf8)
@@ -74,7 +82,8 @@ import Testing
         let plain = try await git.hashTree(of: main.commit, in: cache, options: GitTreeOptions())
         #expect(plain.narHash != ours.narHash)
 
-        #expect(try await git.readFile("flake.nix", at: main.commit, in: cache) == Array("{ outputs = _: { }; }\n".utf8))
+        #expect(
+            try await git.readFile("flake.nix", at: main.commit, in: cache) == Array("{ outputs = _: { }; }\n".utf8))
         #expect(try await git.readFile("nope", at: main.commit, in: cache) == nil)
         #expect(try await git.readFile("sub", at: main.commit, in: cache) == nil)
 
@@ -112,13 +121,16 @@ import Testing
         #expect(main.commit.hex == head)
         let unpacked = dir.sub("archive")
         try repo.archive(head, into: unpacked)
-        let h = try await git.hashTree(of: main.commit, in: cache, options: GitTreeOptions(exportIgnore: true, exportSubst: true))
+        let h = try await git.hashTree(
+            of: main.commit, in: cache, options: GitTreeOptions(exportIgnore: true, exportSubst: true))
         #expect(h.narHash.sri == (try TT.expectedHash(ofPath: unpacked)))
         #expect(try await git.lsRemoteSymref(url) == "refs/heads/main")
         // Second fetch is incremental (and a no-op here).
         try await git.fetch(url, into: cache, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
         await #expect(throws: GitTransportError.self) {
-            try await git.fetch(server.url("/git/missing.git"), into: cache, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
+            try await git.fetch(
+                server.url("/git/missing.git"), into: cache, refspecs: ["refs/heads/main:refs/heads/main"],
+                shallow: false)
         }
     }
 
@@ -132,7 +144,9 @@ import Testing
         let git = try Self.transport()
         let cache = dir.sub("cache")
         try await git.ensureBareRepository(at: cache)
-        try await git.fetch(tls.url("/git/repo.git", host: "localhost"), into: cache, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
+        try await git.fetch(
+            tls.url("/git/repo.git", host: "localhost"), into: cache, refspecs: ["refs/heads/main:refs/heads/main"],
+            shallow: false)
         #expect(try await git.resolve(ref: "refs/heads/main", in: cache).commit.hex == head)
         // Plain HTTP through a proxy: the request goes to the proxy with an absolute URI.
         let plain = try LoopbackHTTPServer(gitRoot: dir.sub("srv"))
@@ -140,7 +154,9 @@ import Testing
             settings: try TT.gitSettings(config: Self.fileAllow, proxy: ProxySettings(httpProxy: plain.url(""))))
         let cache2 = dir.sub("cache2")
         try await proxied.ensureBareRepository(at: cache2)
-        try await proxied.fetch("http://git.example/git/repo.git", into: cache2, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
+        try await proxied.fetch(
+            "http://git.example/git/repo.git", into: cache2, refspecs: ["refs/heads/main:refs/heads/main"],
+            shallow: false)
         #expect(try await proxied.resolve(ref: "refs/heads/main", in: cache2).commit.hex == head)
         #expect(try plain.requests().allSatisfy { $0.proxied && $0.header("Host") == "git.example" })
     }
@@ -160,7 +176,8 @@ import Testing
         let cli = try Self.transport(cli: true)
         let cache2 = dir.sub("cache2")
         try await cli.ensureBareRepository(at: cache2)
-        try await cli.fetch(daemon.url("repo.git"), into: cache2, refspecs: ["refs/heads/main:refs/heads/main"], shallow: true)
+        try await cli.fetch(
+            daemon.url("repo.git"), into: cache2, refspecs: ["refs/heads/main:refs/heads/main"], shallow: true)
         let r = try await cli.resolve(ref: "refs/heads/main", in: cache2)
         #expect(r.commit.hex == head)
         #expect(try await cli.commitInfo(r.commit, in: cache2, countRevisions: false).isShallowRepository)
@@ -210,9 +227,12 @@ import Testing
         let cache3 = dir.sub("cache3/top")
         try await strict.ensureBareRepository(at: cache3)
         try await strict.fetch(superURL, into: cache3, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
-        let sub3 = GitSubmoduleOptions(superprojectURL: superURL) { url in dir.sub("cache3/") + NixHash.sha256(of: Array(url.utf8)).nix32 }
+        let sub3 = GitSubmoduleOptions(superprojectURL: superURL) { url in
+            dir.sub("cache3/") + NixHash.sha256(of: Array(url.utf8)).nix32
+        }
         await #expect {
-            _ = try await strict.hashTree(of: GitObjectID(topRev)!, in: cache3, options: GitTreeOptions(submodules: sub3))
+            _ = try await strict.hashTree(
+                of: GitObjectID(topRev)!, in: cache3, options: GitTreeOptions(submodules: sub3))
         } throws: { e in
             guard case .submodule(_, let m) = e as? GitTransportError else { return false }
             return m.contains("transport 'file' not allowed")
@@ -224,7 +244,10 @@ import Testing
         let (repo, _, head) = try Self.makeRepo(dir)
         let git = try Self.transport()
         let clean = try await git.workTreeStatus(at: repo.path, ignoreSubmodules: true)
-        #expect(clean == GitWorkTreeStatus(headRef: "refs/heads/main", headCommit: GitObjectID(head), isDirty: false, isShallow: false))
+        #expect(
+            clean
+                == GitWorkTreeStatus(
+                    headRef: "refs/heads/main", headCommit: GitObjectID(head), isDirty: false, isShallow: false))
         // An untracked file does not make the tree dirty and is not hashed.
         try repo.write("untracked.txt", "x\n", stage: false)
         #expect(try await !git.workTreeStatus(at: repo.path, ignoreSubmodules: true).isDirty)
@@ -258,8 +281,10 @@ import Testing
         let e = GitTransportError.revisionNotInRef(rev: "abc", ref: "dev", url: "file:///r")
         #expect(
             e.description
-                == "Cannot find Git revision 'abc' in ref 'dev' of repository 'file:///r'! Please make sure that the rev exists on the ref you've specified or add allRefs = true; to fetchGit.")
-        #expect(GitObjectID("ABCDEF0123456789abcdef0123456789abcdef01")?.hex == "abcdef0123456789abcdef0123456789abcdef01")
+                == "Cannot find Git revision 'abc' in ref 'dev' of repository 'file:///r'! Please make sure that the rev exists on the ref you've specified or add allRefs = true; to fetchGit."
+        )
+        #expect(
+            GitObjectID("ABCDEF0123456789abcdef0123456789abcdef01")?.hex == "abcdef0123456789abcdef0123456789abcdef01")
         #expect(GitObjectID("xyz") == nil)
     }
 
@@ -267,10 +292,14 @@ import Testing
         let dir = try TT.Dir()
         let (repo, _, head) = try Self.makeRepo(dir)
         let server = try repo.bareClone()
-        let git = try Self.transport(config: Self.fileAllow + [GitConfigEntry(key: "url.file://\(server).insteadOf", value: "https://git.example/r")])
+        let git = try Self.transport(
+            config: Self.fileAllow + [
+                GitConfigEntry(key: "url.file://\(server).insteadOf", value: "https://git.example/r")
+            ])
         let cache = dir.sub("cache")
         try await git.ensureBareRepository(at: cache)
-        try await git.fetch("https://git.example/r", into: cache, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
+        try await git.fetch(
+            "https://git.example/r", into: cache, refspecs: ["refs/heads/main:refs/heads/main"], shallow: false)
         #expect(try await git.resolve(ref: "refs/heads/main", in: cache).commit.hex == head)
     }
 }

@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeLockTestSupport
-import Fetchers
 import Foundation
 import NativeTransport
 import Testing
@@ -35,7 +35,9 @@ import Testing
 
     @Test func retriesServerErrorsThenSucceeds() async throws {
         let server = try LoopbackHTTPServer()
-        try server.setRoutes(["/flaky": [.init(status: 500, body: "boom", times: 1), .init(status: 503, times: 1), .init(body: "ok")]])
+        try server.setRoutes([
+            "/flaky": [.init(status: 500, body: "boom", times: 1), .init(status: 503, times: 1), .init(body: "ok")]
+        ])
         let http = try TT.http(attempts: 3)
         let (_, body) = try await http.data(HTTPRequest(url: server.url("/flaky")))
         #expect(String(decoding: body, as: UTF8.self) == "ok")
@@ -46,7 +48,10 @@ import Testing
         let server = try LoopbackHTTPServer()
         try server.setRoutes(["/down": [.init(status: 502)]])
         let http = try TT.http(attempts: 2)
-        await #expect(throws: HTTPTransportError.httpStatus(url: server.url("/down"), status: 502, reason: "Bad Gateway", body: "")) {
+        await #expect(
+            throws: HTTPTransportError.httpStatus(
+                url: server.url("/down"), status: 502, reason: "Bad Gateway", body: "")
+        ) {
             _ = try await http.data(HTTPRequest(url: server.url("/down")))
         }
         #expect(try server.requests().count == 2)
@@ -54,7 +59,9 @@ import Testing
 
     @Test func honoursShortRetryAfter() async throws {
         let server = try LoopbackHTTPServer()
-        try server.setRoutes(["/limited": [.init(status: 429, headers: ["Retry-After": "1"], times: 1), .init(body: "fine")]])
+        try server.setRoutes([
+            "/limited": [.init(status: 429, headers: ["Retry-After": "1"], times: 1), .init(body: "fine")]
+        ])
         let http = try TT.http()
         let start = ContinuousClock.now
         let (_, body) = try await http.data(HTTPRequest(url: server.url("/limited")))
@@ -68,7 +75,9 @@ import Testing
             "/gh": [
                 .init(
                     status: 403,
-                    headers: ["X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "4102444800"])
+                    headers: [
+                        "X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "4102444800",
+                    ])
             ],
             "/429": [.init(status: 429, headers: ["Retry-After": "3600"])],
         ])
@@ -157,7 +166,8 @@ import Testing
         try server.setRoutes(["/echo": [.init(status: 401, body: "bad token SECRET9")]])
         let http = try TT.http()
         do {
-            _ = try await http.data(HTTPRequest(url: server.url("/echo"), headers: [HTTPHeader("Authorization", "SECRET9")]))
+            _ = try await http.data(
+                HTTPRequest(url: server.url("/echo"), headers: [HTTPHeader("Authorization", "SECRET9")]))
         } catch let e as HTTPTransportError {
             #expect(!String(describing: e).contains("SECRET9"))
             if case .httpStatus(_, _, _, let body) = e { #expect(body == "bad token <redacted>") }
@@ -186,7 +196,9 @@ import Testing
         let (_, body) = try await trusted.data(HTTPRequest(url: server.url("/s", host: "localhost")))
         #expect(String(decoding: body, as: UTF8.self) == "secure")
         let untrusted = try TT.http(attempts: 1, caFile: "/dev/null")
-        await #expect(throws: HTTPTransportError.self) { _ = try await untrusted.data(HTTPRequest(url: server.url("/s"))) }
+        await #expect(throws: HTTPTransportError.self) {
+            _ = try await untrusted.data(HTTPRequest(url: server.url("/s")))
+        }
     }
 
     @Test func usesConfiguredProxyAndNoProxy() async throws {

@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeLockTestSupport
-import Fetchers
 import Foundation
 import NativeTransport
 import Testing
@@ -53,7 +53,8 @@ import Testing
         let hasher = LibArchiveHasher(http: try Self.http(fault))
         for path in ["/a.tar.gz", "/b.tar.gz", "/c.zip"] {
             let url = server.url(path)
-            let r = try await hasher.download(HTTPRequest(url: url), mode: .archive(ArchiveOptions(sourceDescription: url)))
+            let r = try await hasher.download(
+                HTTPRequest(url: url), mode: .archive(ArchiveOptions(sourceDescription: url)))
             #expect(r.archive?.narHash.sri == f.narHash, "\(fault) \(path)")
         }
         #expect(half > 50_000)

@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeLockTestSupport
-import Fetchers
 import Foundation
 import NativeTransport
 import Testing

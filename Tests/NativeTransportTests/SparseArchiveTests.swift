@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeLockTestSupport
-import Fetchers
 import Foundation
 import NativeTransport
 import Testing
@@ -43,7 +43,9 @@ import Testing
     }
 
     /// A sparse tarball of the tree, and the NAR hash of what `tar -x` makes of it.
-    static func makeArchive(_ dir: TT.Dir, options: [String], compress: Bool) throws -> (archive: String, expected: String) {
+    static func makeArchive(_ dir: TT.Dir, options: [String], compress: Bool) throws -> (
+        archive: String, expected: String
+    ) {
         let tree = dir.sub("tree/src")
         try writeSparseTree(at: tree)
         let archive = dir.sub(compress ? "sparse.tar.gz" : "sparse.tar")
@@ -59,7 +61,9 @@ import Testing
     @Test(arguments: 0..<formats.count)
     func sparseMembersHashAsExtracted(format: Int) async throws {
         let dir = try TT.Dir()
-        let (archive, expected) = try await TT.offPool { try Self.makeArchive(dir, options: Self.formats[format].options, compress: false) }
+        let (archive, expected) = try await TT.offPool {
+            try Self.makeArchive(dir, options: Self.formats[format].options, compress: false)
+        }
         // The archive really is sparse: 23 MiB of files in far less space.
         let size = try FileManager.default.attributesOfItem(atPath: archive)[.size] as? Int ?? 0
         #expect(size < 1 << 20, "\(Self.formats[format].name) archive is \(size) bytes")
@@ -71,7 +75,9 @@ import Testing
     @Test(arguments: 0..<formats.count)
     func sparseMembersHashAsExtractedWhenDownloaded(format: Int) async throws {
         let dir = try TT.Dir()
-        let (archive, expected) = try await TT.offPool { try Self.makeArchive(dir, options: Self.formats[format].options, compress: true) }
+        let (archive, expected) = try await TT.offPool {
+            try Self.makeArchive(dir, options: Self.formats[format].options, compress: true)
+        }
         let server = try LoopbackHTTPServer()
         try server.setRoutes(["/s.tar.gz": [.init(bodyFile: archive)]])
         let hasher = LibArchiveHasher(http: try TT.http())

@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeLockTestSupport
-import Fetchers
 import Foundation
 import NativeTransport
 import NixCompat
@@ -10,7 +10,9 @@ import Testing
 enum TT {
     /// Git settings of the transport tests: no system config, the test CA (libgit2 keeps
     /// both per process, so every git transport of the tests carries the same ones).
-    static func gitSettings(config: [GitConfigEntry], useCLIForRemotes: Bool = false, proxy: ProxySettings = ProxySettings()) throws
+    static func gitSettings(
+        config: [GitConfigEntry], useCLIForRemotes: Bool = false, proxy: ProxySettings = ProxySettings()
+    ) throws
         -> GitSettings
     {
         GitSettings(
@@ -43,7 +45,9 @@ enum TT {
     /// A fresh temporary directory, removed at deinit.
     final class Dir: @unchecked Sendable {
         let path: String
-        init(_ prefix: String = "flakelock-nt") throws { path = try FixtureShell.makeTemporaryDirectory(prefix: prefix) }
+        init(_ prefix: String = "flakelock-nt") throws {
+            path = try FixtureShell.makeTemporaryDirectory(prefix: prefix)
+        }
         deinit {
             _ = try? FixtureShell.run(["chmod", "-R", "u+rwx", path])
             try? FileManager.default.removeItem(atPath: path)

@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeLockTestSupport
-import Fetchers
 import Foundation
 import NativeTransport
 import Testing
@@ -22,7 +22,8 @@ import Testing
         let tree = dir.sub("tree")
         var out: [(String, String)] = []
         for (name, args) in [
-            ("plain.tar.gz", ["-czf"]), ("sparse.tar.gz", ["--sparse", "--format=pax", "-czf"]), ("plain.tar.xz", ["-cJf"]),
+            ("plain.tar.gz", ["-czf"]), ("sparse.tar.gz", ["--sparse", "--format=pax", "-czf"]),
+            ("plain.tar.xz", ["-cJf"]),
         ] {
             let path = dir.sub(name)
             try FixtureShell.run(["tar"] + args + [path, "-C", tree, "src"])
@@ -42,7 +43,8 @@ import Testing
             return try Self.bombs(dir)
         }
         let server = try LoopbackHTTPServer()
-        try server.setRoutes(Dictionary(uniqueKeysWithValues: bombs.map { ("/" + $0.0, [LoopbackHTTPServer.Route(bodyFile: $0.1)]) }))
+        try server.setRoutes(
+            Dictionary(uniqueKeysWithValues: bombs.map { ("/" + $0.0, [LoopbackHTTPServer.Route(bodyFile: $0.1)]) }))
         let hasher = LibArchiveHasher(http: try TT.http(), maxUnpackedSize: Self.limit)
         for (name, path) in bombs {
             let compressed = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
@@ -52,11 +54,14 @@ import Testing
             }
             let url = server.url("/" + name)
             await #expect(throws: ArchiveError.unpackedSizeLimit(source: url, limit: Self.limit)) {
-                _ = try await hasher.download(HTTPRequest(url: url), mode: .archive(ArchiveOptions(sourceDescription: url)))
+                _ = try await hasher.download(
+                    HTTPRequest(url: url), mode: .archive(ArchiveOptions(sourceDescription: url)))
             }
         }
         let e = ArchiveError.unpackedSizeLimit(source: "http://x/y.tar.gz", limit: Self.limit)
-        #expect(e.description == "'http://x/y.tar.gz' unpacks to more than 1048576 bytes, the limit set by 'max-unpacked-size'")
+        #expect(
+            e.description
+                == "'http://x/y.tar.gz' unpacks to more than 1048576 bytes, the limit set by 'max-unpacked-size'")
     }
 
     @Test func archivesWithinTheLimitStillHash() async throws {

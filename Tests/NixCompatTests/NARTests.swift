@@ -57,7 +57,9 @@ struct NARVectorTests {
 
     @Test func storePathWithOtherName() throws {
         let h = try NixHash.parseSRI("sha256-+JkwdEa0gSqBJwG9WhyCmWWs2TXJ6gxv7sh4KHeZZqs=")
-        #expect(StorePath.fixedOutputSource(narHash: h, name: "tv1").description == "/nix/store/l39nr9r0x42dq617qr3f17kpqzlzkhnc-tv1")
+        #expect(
+            StorePath.fixedOutputSource(narHash: h, name: "tv1").description
+                == "/nix/store/l39nr9r0x42dq617qr3f17kpqzlzkhnc-tv1")
     }
 
     @Test func storePathFoldingSteps() {
@@ -74,8 +76,10 @@ struct NARVectorTests {
             while out.count % 8 != 0 { out.append(0) }
             return out
         }
-        let expected = ["nix-archive-1", "(", "type", "directory", "entry", "(", "name", "a", "node", "(", "type",
-                        "regular", "contents", "hi\n", ")", ")", ")"].flatMap(str)
+        let expected = [
+            "nix-archive-1", "(", "type", "directory", "entry", "(", "name", "a", "node", "(", "type",
+            "regular", "contents", "hi\n", ")", ")", ")",
+        ].flatMap(str)
         #expect(bytes == expected)
         #expect(bytes.count == 288)
     }
@@ -101,7 +105,9 @@ struct NARWriterRuleTests {
 
     @Test func byteOrderNotLocaleOrder() throws {
         // "Z" (0x5a) < "a" (0x61) < "é" (0xc3 0xa9): byte order, and MemoryTree's sorting follows it.
-        let tree = MemoryTree.dir(["é": .file("1"), "a": .file("2"), "Z": .file("3"), "foo.txt": .file(""), "foo": .dir([:])])
+        let tree = MemoryTree.dir([
+            "é": .file("1"), "a": .file("2"), "Z": .file("3"), "foo.txt": .file(""), "foo": .dir([:]),
+        ])
         let bytes = try NAR.serialize(tree)
         let text = String(decoding: bytes, as: UTF8.self)
         let order = ["Z", "a", "foo", "foo.txt", "é"].map { text.range(of: "\u{0}\($0)")!.lowerBound }

@@ -59,7 +59,8 @@ struct NixHashTests {
 
     @Test func narHashRules() throws {
         #expect(try NixHash.parseNARHash("").digest == [UInt8](repeating: 0, count: 32))
-        #expect(try NixHash.parseNARHash("sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=").base16 == Self.emptySHA256)
+        #expect(
+            try NixHash.parseNARHash("sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=").base16 == Self.emptySHA256)
         // narHash must be SRI: other forms are rejected.
         #expect(throws: NixHashError.self) { try NixHash.parseNARHash("sha256:" + Self.emptySHA256) }
     }

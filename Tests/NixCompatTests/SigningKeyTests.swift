@@ -38,7 +38,9 @@ struct SigningKeyTests {
     @Test func secretKeyWhosePublicHalfDoesNotMatch() {
         // The seed of one key with the public half of another.
         let other = "test1:AVtfWztnV+Ai5U47HN/x/+XJMwgclIByg+J1XdFqABxr/1XhbVcZBLgMGJ54itpzFMEn3/JVHC3WawwQbevz/Q=="
-        let mixed = Base64.encode(Array(Base64.decode(String(Self.secret.dropFirst(6)))!.prefix(32)) + Array(Base64.decode(String(other.dropFirst(6)))!.suffix(32)))
+        let mixed = Base64.encode(
+            Array(Base64.decode(String(Self.secret.dropFirst(6)))!.prefix(32))
+                + Array(Base64.decode(String(other.dropFirst(6)))!.suffix(32)))
         #expect(throws: (any Error).self) { try NixSecretKey(text: "test1:" + mixed) }
     }
 

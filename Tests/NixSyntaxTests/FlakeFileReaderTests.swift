@@ -74,11 +74,19 @@ struct FlakeFileReaderTests {
         Case("{ 1️⃣inputs.a = \"github:o/r\"; outputs = x: x; }", "expected a set but got a string at @"),
         Case("{ 1️⃣inputs = { ${\"a\" + \"\"} = { }; }; outputs = x: x; }", "expected a set but got a thunk at @"),
         Case("{ 1️⃣inputs.a.inputs.b = -1; outputs = x: x; }", "expected a set but got a thunk at @"),
-        Case("{ inputs.a.ref = [ ]; outputs = x: x; }", "flake input attribute 'ref' is a list while a string, Boolean, or integer is expected"),
-        Case("{ inputs.a.ref = { }; outputs = x: x; }", "flake input attribute 'ref' is a thunk while a string, Boolean, or integer is expected"),
-        Case("{ inputs.a.ref = 1.5; outputs = x: x; }", "flake input attribute 'ref' is a float while a string, Boolean, or integer is expected"),
+        Case(
+            "{ inputs.a.ref = [ ]; outputs = x: x; }",
+            "flake input attribute 'ref' is a list while a string, Boolean, or integer is expected"),
+        Case(
+            "{ inputs.a.ref = { }; outputs = x: x; }",
+            "flake input attribute 'ref' is a thunk while a string, Boolean, or integer is expected"),
+        Case(
+            "{ inputs.a.ref = 1.5; outputs = x: x; }",
+            "flake input attribute 'ref' is a float while a string, Boolean, or integer is expected"),
         Case("{ nixConfig.a = 1.5; outputs = x: x; }", "flake configuration setting 'a' is a float"),
-        Case("{ nixConfig.a = [ \"x\" (y) ]; outputs = x: x; }", "list element in flake configuration setting 'a' is a list while a string is expected"),
+        Case(
+            "{ nixConfig.a = [ \"x\" (y) ]; outputs = x: x; }",
+            "list element in flake configuration setting 'a' is a list while a string is expected"),
         Case("{ outputs = x: x; 1️⃣foo = 1; }", "flake 'path:/f' has an unsupported attribute 'foo', at @"),
         Case("{ description = \"x\"; }", "flake 'path:/f' lacks attribute 'outputs'"),
         Case("let a = 1; in { outputs = x: x; }", "file 'f.nix' must be an attribute set"),

@@ -106,7 +106,10 @@ struct LargeInputTests {
         #expect(dots.last?.kind == .endOfFile && dots.last?.start.column == 2 * Self.steps)
         let comments = Self.lexAll(String(repeating: "/* ", count: Self.steps / 2))
         #expect(comments.count == Self.steps + 1)
-        #expect(comments.dropLast().allSatisfy { $0.kind == .punct(UInt8(ascii: "/")) || $0.kind == .punct(UInt8(ascii: "*")) })
+        #expect(
+            comments.dropLast().allSatisfy {
+                $0.kind == .punct(UInt8(ascii: "/")) || $0.kind == .punct(UInt8(ascii: "*"))
+            })
         let closed = Self.lexAll(String(repeating: "/* ", count: Self.steps / 2) + "*/ x")
         #expect(closed.map(\.kind) == [.identifier("x"), .endOfFile])
     }

@@ -1,4 +1,5 @@
 import FlakeLockBasics
+import Testing
 
 /// Source text with a `1️⃣` marker where a diagnostic must land (the marker is removed).
 struct MarkedText: Sendable, CustomTestStringConvertible {
@@ -39,5 +40,3 @@ struct MarkedText: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { original.debugDescription }
 }
-
-import Testing

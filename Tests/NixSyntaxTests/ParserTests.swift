@@ -78,7 +78,10 @@ struct ParserTests {
         Case("{ inherit a \"b\" or; inherit (x) c; }", "{ inherit a; inherit b; inherit or; inherit (x) c; }"),
         Case("[ 1 a.b (f x) ]", "[ 1 (a.b) (f x) ]"),
         Case("[ ]", "[ ]"),
-        Case("a |> f |> g", "error: experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it"),
+        Case(
+            "a |> f |> g",
+            "error: experimental Nix feature 'pipe-operators' is disabled; add '--extra-experimental-features pipe-operators' to enable it"
+        ),
         Case("__curPos", "__curPos"),
         Case("1.5e3", "1500.0"),
         Case(".5", "0.5"),

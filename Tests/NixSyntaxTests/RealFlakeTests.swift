@@ -68,12 +68,15 @@ struct RealFlakeTests {
         }
         if input.attribute("type") != nil {
             if case .string(let url) = input.url { expected["url"] = url }
-        } else if case .string(let url) = input.url, let attrs = URLSplitter.attributes(of: url, isFlake: input.flake ?? true) {
+        } else if case .string(let url) = input.url,
+            let attrs = URLSplitter.attributes(of: url, isFlake: input.flake ?? true)
+        {
             expected.merge(attrs) { a, _ in a }
         } else if input.url == nil {
             expected = ["type": "indirect", "id": input.name]
         }
-        if case .path = input.url {} else {
+        if case .path = input.url {
+        } else {
             #expect(!expected.isEmpty, "nothing to compare for \(input.name)")
         }
         for (name, value) in expected {

@@ -1,4 +1,3 @@
-
 import FlakeLockBasics
 import FlakeModel
 import Foundation
@@ -31,7 +30,10 @@ public struct FetchCache: Sendable {
         public var files: [String: [UInt8]]
         public var capturedPaths: Set<String>
 
-        public init(narHash: NixHash, facts: [String: String] = [:], files: [String: [UInt8]] = [:], capturedPaths: Set<String> = []) {
+        public init(
+            narHash: NixHash, facts: [String: String] = [:], files: [String: [UInt8]] = [:],
+            capturedPaths: Set<String> = []
+        ) {
             self.narHash = narHash
             self.facts = facts
             self.files = files

@@ -50,7 +50,9 @@ public final class SharedFactCache: @unchecked Sendable {
     private let lock = NSLock()
     private var unreachable = false
 
-    public init(settings: FactCacheSettings, http: any HTTPTransport, uploader: (any HTTPUploader)?, reporter: any FetchReporter) {
+    public init(
+        settings: FactCacheSettings, http: any HTTPTransport, uploader: (any HTTPUploader)?, reporter: any FetchReporter
+    ) {
         self.settings = settings
         self.http = http
         self.uploader = uploader
@@ -81,7 +83,10 @@ public final class SharedFactCache: @unchecked Sendable {
         let first = !unreachable
         unreachable = true
         lock.unlock()
-        if first { reporter.warning("the fact cache '\(Self.shown(settings.url))' cannot be used (\(error)); fetching from the origins") }
+        if first {
+            reporter.warning(
+                "the fact cache '\(Self.shown(settings.url))' cannot be used (\(error)); fetching from the origins")
+        }
     }
 
     /// The verified entry for `key`, or nil (absent, untrusted, or the cache is unreachable).
@@ -109,7 +114,8 @@ public final class SharedFactCache: @unchecked Sendable {
 
     /// A `file://` entry that does not exist.
     static func isMissingFile(_ e: HTTPTransportError) -> Bool {
-        if case .transfer(let url, let code, _) = e, url.hasPrefix("file://"), code == 37 { return true }  // CURLE_FILE_COULDNT_READ_FILE
+        // 37: CURLE_FILE_COULDNT_READ_FILE.
+        if case .transfer(let url, let code, _) = e, url.hasPrefix("file://"), code == 37 { return true }
         return false
     }
 
@@ -118,7 +124,9 @@ public final class SharedFactCache: @unchecked Sendable {
     }
 
     func verify(_ body: [UInt8], key: String) -> Result<[UInt8], Rejection> {
-        guard let obj = (try? JSONValue.parse(body))?.objectValue else { return .failure(Rejection(description: "it is not a JSON object")) }
+        guard let obj = (try? JSONValue.parse(body))?.objectValue else {
+            return .failure(Rejection(description: "it is not a JSON object"))
+        }
         guard obj["key"]?.stringValue == key else { return .failure(Rejection(description: "it is for another key")) }
         guard let text = obj["entry"]?.stringValue, let entry = Base64.decode(text) else {
             return .failure(Rejection(description: "it has no entry"))
@@ -154,7 +162,8 @@ public final class SharedFactCache: @unchecked Sendable {
                     try AtomicFile.write(bytes, to: path)
                 }
             } else if let uploader {
-                let status = try await uploader.put(url, body: bytes, headers: [HTTPHeader("Content-Type", "application/json")])
+                let status = try await uploader.put(
+                    url, body: bytes, headers: [HTTPHeader("Content-Type", "application/json")])
                 guard (200..<300).contains(status) else { throw MessageError("HTTP status \(status)") }
             }
         } catch {

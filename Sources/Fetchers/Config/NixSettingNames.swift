@@ -20,7 +20,7 @@ public enum NixSettingNames {
         "show-trace", "substitute", "sync-before-registering", "trace-function-calls",
         "trace-import-from-derivation", "trace-verbose", "trust-tarballs-from-git-forges", "use-case-hack",
         "use-cgroups", "use-registries", "use-roots-daemon", "use-sqlite-wal", "use-xdg-base-directories",
-        "warn-dirty", "warn-short-path-literals"
+        "warn-dirty", "warn-short-path-literals",
     ]
 
     /// Settings that take a value.

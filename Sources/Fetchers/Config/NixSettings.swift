@@ -143,20 +143,24 @@ public struct NixSettings: Sendable, Equatable {
             if tokens.isEmpty { continue }
             if tokens[0] == "include" || tokens[0] == "!include" {
                 guard tokens.count == 2 else {
-                    throw NixSettingsError.syntax(origin: origin, line: lineNumber, "illegal configuration line '\(rawLine)'")
+                    throw NixSettingsError.syntax(
+                        origin: origin, line: lineNumber, "illegal configuration line '\(rawLine)'")
                 }
                 guard depth < 32 else { throw NixSettingsError.includeDepth(origin: origin) }
                 var path = tokens[1]
                 if !path.hasPrefix("/"), let directory { path = directory + "/" + path }
                 if let included = try readFile(path) {
-                    try apply(text: included, origin: path, directory: Self.dirname(path), readFile: readFile, depth: depth + 1)
+                    try apply(
+                        text: included, origin: path, directory: Self.dirname(path), readFile: readFile,
+                        depth: depth + 1)
                 } else if tokens[0] == "include" {
                     throw NixSettingsError.missingInclude(origin: origin, path: path)
                 }
                 continue
             }
             guard tokens.count >= 2, tokens[1] == "=" else {
-                throw NixSettingsError.syntax(origin: origin, line: lineNumber, "illegal configuration line '\(rawLine)'")
+                throw NixSettingsError.syntax(
+                    origin: origin, line: lineNumber, "illegal configuration line '\(rawLine)'")
             }
             set(tokens[0], tokens.dropFirst(2).joined(separator: " "))
         }
@@ -227,7 +231,8 @@ public enum NixSettingsError: UserFacingError, Equatable {
         case .syntax(let origin, let line, let m): "\(m) in '\(origin)' line \(line)"
         case .missingInclude(let origin, let path): "file '\(path)' included from '\(origin)' does not exist"
         case .includeDepth(let origin): "too many nested includes in '\(origin)'"
-        case .invalidValue(let name, let value): "configuration setting '\(name)' should be a size in bytes, not '\(value)'"
+        case .invalidValue(let name, let value):
+            "configuration setting '\(name)' should be a size in bytes, not '\(value)'"
         }
     }
 }

@@ -32,10 +32,18 @@ public struct Registry: Sendable {
         } catch {
             return (Registry(), "cannot parse flake registry '\(path)': \(error)")
         }
-        guard let obj = json.objectValue else { return (Registry(), "cannot parse flake registry '\(path)': not an object") }
-        let version = obj["version"].flatMap { v -> UInt64? in if case .number(let n) = v { return UInt64(n.text) } else { return nil } } ?? 0
+        guard let obj = json.objectValue else {
+            return (Registry(), "cannot parse flake registry '\(path)': not an object")
+        }
+        let version =
+            obj["version"].flatMap { v -> UInt64? in
+                if case .number(let n) = v { return UInt64(n.text) } else { return nil }
+            } ?? 0
         guard version == 2 else {
-            return (Registry(), "cannot read flake registry '\(path)': flake registry '\(path)' has unsupported version \(version)")
+            return (
+                Registry(),
+                "cannot read flake registry '\(path)': flake registry '\(path)' has unsupported version \(version)"
+            )
         }
         var entries: [Entry] = []
         for item in obj["flakes"]?.arrayValue ?? [] {
@@ -66,7 +74,10 @@ public struct Registries: Sendable {
     /// ``global`` is ignored until ``SourceFetcher`` has called it.
     public var globalLoader: (@Sendable () async -> Registry)?
 
-    public init(flag: Registry = Registry(), user: Registry = Registry(), system: Registry = Registry(), global: Registry = Registry()) {
+    public init(
+        flag: Registry = Registry(), user: Registry = Registry(), system: Registry = Registry(),
+        global: Registry = Registry()
+    ) {
         self.flag = flag
         self.user = user
         self.system = system
@@ -85,14 +96,17 @@ public struct Registries: Sendable {
     /// carrying over `ref`/`rev` the entry does not pin, until it is no longer indirect.
     /// - Returns: the resolved reference (its subdir is the entry's `dir` if it has one,
     ///   otherwise the original subdir).
-    public func resolve(_ ref: FlakeRef, scope: CompatProfile.RegistryScope, profile: CompatProfile) throws -> FlakeRef {
+    public func resolve(_ ref: FlakeRef, scope: CompatProfile.RegistryScope, profile: CompatProfile) throws -> FlakeRef
+    {
         var input = ref.input
         var subdir = ref.subdir
         let registries = inOrder(scope)
         var steps = 0
         outer: while case .indirect = input.spec {
             steps += 1
-            if steps > 100 { throw RegistryError.cycle(url: (try? ref.toURLString(profile: profile)) ?? ref.description) }
+            if steps > 100 {
+                throw RegistryError.cycle(url: (try? ref.toURLString(profile: profile)) ?? ref.description)
+            }
             for registry in registries {
                 for entry in registry.entries {
                     if entry.exact {
@@ -111,7 +125,8 @@ public struct Registries: Sendable {
                     continue outer
                 }
             }
-            throw RegistryError.notFound(url: (try? FlakeRef(input: input).toURLString(profile: profile)) ?? input.description)
+            throw RegistryError.notFound(
+                url: (try? FlakeRef(input: input).toURLString(profile: profile)) ?? input.description)
         }
         return FlakeRef(input: input, subdir: subdir)
     }

@@ -31,7 +31,9 @@ struct ForgeFetcher: Sendable {
         } else {
             rev = try await withGitHubFallback(spec, endpoints: endpoints) { useAPI in
                 if useAPI { return try await resolveRev(spec, endpoints: endpoints) }
-                if settings.offline { throw FetchError.offline(what: "'\(spec.ref ?? "HEAD")' of github:\(spec.owner)/\(spec.repo)") }
+                if settings.offline {
+                    throw FetchError.offline(what: "'\(spec.ref ?? "HEAD")' of github:\(spec.owner)/\(spec.repo)")
+                }
                 return try await GitHubWithoutAPI(spec: spec, endpoints: endpoints, transports: transports)
                     .resolveRev(spec.ref ?? "HEAD")
             }
@@ -43,7 +45,9 @@ struct ForgeFetcher: Sendable {
         attrs["lastModified"] = .int(UInt64(max(0, tree.lastModified)))
         attrs["narHash"] = .string(tree.narHash.sri)
         let locked = try Input.fromAttrs(attrs, profile: settings.profile)
-        try SchemeChecks.checkNarHash(given: input, got: tree.narHash, lockedInput: locked, profile: settings.profile, storeDirectory: settings.storeDirectory)
+        try SchemeChecks.checkNarHash(
+            given: input, got: tree.narHash, lockedInput: locked, profile: settings.profile,
+            storeDirectory: settings.storeDirectory)
         return FetchedSource(
             locked: locked, narHash: tree.narHash, files: tree.files, localPath: nil,
             storePath: StorePath.fixedOutputSource(narHash: tree.narHash, storeDirectory: settings.storeDirectory))
@@ -57,7 +61,9 @@ struct ForgeFetcher: Sendable {
     /// The commit a ref points at, asked of the forge's API.
     func resolveRev(_ spec: ForgeInput, endpoints: ForgeEndpoints) async throws -> String {
         let ref = spec.ref ?? "HEAD"
-        if settings.offline { throw FetchError.offline(what: "'\(ref)' of \(spec.forge.rawValue):\(spec.owner)/\(spec.repo)") }
+        if settings.offline {
+            throw FetchError.offline(what: "'\(ref)' of \(spec.forge.rawValue):\(spec.owner)/\(spec.repo)")
+        }
         switch spec.forge {
         case .github:
             let url = endpoints.commitURL(ref: ref)
@@ -124,7 +130,9 @@ struct ForgeFetcher: Sendable {
         if let hit = await cache.lookupShared(key), hit.covers(capture), let t = lastModified(from: hit.facts) {
             return Tree(narHash: hit.narHash, lastModified: t, files: hit.files.filter { capture.contains($0.key) })
         }
-        if settings.offline { throw FetchError.offline(what: "revision \(rev) of \(spec.forge.rawValue):\(spec.owner)/\(spec.repo)") }
+        if settings.offline {
+            throw FetchError.offline(what: "revision \(rev) of \(spec.forge.rawValue):\(spec.owner)/\(spec.repo)")
+        }
         let (url, result) = try await withGitHubFallback(spec, endpoints: endpoints) { useAPI in
             let url =
                 useAPI
@@ -139,8 +147,11 @@ struct ForgeFetcher: Sendable {
         var facts = ["maxMtime": String(archive.maxMtime)]
         if let top = archive.topLevelMtime { facts["topMtime"] = String(top) }
         await cache.storeShared(
-            key, FetchCache.Entry(narHash: archive.narHash, facts: facts, files: archive.capturedFiles, capturedPaths: Set(capture)))
-        return Tree(narHash: archive.narHash, lastModified: lastModified(from: facts) ?? 0, files: archive.capturedFiles)
+            key,
+            FetchCache.Entry(
+                narHash: archive.narHash, facts: facts, files: archive.capturedFiles, capturedPaths: Set(capture)))
+        return Tree(
+            narHash: archive.narHash, lastModified: lastModified(from: facts) ?? 0, files: archive.capturedFiles)
     }
 
     /// Runs `body` with the API (`true`) or without it (`false`), per `github-api`: `never`

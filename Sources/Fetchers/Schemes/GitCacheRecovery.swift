@@ -42,11 +42,13 @@ extension GitFetcher {
                         try fm.moveItem(atPath: repository, toPath: aside)
                     } catch {
                         throw FetchError.unexpectedResponse(
-                            "cannot move the damaged Git cache repository '\(repository)' aside: \(error.localizedDescription)")
+                            "cannot move the damaged Git cache repository '\(repository)' aside: \(error.localizedDescription)"
+                        )
                     }
                     return aside
                 }
-                throw FetchError.unexpectedResponse("cannot move the damaged Git cache repository '\(repository)' aside")
+                throw FetchError.unexpectedResponse(
+                    "cannot move the damaged Git cache repository '\(repository)' aside")
             }
         }
     }

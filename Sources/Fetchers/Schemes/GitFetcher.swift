@@ -37,7 +37,9 @@ struct GitFetcher: Sendable {
             // `git+file:./sub`: Nix makes the path absolute against the current directory
             // (src/libfetchers/git.cc, `getRepoInfo`), not the declaring flake's.
             path = String(base.dropFirst("file:".count))
-            if !path.hasPrefix("/") { path = PathSyntax.canonicalize(FileManager.default.currentDirectoryPath + "/" + path) }
+            if !path.hasPrefix("/") {
+                path = PathSyntax.canonicalize(FileManager.default.currentDirectoryPath + "/" + path)
+            }
             base = "file://" + path
         } else {
             return Location(actualURL: base, localPath: nil, isWorkTree: false)
@@ -124,7 +126,8 @@ struct GitFetcher: Sendable {
             let resolved = try await git.resolve(ref: isWorkTree ? ref : localRefName(ref), in: repository)
             object = profile.annotatedTagsPeeled ? resolved.commit : resolved.object
         }
-        return try await fetchCommit(input, attrs: attrs, spec: spec, repository: repository, url: url, object: object, capture: capture)
+        return try await fetchCommit(
+            input, attrs: attrs, spec: spec, repository: repository, url: url, object: object, capture: capture)
     }
 
     /// The `ref` recorded for a clean local work tree without one: 2.8 the abbreviated branch
@@ -203,28 +206,37 @@ struct GitFetcher: Sendable {
         // (keyed by everything that changes the result), so a warm lock hashes nothing.
         let key = "git-tree:v1:\(commit.hex):\(exportIgnore):\(subst):\(spec.submodules == true):\(shallow)"
         let facts: Facts
-        if let hit = await cache.lookupShared(key), hit.covers(capture), let lm = hit.facts["lastModified"].flatMap({ Int64($0) }) {
-            facts = Facts(narHash: hit.narHash, revCount: hit.facts["revCount"].flatMap { Int($0) }, lastModified: lm, files: hit.files)
+        if let hit = await cache.lookupShared(key), hit.covers(capture),
+            let lm = hit.facts["lastModified"].flatMap({ Int64($0) })
+        {
+            facts = Facts(
+                narHash: hit.narHash, revCount: hit.facts["revCount"].flatMap { Int($0) }, lastModified: lm,
+                files: hit.files)
         } else {
             let info = try await git.commitInfo(commit, in: repository, countRevisions: !shallow)
             if info.isShallowRepository && !shallow { throw GitTransportError.shallowRepository(url: url) }
             let submodules =
                 spec.submodules == true
-                ? GitSubmoduleOptions(superprojectURL: url, cacheRepository: { [self] in cacheRepository(for: $0) }) : nil
+                ? GitSubmoduleOptions(superprojectURL: url, cacheRepository: { [self] in cacheRepository(for: $0) })
+                : nil
             let options = GitTreeOptions(exportIgnore: exportIgnore, exportSubst: subst, submodules: submodules)
             let tree = try await git.hashTree(of: commit, in: repository, options: options)
             var files: [String: [UInt8]] = [:]
             for path in capture {
                 if let bytes = try await git.readFile(path, at: commit, in: repository) {
                     files[path] = bytes
-                } else if submodules != nil, let bytes = try await git.readFile(path, at: commit, in: repository, options: options) {
+                } else if submodules != nil,
+                    let bytes = try await git.readFile(path, at: commit, in: repository, options: options)
+                {
                     files[path] = bytes  // inside a submodule
                 }
             }
-            facts = Facts(narHash: tree.narHash, revCount: info.revCount, lastModified: info.committerTime, files: files)
+            facts = Facts(
+                narHash: tree.narHash, revCount: info.revCount, lastModified: info.committerTime, files: files)
             var stored = ["lastModified": String(info.committerTime)]
             if let n = info.revCount { stored["revCount"] = String(n) }
-            await cache.storeShared(key, FetchCache.Entry(narHash: tree.narHash, facts: stored, files: files, capturedPaths: Set(capture)))
+            await cache.storeShared(
+                key, FetchCache.Entry(narHash: tree.narHash, facts: stored, files: files, capturedPaths: Set(capture)))
         }
         attrs["rev"] = .string(object.hex)
         let keepGiven = profile.gitGivenRevCountAndLastModified == .kept && localPath == nil
@@ -240,7 +252,8 @@ struct GitFetcher: Sendable {
             try Self.checkGivenAttributes(given: input, locked: locked, profile: profile)
         }
         try SchemeChecks.checkNarHash(
-            given: input, got: facts.narHash, lockedInput: locked, profile: profile, storeDirectory: settings.storeDirectory)
+            given: input, got: facts.narHash, lockedInput: locked, profile: profile,
+            storeDirectory: settings.storeDirectory)
         return FetchedSource(
             locked: locked, narHash: facts.narHash, files: facts.files.filter { capture.contains($0.key) },
             localPath: localPath,
@@ -253,7 +266,8 @@ struct GitFetcher: Sendable {
     static func checkGivenAttributes(given: Input, locked: Input, profile: CompatProfile) throws {
         let url = (try? locked.toURLString(profile: profile)) ?? locked.description
         if let expected = given.common.lastModified, locked.common.lastModified != expected {
-            throw FetchError.lastModifiedMismatch(url: url, expected: expected, got: locked.common.lastModified.map { Int64($0) } ?? -1)
+            throw FetchError.lastModifiedMismatch(
+                url: url, expected: expected, got: locked.common.lastModified.map { Int64($0) } ?? -1)
         }
         if let expected = given.common.revCount, locked.common.revCount != expected {
             throw FetchError.attributeMismatch(name: "revCount", url: url, expected: String(expected))
@@ -269,7 +283,9 @@ struct GitFetcher: Sendable {
 
     /// A dirty work tree: the tracked files with their current contents. 2.8 locks it
     /// without `rev`; current marks it with `dirtyRev` (and the locker refuses to write it).
-    func fetchDirty(_ input: Input, path: String, status: GitWorkTreeStatus, capture: [String]) async throws -> FetchedSource {
+    func fetchDirty(_ input: Input, path: String, status: GitWorkTreeStatus, capture: [String]) async throws
+        -> FetchedSource
+    {
         if !settings.allowDirty { throw FetchError.dirtyTree(path: path) }
         if settings.warnDirty { reporter.warning("Git tree '\(path)' is dirty") }
         var attrs = input.attrs
@@ -303,4 +319,3 @@ struct GitFetcher: Sendable {
         return source
     }
 }
-

@@ -44,7 +44,9 @@ public struct GitRefAdvertisement: Sendable, Equatable {
                 i += 4
                 continue
             }
-            guard length >= 4, i + length <= body.count else { throw .malformed("pkt-line overruns the body at byte \(i)") }
+            guard length >= 4, i + length <= body.count else {
+                throw .malformed("pkt-line overruns the body at byte \(i)")
+            }
             var payload = Array(body[i + 4..<i + length])
             i += length
             if payload.last == 0x0A { payload.removeLast() }
@@ -62,11 +64,13 @@ public struct GitRefAdvertisement: Sendable, Equatable {
             text = Array(line[..<nul])
             capabilities = Array(line[(nul + 1)...])
         }
-        guard text.count > 41, text[40] == UInt8(ascii: " "), let id = GitObjectID(String(decoding: text[..<40], as: UTF8.self))
+        guard text.count > 41, text[40] == UInt8(ascii: " "),
+            let id = GitObjectID(String(decoding: text[..<40], as: UTF8.self))
         else { throw .malformed("bad ref line '\(String(decoding: text.prefix(80), as: UTF8.self))'") }
         let name = String(decoding: text[41...], as: UTF8.self)
         if first {
-            for cap in String(decoding: capabilities, as: UTF8.self).split(separator: " ") where cap.hasPrefix("symref=HEAD:") {
+            for cap in String(decoding: capabilities, as: UTF8.self).split(separator: " ")
+            where cap.hasPrefix("symref=HEAD:") {
                 headTarget = String(cap.dropFirst("symref=HEAD:".count))
             }
         }

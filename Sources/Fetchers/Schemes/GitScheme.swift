@@ -10,7 +10,9 @@ public struct GitScheme: InputScheme {
     }
     public func fetch(_ input: Input, context c: FetchContext) async throws -> FetchedSource {
         guard case .git(let spec) = input.spec else { throw FetchError.unsupportedInput(input.description) }
-        return try await GitFetcher(settings: c.settings, transports: c.transports, reporter: c.reporter, cache: c.cache)
-            .fetch(input, spec, capture: c.capture)
+        return try await GitFetcher(
+            settings: c.settings, transports: c.transports, reporter: c.reporter, cache: c.cache
+        )
+        .fetch(input, spec, capture: c.capture)
     }
 }

@@ -66,10 +66,12 @@ struct MercurialFetcher: Sendable {
             FileManager.default.fileExists(atPath: path + "/.hg")
         {
             workingDirectory = path
-            let changes = try await Self.hg(["status", "-R", path, "--modified", "--added", "--removed"], executor: executor)
+            let changes = try await Self.hg(
+                ["status", "-R", path, "--modified", "--added", "--removed"], executor: executor)
             if !changes.isEmpty { return try await fetchDirty(input, spec, path: path, capture: capture) }
             if profile.hgLocalLocksWorkingParent {
-                let parent = try await Self.hg(["identify", "-R", path, "-r", ".", "--template", "{node}"], executor: executor)
+                let parent = try await Self.hg(
+                    ["identify", "-R", path, "-r", ".", "--template", "{node}"], executor: executor)
                 givenRev = parent.trimmingCharacters(in: .whitespacesAndNewlines)
             }
         }
@@ -87,7 +89,8 @@ struct MercurialFetcher: Sendable {
         attrs["narHash"] = .string(facts.narHash.sri)
         let locked = try Input.fromAttrs(attrs, profile: profile)
         try SchemeChecks.checkNarHash(
-            given: input, got: facts.narHash, lockedInput: locked, profile: profile, storeDirectory: settings.storeDirectory)
+            given: input, got: facts.narHash, lockedInput: locked, profile: profile,
+            storeDirectory: settings.storeDirectory)
         return FetchedSource(
             locked: locked, narHash: facts.narHash, files: facts.files, localPath: workingDirectory,
             storePath: StorePath.fixedOutputSource(
@@ -106,11 +109,14 @@ struct MercurialFetcher: Sendable {
     /// Updates the cache repository and reads `revision` from it, under the repository's lock.
     func resolveBlocking(_ url: String, revision: String, knownRev: String?, capture: [String]) throws -> Facts {
         let repository = cacheRepository(for: url)
-        try FileManager.default.createDirectory(atPath: settings.cacheDirectory + "/hg", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: settings.cacheDirectory + "/hg", withIntermediateDirectories: true)
         return try Self.withFileLock(repository + ".lock") {
             try updateBlocking(repository, url: url, knownRev: knownRev)
             let count = profile.hgRevCountCountsAncestors ? "{count(revset('::{rev}'))}" : "{rev}"
-            let log = try Self.hgBlocking(["log", "-R", repository, "-r", revision, "--template", "{node} \(count) {branch}"])
+            let log = try Self.hgBlocking([
+                "log", "-R", repository, "-r", revision, "--template", "{node} \(count) {branch}",
+            ])
             let parts = log.split(separator: " ", maxSplits: 2).map(String.init)
             guard parts.count == 3, parts[0].count == 40, let number = UInt64(parts[1]) else {
                 throw MercurialError.unexpectedOutput(command: "hg log", output: log)
@@ -179,7 +185,9 @@ struct MercurialFetcher: Sendable {
 
     /// A working directory with uncommitted changes: its tracked files (clean, modified,
     /// added; removed and missing ones are left out) as they are on disk.
-    func fetchDirty(_ input: Input, _ spec: MercurialInput, path: String, capture: [String]) async throws -> FetchedSource {
+    func fetchDirty(_ input: Input, _ spec: MercurialInput, path: String, capture: [String]) async throws
+        -> FetchedSource
+    {
         if !settings.allowDirty { throw MercurialError.unclean(path: path) }
         if settings.warnDirty { reporter.warning("Mercurial tree '\(path)' is unclean") }
         let branch = try await Self.hg(["branch", "-R", path], executor: executor)
@@ -187,7 +195,8 @@ struct MercurialFetcher: Sendable {
             ["status", "-R", path, "--clean", "--modified", "--added", "--no-status", "--print0"], executor: executor)
         let tracked = Set(listing.split(separator: "\0").map(String.init))
         let narHash = try await executor.run {
-            try NAR.hash(TrackedFilesNode(node: DiskTreeNode(path: path), relative: "", tracked: TrackedFiles(tracked))).hash
+            try NAR.hash(TrackedFilesNode(node: DiskTreeNode(path: path), relative: "", tracked: TrackedFiles(tracked)))
+                .hash
         }
         var attrs = input.attrs
         attrs["ref"] = .string(branch.hasSuffix("\n") ? String(branch.dropLast()) : branch)
@@ -279,7 +288,10 @@ struct TrackedFilesNode: NARTreeNode {
     func children() throws -> [(name: [UInt8], node: TrackedFilesNode)] {
         try node.children().compactMap { entry in
             let rel = (relative.isEmpty ? "" : relative + "/") + String(decoding: entry.name, as: UTF8.self)
-            let keep: Bool = if case .directory = try entry.node.kind() { tracked.directories.contains(rel) } else { tracked.files.contains(rel) }
+            let keep: Bool =
+                if case .directory = try entry.node.kind() { tracked.directories.contains(rel) } else {
+                    tracked.files.contains(rel)
+                }
             return keep ? (entry.name, TrackedFilesNode(node: entry.node, relative: rel, tracked: tracked)) : nil
         }
     }

@@ -9,15 +9,21 @@ struct PathFetcher: Sendable {
     let settings: FetchSettings
     let aliases: StorePathAliases
 
-    func fetch(_ input: Input, _ spec: PathInput, parentDirectory: String?, capture: [String]) async throws -> FetchedSource {
+    func fetch(_ input: Input, _ spec: PathInput, parentDirectory: String?, capture: [String]) async throws
+        -> FetchedSource
+    {
         var path = spec.path
         let isRelative = !path.hasPrefix("/")
         if isRelative {
             guard let parentDirectory else {
-                throw FetchError.relativePathWithoutParent(url: (try? input.toURLString(profile: settings.profile)) ?? spec.path)
+                throw FetchError.relativePathWithoutParent(
+                    url: (try? input.toURLString(profile: settings.profile)) ?? spec.path)
             }
             let joined = PathSyntax.canonicalize(parentDirectory + "/" + path)
-            guard joined == parentDirectory || joined.hasPrefix(parentDirectory.hasSuffix("/") ? parentDirectory : parentDirectory + "/") else {
+            guard
+                joined == parentDirectory
+                    || joined.hasPrefix(parentDirectory.hasSuffix("/") ? parentDirectory : parentDirectory + "/")
+            else {
                 throw FetchError.relativePathOutsideParent(path: path, parent: parentDirectory)
             }
             path = joined

@@ -31,7 +31,8 @@ struct TarballFetcher: Sendable {
             // stays in `original` (the locker keeps it).
             let linked: Input
             do {
-                linked = try Input.fromURL(try ParsedURL.parse(link, profile: profile), isFlake: !isFile, profile: profile)
+                linked = try Input.fromURL(
+                    try ParsedURL.parse(link, profile: profile), isFlake: !isFile, profile: profile)
             } catch {
                 throw FetchError.linkToNonTarball(url: link)
             }
@@ -46,7 +47,8 @@ struct TarballFetcher: Sendable {
         attrs["narHash"] = .string(d.narHash.sri)
         let locked = try Input.fromAttrs(attrs, profile: profile)
         try SchemeChecks.checkNarHash(
-            given: input, got: d.narHash, lockedInput: locked, profile: profile, storeDirectory: settings.storeDirectory)
+            given: input, got: d.narHash, lockedInput: locked, profile: profile, storeDirectory: settings.storeDirectory
+        )
         return FetchedSource(
             locked: locked, narHash: d.narHash, files: d.files, localPath: nil,
             storePath: StorePath.fixedOutputSource(
@@ -69,7 +71,9 @@ struct TarballFetcher: Sendable {
                 return Downloaded(narHash: r.narHash, maxMtime: 0, topMtime: nil, files: [:], immutableURL: nil)
             }
             let a = try await transports.archives.hashArchive(atPath: path, options: options)
-            return Downloaded(narHash: a.narHash, maxMtime: a.maxMtime, topMtime: a.topLevelMtime, files: a.capturedFiles, immutableURL: nil)
+            return Downloaded(
+                narHash: a.narHash, maxMtime: a.maxMtime, topMtime: a.topLevelMtime, files: a.capturedFiles,
+                immutableURL: nil)
         }
 
         let key = "tarball-url:\(isFile ? "file" : "\(options.topLevel)"):\(url)"
@@ -93,7 +97,9 @@ struct TarballFetcher: Sendable {
             guard let cached else { throw FetchError.unexpectedResponse("'\(url)' answered 304 without a cached copy") }
             return Self.downloaded(cached)
         case .archive(let a):
-            d = Downloaded(narHash: a.narHash, maxMtime: a.maxMtime, topMtime: a.topLevelMtime, files: a.capturedFiles, immutableURL: link)
+            d = Downloaded(
+                narHash: a.narHash, maxMtime: a.maxMtime, topMtime: a.topLevelMtime, files: a.capturedFiles,
+                immutableURL: link)
         case .file(let narHash, _, _):
             d = Downloaded(narHash: narHash, maxMtime: 0, topMtime: nil, files: [:], immutableURL: link)
         }
@@ -101,7 +107,8 @@ struct TarballFetcher: Sendable {
         if let t = d.topMtime { facts["topMtime"] = String(t) }
         if let e = result.response.etag { facts["etag"] = e }
         if let link { facts["immutableURL"] = link }
-        cache.store(key, FetchCache.Entry(narHash: d.narHash, facts: facts, files: d.files, capturedPaths: Set(capture)))
+        cache.store(
+            key, FetchCache.Entry(narHash: d.narHash, facts: facts, files: d.files, capturedPaths: Set(capture)))
         return d
     }
 

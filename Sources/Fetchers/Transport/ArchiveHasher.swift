@@ -131,7 +131,8 @@ public enum ArchiveError: UserFacingError, Equatable {
         switch self {
         case .unexpectedTopLevelCount(let s): "tarball '\(s)' contains an unexpected number of top-level files"
         case .unsafePath(let s, let p): "archive '\(s)' contains an unsafe path '\(p)'"
-        case .escapingLink(let s, let p, let t): "archive '\(s)' contains a link '\(p)' -> '\(t)' that points outside the archive"
+        case .escapingLink(let s, let p, let t):
+            "archive '\(s)' contains a link '\(p)' -> '\(t)' that points outside the archive"
         case .missingHardLinkTarget(let s, let p, let t):
             "archive '\(s)' contains a hard link '\(p)' to '\(t)', which is not a file earlier in the archive"
         case .conflictingEntry(let s, let p): "archive '\(s)' contains entry '\(p)' beneath a non-directory"

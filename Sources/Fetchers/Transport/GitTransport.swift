@@ -73,7 +73,9 @@ public struct GitConfigEntry: Sendable, Hashable {
     /// the subsection is not.
     static func sameKey(_ a: String, _ b: String) -> Bool {
         func split(_ k: String) -> (String, String, String) {
-            guard let first = k.firstIndex(of: "."), let last = k.lastIndex(of: ".") else { return (k.lowercased(), "", "") }
+            guard let first = k.firstIndex(of: "."), let last = k.lastIndex(of: ".") else {
+                return (k.lowercased(), "", "")
+            }
             let sub = first == last ? "" : String(k[k.index(after: first)..<last])
             return (k[..<first].lowercased(), sub, k[k.index(after: last)...].lowercased())
         }
@@ -100,14 +102,21 @@ public struct ProxySettings: Sendable, Hashable {
     public static func from(environment env: [String: String]) -> ProxySettings {
         func v(_ names: String...) -> String? { names.lazy.compactMap { env[$0] }.first { !$0.isEmpty } }
         return ProxySettings(
-            httpProxy: v("http_proxy", "all_proxy", "ALL_PROXY"), httpsProxy: v("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"), noProxy: v("no_proxy", "NO_PROXY"))
+            httpProxy: v("http_proxy", "all_proxy", "ALL_PROXY"),
+            httpsProxy: v("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"), noProxy: v("no_proxy", "NO_PROXY"))
     }
 
     /// The proxy for `url`, or nil for a direct connection.
     public func proxy(for url: String) -> String? {
         let lower = url.lowercased()
         let p: String?
-        if lower.hasPrefix("https://") { p = httpsProxy } else if lower.hasPrefix("http://") { p = httpProxy } else { return nil }
+        if lower.hasPrefix("https://") {
+            p = httpsProxy
+        } else if lower.hasPrefix("http://") {
+            p = httpProxy
+        } else {
+            return nil
+        }
         guard let p else { return nil }
         if let host = URLParts(url)?.host, isExempt(host) { return nil }
         return p
@@ -186,7 +195,8 @@ public struct GitCommitInfo: Sendable, Hashable {
     public var revCount: Int?
     public var isShallowRepository: Bool
 
-    public init(commit: GitObjectID, tree: GitObjectID, committerTime: Int64, revCount: Int?, isShallowRepository: Bool) {
+    public init(commit: GitObjectID, tree: GitObjectID, committerTime: Int64, revCount: Int?, isShallowRepository: Bool)
+    {
         self.commit = commit
         self.tree = tree
         self.committerTime = committerTime
@@ -295,7 +305,8 @@ public protocol GitTransport: Sendable {
 
     /// Like ``readFile(_:at:in:)``, in the tree ``hashTree(of:in:options:)`` hashes: with
     /// `options.submodules`, files inside submodules too (a flake in a submodule).
-    func readFile(_ path: String, at rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws -> [UInt8]?
+    func readFile(_ path: String, at rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws
+        -> [UInt8]?
 
     /// HEAD, dirtiness and shallowness of a non-bare checkout. `ignoreSubmodules` is
     /// `git diff --ignore-submodules` (Nix uses it unless `submodules = true`).
@@ -328,7 +339,9 @@ extension GitTransport {
     }
 
     /// No inter-process lock (transports that keep no shared cache, test fakes).
-    public func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T) async throws -> T {
+    public func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T)
+        async throws -> T
+    {
         try await body()
     }
 

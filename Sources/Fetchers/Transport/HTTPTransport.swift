@@ -175,7 +175,8 @@ public enum HTTPTransportError: UserFacingError, Equatable {
         case .unsupportedProtocol(let url, nil):
             return "unable to download '\(url)': Unsupported protocol"
         case .unsupportedProtocol(let url, let location?):
-            return "unable to download '\(url)': redirected to '\(location)': Unsupported protocol (only http and https redirects are followed)"
+            return
+                "unable to download '\(url)': redirected to '\(location)': Unsupported protocol (only http and https redirects are followed)"
         case .invalidURL(let url):
             return "invalid URL '\(url)'"
         case .cancelled(let url):

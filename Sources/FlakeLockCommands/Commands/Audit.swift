@@ -30,7 +30,9 @@ extension FlakeLockCommand {
 
         @OptionGroup var output: ReportOptions
 
-        @Option(name: .customLong("max-age"), help: ArgumentHelp("Report pins last modified more than this many days ago.", valueName: "days"))
+        @Option(
+            name: .customLong("max-age"),
+            help: ArgumentHelp("Report pins last modified more than this many days ago.", valueName: "days"))
         var maxAge: Int?
 
         @Flag(help: "Fetch every locked input again and compare its NAR hash with flake.lock (uses the network).")
@@ -58,7 +60,8 @@ extension FlakeLockCommand {
             let local = try LocalLockFile.locate(flake)
             let lock = try local.read(profile: profile)
             let options = AuditOptions(
-                now: now ?? Int64(Date().timeIntervalSince1970), maxAgeDays: maxAge, failOn: try AuditCheck.parseList(failOn))
+                now: now ?? Int64(Date().timeIntervalSince1970), maxAgeDays: maxAge,
+                failOn: try AuditCheck.parseList(failOn))
             let flakeNix = local.flakeNixPath.flatMap { path in
                 FileManager.default.contents(atPath: path).map { (String(decoding: $0, as: UTF8.self), path) }
             }

@@ -24,7 +24,10 @@ extension FlakeLockCommand {
         @Argument(help: "The new lock file: a path or a Git revision.")
         var new: String
 
-        @Option(help: ArgumentHelp("The flake directory whose Git repository revisions refer to (default: the current directory).", valueName: "dir"))
+        @Option(
+            help: ArgumentHelp(
+                "The flake directory whose Git repository revisions refer to (default: the current directory).",
+                valueName: "dir"))
         var flake: String?
 
         @OptionGroup var output: ReportOptions

@@ -38,13 +38,17 @@ extension FlakeLockCommand {
             abstract: "Update flake inputs, like 'nix flake update'.",
             discussion: "With no INPUT, every input is re-resolved; otherwise only the named ones (nested: a/b).")
 
-        @Argument(help: "Input paths to update (e.g. nixpkgs, dwarffs/nixpkgs). Default: all.", completion: InputCompletion.kind)
+        @Argument(
+            help: "Input paths to update (e.g. nixpkgs, dwarffs/nixpkgs). Default: all.",
+            completion: InputCompletion.kind)
         var inputs: [String] = []
 
         @Option(name: .customLong("flake"), help: "The flake to update (default: the current directory).")
         var flake: String?
 
-        @Flag(name: .customLong("dry-run"), help: "Show what would change (old → new revision, dates, compare links); write nothing.")
+        @Flag(
+            name: .customLong("dry-run"),
+            help: "Show what would change (old → new revision, dates, compare links); write nothing.")
         var dryRun = false
 
         @OptionGroup(title: "With --dry-run") var output: ReportOptions
@@ -57,7 +61,10 @@ extension FlakeLockCommand {
             // Nix 2.8's `flake update` has no --recreate-lock-file and --update-input; current
             // Nix keeps them, deprecated (`src/nix/flake.cc`).
             if !global.compat.profile.deprecatesUpdateInputFlag {
-                for (given, flag) in [(recreate.recreateLockFile, "--recreate-lock-file"), (!recreate.updateInputs.isEmpty, "--update-input")]
+                for (given, flag) in [
+                    (recreate.recreateLockFile, "--recreate-lock-file"),
+                    (!recreate.updateInputs.isEmpty, "--update-input"),
+                ]
                 where given {
                     throw UsageError(message: "unrecognised flag '\(flag)'")
                 }
@@ -94,13 +101,18 @@ extension FlakeLockCommand.Update {
                 // Nix ≥2.34 (NixOS/nix#14846); 2.31 takes "" as a path that matches no input.
                 if path.isEmpty, profile.rejectsEmptyUpdatePath {
                     throw UsageError(
-                        message: "input path to be updated cannot be zero-length; it would refer to the flake itself, not an input")
+                        message:
+                            "input path to be updated cannot be zero-length; it would refer to the flake itself, not an input"
+                    )
                 }
             } catch {
                 Diagnostics.warning(
-                    "Invalid flake input '\(text)'. To update a specific flake, use 'flakelock update --flake \(text)' instead.")
+                    "Invalid flake input '\(text)'. To update a specific flake, use 'flakelock update --flake \(text)' instead."
+                )
                 if let usage = error as? UsageError { throw usage }
-                throw UsageError(message: "invalid flake input attribute path element '\((error as? InputPathError)?.element ?? text)'")
+                throw UsageError(
+                    message:
+                        "invalid flake input attribute path element '\((error as? InputPathError)?.element ?? text)'")
             }
             if !seen.insert(path).inserted {
                 Diagnostics.warning("Input '\(path)' was specified multiple times. You may have done this by accident.")

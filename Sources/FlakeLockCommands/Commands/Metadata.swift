@@ -30,11 +30,13 @@ extension FlakeLockCommand {
         func run() async throws {
             let ctx = try await CommandContext.make(global: global, lock: lock)
             let flags = try ctx.lockFlags(
-                lock, recreate: recreate, noUpdateLockFile: noUpdate.noUpdateLockFile, noWriteLockFile: noWrite.noWriteLockFile)
+                lock, recreate: recreate, noUpdateLockFile: noUpdate.noUpdateLockFile,
+                noWriteLockFile: noWrite.noWriteLockFile)
             let ref = try ctx.parseFlakeArgument(flake)
             let session = ctx.session()
             let result = try await session.lock(ref, flags: flags)
-            let lockFile = try LockFile.parse(Array(result.lockText.utf8), path: result.lockFilePath ?? "flake.lock", profile: ctx.profile)
+            let lockFile = try LockFile.parse(
+                Array(result.lockText.utf8), path: result.lockFilePath ?? "flake.lock", profile: ctx.profile)
             let top = result.written ? try await session.reread(ref, flags: flags) : result.top
             let locked = top.locked
             var lastModifiedText: String?
@@ -48,7 +50,8 @@ extension FlakeLockCommand {
                     inputFingerprint: top.source.fingerprint),
                 dirtyRevision: dirty, lockFile: lockFile)
             if json {
-                let value = try MetadataRenderer.json(meta, profile: ctx.profile, finalInLocked: ctx.profile.dropsFinalAttribute)
+                let value = try MetadataRenderer.json(
+                    meta, profile: ctx.profile, finalInLocked: ctx.profile.dropsFinalAttribute)
                 Diagnostics.writeJSON(value, pretty: false)
             } else {
                 Diagnostics.writeStdout(try MetadataRenderer.text(meta, profile: ctx.profile))

@@ -15,7 +15,8 @@ extension FlakeLockCommand {
                 same repository are listed after the matched one.
                 """)
 
-        @Argument(help: "An input path, node key, repository reference or repository name.", completion: InputCompletion.kind)
+        @Argument(
+            help: "An input path, node key, repository reference or repository name.", completion: InputCompletion.kind)
         var input: String
 
         @Argument(help: "The flake directory, or a flake.lock file (default: the current directory).")

@@ -1,8 +1,8 @@
+import Fetchers
 import FlakeLockAPI
 import FlakeLockBasics
 import FlakeLockCore
 import FlakeModel
-import Fetchers
 import Foundation
 import Logging
 
@@ -40,14 +40,18 @@ struct CommandContext {
         let parallel = FlakeLockWiring.parallelism(lock?.maxConcurrentDownloads, settings)
         let logger = Logger(label: "flakelock")
         let transports = try FlakeLockWiring.realTransports(
-            FlakeLockWiring.transportSettings(environment: env, settings: settings), settings: settings, profile: profile,
+            FlakeLockWiring.transportSettings(environment: env, settings: settings), settings: settings,
+            profile: profile,
             parallel: parallel, reporter: reporter
         ) { LoggingHTTPTransport(base: $0, logger: logger, progress: progress) }
         let wiring = try await FlakeLockWiring.make(
-            profile: profile, environment: env, settings: settings, fetchSettings: fetchSettings, transports: transports,
-            parallel: parallel, logger: logger, reporter: reporter, currentDirectory: FileManager.default.currentDirectoryPath,
+            profile: profile, environment: env, settings: settings, fetchSettings: fetchSettings,
+            transports: transports,
+            parallel: parallel, logger: logger, reporter: reporter,
+            currentDirectory: FileManager.default.currentDirectoryPath,
             registryOptions: FlakeLockWiring.RegistryOptions(
-                overrideFlakes: (lock?.overrideFlakes ?? []).map { ($0.first, $0.second) }, inputsFrom: lock?.inputsFrom ?? []))
+                overrideFlakes: (lock?.overrideFlakes ?? []).map { ($0.first, $0.second) },
+                inputsFrom: lock?.inputsFrom ?? []))
         return CommandContext(wiring: wiring, reporter: reporter)
     }
 
@@ -70,16 +74,21 @@ struct CommandContext {
 
     /// Turns the options into Nix's lock flags; current Nix warns about its deprecated flags.
     func lockFlags(
-        _ o: LockOptions, recreate: RecreateOptions? = nil, noUpdateLockFile: Bool = false, noWriteLockFile: Bool = false
+        _ o: LockOptions, recreate: RecreateOptions? = nil, noUpdateLockFile: Bool = false,
+        noWriteLockFile: Bool = false
     ) throws -> LockFlags {
         let recreate = recreate ?? RecreateOptions()
         if profile.deprecatesUpdateInputFlag {
             if recreate.recreateLockFile {
-                reporter.warning("'--recreate-lock-file' is deprecated and will be removed in a future version; use 'flakelock update' instead.")
+                reporter.warning(
+                    "'--recreate-lock-file' is deprecated and will be removed in a future version; use 'flakelock update' instead."
+                )
             }
             if o.noRegistries { reporter.warning("'--no-registries' is deprecated; use '--no-use-registries'") }
             for _ in recreate.updateInputs {
-                reporter.warning("'--update-input' is a deprecated alias for 'flakelock update' and will be removed in a future version.")
+                reporter.warning(
+                    "'--update-input' is a deprecated alias for 'flakelock update' and will be removed in a future version."
+                )
             }
         }
         var options = FlakeLockOptions()
@@ -93,7 +102,8 @@ struct CommandContext {
         options.outputLockFile = o.outputLockFile
         options.updateInputs = recreate.updateInputs
         options.overrideInputs = o.overrideInputs.map { ($0.first, $0.second) }
-        return try options.lockFlags(wiring) { path, flag in try Self.checkNonEmpty(path, flag: flag, profile: profile) }
+        return try options.lockFlags(wiring) { path, flag in try Self.checkNonEmpty(path, flag: flag, profile: profile)
+        }
     }
 
     /// Nix ≥2.34 refuses an empty input path, which would name the flake itself (NixOS/nix#14846).

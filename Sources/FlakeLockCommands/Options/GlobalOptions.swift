@@ -9,10 +9,13 @@ import Foundation
 struct GlobalOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "Behave like this Nix version: nix (current Nix, 2.35; the default), nix-2.31, nix-2.8, lix (2.95), or determinate (Determinate Nix 3.22).")
+        help:
+            "Behave like this Nix version: nix (current Nix, 2.35; the default), nix-2.31, nix-2.8, lix (2.95), or determinate (Determinate Nix 3.22)."
+    )
     var compat: CompatOption = .nix
 
-    @Flag(name: [.short, .long], help: "Increase the logging verbosity level: -v shows each decision, -vv each request.")
+    @Flag(
+        name: [.short, .long], help: "Increase the logging verbosity level: -v shows each decision, -vv each request.")
     var verbose: Int
 
     @Flag(help: "Decrease the logging verbosity level.")
@@ -21,13 +24,20 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Set the logging verbosity level to 'debug' (each request, with status, size and time).")
     var debug = false
 
-    @Flag(name: [.customShort("L"), .customLong("print-build-logs")], help: "Accepted as Nix accepts it; flakelock builds nothing.")
+    @Flag(
+        name: [.customShort("L"), .customLong("print-build-logs")],
+        help: "Accepted as Nix accepts it; flakelock builds nothing.")
     var printBuildLogs = false
 
-    @Option(name: .customLong("log-format"), help: ArgumentHelp("Format of log output: raw, raw-with-logs, internal-json, bar, bar-with-logs, multiline or multiline-with-logs.", valueName: "format"))
+    @Option(
+        name: .customLong("log-format"),
+        help: ArgumentHelp(
+            "Format of log output: raw, raw-with-logs, internal-json, bar, bar-with-logs, multiline or multiline-with-logs.",
+            valueName: "format"))
     var logFormat: String?
 
-    @Flag(name: .customLong("show-trace"), inversion: .prefixedNo, help: "Print the full chain of contexts of an error.")
+    @Flag(
+        name: .customLong("show-trace"), inversion: .prefixedNo, help: "Print the full chain of contexts of an error.")
     var showTrace: Bool?
 
     @Flag(help: "Consider all previously downloaded files out-of-date (flakelock re-resolves every reference anyway).")
@@ -36,16 +46,27 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Accepted as Nix accepts it; flakelock evaluates nothing, so there is nothing impure to allow.")
     var impure = false
 
-    @Flag(name: .customLong("accept-flake-config"), inversion: .prefixedNo, help: "Trust every nixConfig setting of the top-level flake (else all but flake-registry and a few are ignored, with a warning).")
+    @Flag(
+        name: .customLong("accept-flake-config"), inversion: .prefixedNo,
+        help:
+            "Trust every nixConfig setting of the top-level flake (else all but flake-registry and a few are ignored, with a warning)."
+    )
     var acceptFlakeConfig: Bool?
 
-    @Flag(name: .customLong("use-registries"), inversion: .prefixedNo, help: "Whether indirect flake references are looked up in the registries.")
+    @Flag(
+        name: .customLong("use-registries"), inversion: .prefixedNo,
+        help: "Whether indirect flake references are looked up in the registries.")
     var useRegistries: Bool?
 
-    @Option(name: .customLong("option"), help: ArgumentHelp("Set the Nix setting NAME to VALUE (also: --NAME VALUE, --NAME / --no-NAME).", valueName: "name> <value"))
+    @Option(
+        name: .customLong("option"),
+        help: ArgumentHelp(
+            "Set the Nix setting NAME to VALUE (also: --NAME VALUE, --NAME / --no-NAME).", valueName: "name> <value"))
     var options: [PairArgument] = []
 
-    static let logFormats: Set<String> = ["raw", "raw-with-logs", "internal-json", "bar", "bar-with-logs", "multiline", "multiline-with-logs"]
+    static let logFormats: Set<String> = [
+        "raw", "raw-with-logs", "internal-json", "bar", "bar-with-logs", "multiline", "multiline-with-logs",
+    ]
 
     func validate() throws {
         if let logFormat, !Self.logFormats.contains(logFormat) {

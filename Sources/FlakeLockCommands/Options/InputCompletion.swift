@@ -9,7 +9,9 @@ enum InputCompletion {
     static let kind = CompletionKind.custom { words, _, prefix in paths(words: words, prefix: prefix) }
 
     /// The input paths of the lock file, sorted, that start with `prefix`.
-    static func paths(words: [String], prefix: String, currentDirectory: String = FileManager.default.currentDirectoryPath) -> [String] {
+    static func paths(
+        words: [String], prefix: String, currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) -> [String] {
         let dir = flakeDirectory(words: words) ?? "."
         let base = dir.hasPrefix("/") ? dir : currentDirectory + "/" + dir
         let lockPath = base.hasSuffix(".lock") ? base : base + "/flake.lock"

@@ -9,7 +9,9 @@ struct LockOptions: ParsableArguments {
     @Flag(name: .customLong("commit-lock-file"), help: "Commit changes to the flake's lock file.")
     var commitLockFile = false
 
-    @Flag(name: .customLong("no-registries"), help: "Don't allow lookups in the flake registries (deprecated; use --no-use-registries).")
+    @Flag(
+        name: .customLong("no-registries"),
+        help: "Don't allow lookups in the flake registries (deprecated; use --no-use-registries).")
     var noRegistries = false
 
     @Flag(name: .customLong("offline"), help: "Use only cached results; fail where the network would be needed.")
@@ -20,36 +22,51 @@ struct LockOptions: ParsableArguments {
 
     @Option(
         name: .customLong("override-input"),
-        help: ArgumentHelp("Override a specific flake input (e.g. 'dwarffs/nixpkgs') with a flake reference; implies not writing the lock file, except for 'lock'.", valueName: "input-path> <flake-url"),
+        help: ArgumentHelp(
+            "Override a specific flake input (e.g. 'dwarffs/nixpkgs') with a flake reference; implies not writing the lock file, except for 'lock'.",
+            valueName: "input-path> <flake-url"),
         completion: InputCompletion.kind)
     var overrideInputs: [PairArgument] = []
 
     @Option(
         name: .customLong("override-flake"),
-        help: ArgumentHelp("Override the flake registries, redirecting a flake id to a reference.", valueName: "original-ref> <resolved-ref"))
+        help: ArgumentHelp(
+            "Override the flake registries, redirecting a flake id to a reference.",
+            valueName: "original-ref> <resolved-ref"))
     var overrideFlakes: [PairArgument] = []
 
-    @Option(name: .customLong("inputs-from"), help: ArgumentHelp("Use the inputs of this flake as registry entries.", valueName: "flake-url"))
+    @Option(
+        name: .customLong("inputs-from"),
+        help: ArgumentHelp("Use the inputs of this flake as registry entries.", valueName: "flake-url"))
     var inputsFrom: [String] = []
 
-    @Option(name: .customLong("reference-lock-file"), help: ArgumentHelp("Read the given lock file instead of flake.lock.", valueName: "flake-lock-path"))
+    @Option(
+        name: .customLong("reference-lock-file"),
+        help: ArgumentHelp("Read the given lock file instead of flake.lock.", valueName: "flake-lock-path"))
     var referenceLockFile: String?
 
-    @Option(name: .customLong("output-lock-file"), help: ArgumentHelp("Write the lock file to this path.", valueName: "flake-lock-path"))
+    @Option(
+        name: .customLong("output-lock-file"),
+        help: ArgumentHelp("Write the lock file to this path.", valueName: "flake-lock-path"))
     var outputLockFile: String?
 
-    @Option(name: .customLong("max-concurrent-downloads"), help: "Fetch at most this many inputs at once (default: the http-connections setting).")
+    @Option(
+        name: .customLong("max-concurrent-downloads"),
+        help: "Fetch at most this many inputs at once (default: the http-connections setting).")
     var maxConcurrentDownloads: Int?
 }
 
 /// `--recreate-lock-file` and `--update-input`, deprecated in current Nix (a warning) in
 /// favour of `update`.
 struct RecreateOptions: ParsableArguments {
-    @Flag(name: .customLong("recreate-lock-file"), help: "Recreate the flake's lock file from scratch (deprecated; use 'update').")
+    @Flag(
+        name: .customLong("recreate-lock-file"),
+        help: "Recreate the flake's lock file from scratch (deprecated; use 'update').")
     var recreateLockFile = false
 
     @Option(
-        name: .customLong("update-input"), help: ArgumentHelp("Update a specific flake input (deprecated; use 'update INPUT').", valueName: "input-path"),
+        name: .customLong("update-input"),
+        help: ArgumentHelp("Update a specific flake input (deprecated; use 'update INPUT').", valueName: "input-path"),
         completion: InputCompletion.kind)
     var updateInputs: [String] = []
 }

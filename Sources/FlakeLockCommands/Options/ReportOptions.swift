@@ -12,7 +12,9 @@ struct ReportOptions: ParsableArguments {
     var format: ReportFormat = .text
 
     func validate() throws {
-        if json && format != .text && format != .json { throw ValidationError("--json conflicts with --format \(format.rawValue)") }
+        if json && format != .text && format != .json {
+            throw ValidationError("--json conflicts with --format \(format.rawValue)")
+        }
     }
 
     /// The format asked for.

@@ -17,8 +17,12 @@ enum SettingFlags {
         let base = name.hasPrefix("extra-") ? String(name.dropFirst("extra-".count)) : name
         let negated = name.hasPrefix("no-") ? String(name.dropFirst(3)) : nil
         if NixSettingNames.boolean.contains(name), !declared.contains(name) { return (name, "true", 1) }
-        if let negated, NixSettingNames.boolean.contains(negated), !declared.contains(negated) { return (negated, "false", 1) }
-        if NixSettingNames.valued.contains(base), !declared.contains(base), i + 1 < args.count { return (name, args[i + 1], 2) }
+        if let negated, NixSettingNames.boolean.contains(negated), !declared.contains(negated) {
+            return (negated, "false", 1)
+        }
+        if NixSettingNames.valued.contains(base), !declared.contains(base), i + 1 < args.count {
+            return (name, args[i + 1], 2)
+        }
         return nil
     }
 }

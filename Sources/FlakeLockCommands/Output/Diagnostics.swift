@@ -54,7 +54,8 @@ enum Diagnostics {
     static func indentContinuation(_ s: String, by n: Int) -> String {
         let pad = String(repeating: " ", count: n)
         return s.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-            .map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : pad + $0.element }.joined(separator: "\n")
+            .map { $0.offset == 0 || $0.element.isEmpty ? String($0.element) : pad + $0.element }.joined(
+                separator: "\n")
     }
 
     static func warning(_ message: String) {

@@ -19,7 +19,8 @@ struct LoggingHTTPTransport: HTTPTransport {
         do {
             let response = try await base.get(request, into: counter)
             logger.debug(
-                "downloaded '\(request.url)': HTTP \(response.status), \(counter.count) bytes in \(Self.milliseconds(since: start)) ms")
+                "downloaded '\(request.url)': HTTP \(response.status), \(counter.count) bytes in \(Self.milliseconds(since: start)) ms"
+            )
             return response
         } catch {
             logger.debug("download of '\(request.url)' failed after \(Self.milliseconds(since: start)) ms: \(error)")
@@ -27,7 +28,9 @@ struct LoggingHTTPTransport: HTTPTransport {
         }
     }
 
-    static func milliseconds(since start: ContinuousClock.Instant) -> Int64 { milliseconds(ContinuousClock.now - start) }
+    static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
+        milliseconds(ContinuousClock.now - start)
+    }
 
     static func milliseconds(_ d: Duration) -> Int64 {
         d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000

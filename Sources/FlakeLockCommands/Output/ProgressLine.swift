@@ -15,7 +15,8 @@ final class ProgressLine: @unchecked Sendable {
     private let write: @Sendable (String) -> Void
     private let width: Int
 
-    init(width: Int = ProgressLine.terminalWidth(), write: @escaping @Sendable (String) -> Void = ProgressLine.writeRaw) {
+    init(width: Int = ProgressLine.terminalWidth(), write: @escaping @Sendable (String) -> Void = ProgressLine.writeRaw)
+    {
         self.width = max(20, width)
         self.write = write
     }
@@ -24,7 +25,8 @@ final class ProgressLine: @unchecked Sendable {
     /// `TERM` set and not dumb, no `NO_COLOR`), no `--quiet`, no `-v` (log lines go there
     /// instead), and a `--log-format` that has a bar.
     static func enabled(global: GlobalOptions, environment: [String: String]) -> Bool {
-        guard TerminalText.colourAllowed(fd: 2, environment: environment), global.quiet == 0, global.verbosity <= 3 else { return false }
+        guard TerminalText.colourAllowed(fd: 2, environment: environment), global.quiet == 0, global.verbosity <= 3
+        else { return false }
         return global.logFormat.map { $0.hasPrefix("bar") || $0.hasPrefix("multiline") } ?? true
     }
 

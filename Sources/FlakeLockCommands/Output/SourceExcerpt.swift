@@ -15,7 +15,9 @@ enum SourceExcerpt {
         if text.hasSuffix("\n") { lines.removeLast() }
         let n = span.start.line
         guard n >= 1, n <= lines.count else { return out }
-        func numbered(_ i: Int) -> String { " " + String(repeating: " ", count: max(0, 5 - String(i).count)) + "\(i)| " + lines[i - 1] }
+        func numbered(_ i: Int) -> String {
+            " " + String(repeating: " ", count: max(0, 5 - String(i).count)) + "\(i)| " + lines[i - 1]
+        }
         if n > 1 { out += numbered(n - 1) + "\n" }
         out += numbered(n) + "\n"
         if span.start.column > 0 { out += "      |" + String(repeating: " ", count: span.start.column) + "^\n" }

@@ -13,7 +13,9 @@ struct StderrLogHandler: LogHandler {
     /// Writes one line; stderr unless a test passes something else.
     let write: @Sendable (String) -> Void
 
-    init(logLevel: Logger.Level, secrets: [String], write: @escaping @Sendable (String) -> Void = Diagnostics.writeStderr) {
+    init(
+        logLevel: Logger.Level, secrets: [String], write: @escaping @Sendable (String) -> Void = Diagnostics.writeStderr
+    ) {
         self.logLevel = logLevel
         self.secrets = secrets.filter { !$0.isEmpty }
         self.write = write

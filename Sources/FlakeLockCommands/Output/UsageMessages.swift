@@ -6,7 +6,8 @@ enum UsageMessages {
     /// Nix's wording for one of ArgumentParser's error messages; messages it has no
     /// counterpart for are kept, with a lower-case first letter as Nix writes them.
     static func nixWording(_ message: String) -> String {
-        let firstLine = message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? message
+        let firstLine =
+            message.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? message
         if let flag = quoted(after: "Unknown option ", in: firstLine) {
             return "unrecognised flag '\(flag)'"
         }

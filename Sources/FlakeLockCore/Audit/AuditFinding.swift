@@ -69,7 +69,9 @@ public struct AuditFinding: Sendable, Hashable {
     /// Check-specific facts for tools, as strings (see the JSON schema in the README).
     public var details: [String: String]
 
-    public init(check: AuditCheck, node: String? = nil, path: InputPath? = nil, message: String, details: [String: String] = [:]) {
+    public init(
+        check: AuditCheck, node: String? = nil, path: InputPath? = nil, message: String, details: [String: String] = [:]
+    ) {
         self.check = check
         self.node = node
         self.path = path

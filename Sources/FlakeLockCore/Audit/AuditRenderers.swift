@@ -23,11 +23,14 @@ extension AuditReport {
     /// `follows` lines, and a result line.
     public func text() -> String {
         let failOn = options.failOn
-        var out = "Audited \(lockFilePath): \(Self.count(inventory.pins.count, "node")), \(Self.count(findings.count, "finding")), \(failing.count) failing\n"
+        var out =
+            "Audited \(lockFilePath): \(Self.count(inventory.pins.count, "node")), \(Self.count(findings.count, "finding")), \(failing.count) failing\n"
         if !findings.isEmpty { out += "\n" }
         for f in findings {
             out += "\(failOn.contains(f.check) ? "FAIL" : "warn") \(f.check.rawValue): \(f.message)\n"
-            guard f.check == .duplicate, let g = duplicates.first(where: { $0.pins.first?.key == f.node }) else { continue }
+            guard f.check == .duplicate, let g = duplicates.first(where: { $0.pins.first?.key == f.node }) else {
+                continue
+            }
             let width = g.pins.map { $0.path.description.count }.max() ?? 0
             for pin in g.pins {
                 let pad = String(repeating: " ", count: width - pin.path.description.count)
@@ -39,7 +42,12 @@ extension AuditReport {
                 out += "     flake.lock would lose \(g.nodesSaved) node\(g.nodesSaved == 1 ? "" : "s").\n"
             }
         }
-        out += "\n" + (passed ? "Result: passed" : "Result: failed (\(failing.count) finding\(failing.count == 1 ? "" : "s") in checks selected by --fail-on)") + "\n"
+        out +=
+            "\n"
+            + (passed
+                ? "Result: passed"
+                : "Result: failed (\(failing.count) finding\(failing.count == 1 ? "" : "s") in checks selected by --fail-on)")
+            + "\n"
         return out
     }
 
@@ -47,7 +55,10 @@ extension AuditReport {
     /// suggested `follows` lines, and every pin in a collapsed table.
     public func markdown() -> String {
         var out = "## flake.lock audit\n\n"
-        out += passed ? "**Result:** ✅ passed" : "**Result:** ❌ failed (\(failing.count) of \(findings.count) findings in checks selected by `--fail-on`)"
+        out +=
+            passed
+            ? "**Result:** ✅ passed"
+            : "**Result:** ❌ failed (\(failing.count) of \(findings.count) findings in checks selected by `--fail-on`)"
         out += " — \(Self.count(inventory.pins.count, "node")) in `\(lockFilePath)`\n\n"
         if findings.isEmpty {
             out += "No findings.\n"
@@ -55,19 +66,22 @@ extension AuditReport {
             out += "| | Check | Input | Finding |\n|---|---|---|---|\n"
             for f in findings {
                 let mark = options.failOn.contains(f.check) ? "❌" : "⚠️"
-                out += "| \(mark) | `\(f.check.rawValue)` | \(f.path.map { "`\($0)`" } ?? "") | \(Self.cell(f.message)) |\n"
+                out +=
+                    "| \(mark) | `\(f.check.rawValue)` | \(f.path.map { "`\($0)`" } ?? "") | \(Self.cell(f.message)) |\n"
             }
         }
         if !duplicates.isEmpty {
             out += "\n### Duplicated inputs\n"
             for g in duplicates {
-                out += "\n#### `\(g.repository.display)`: \(g.pins.count) nodes, \(g.distinctRevisions) revision\(g.distinctRevisions == 1 ? "" : "s")\n\n"
+                out +=
+                    "\n#### `\(g.repository.display)`: \(g.pins.count) nodes, \(g.distinctRevisions) revision\(g.distinctRevisions == 1 ? "" : "s")\n\n"
                 out += "| Input path | Node | Revision | Last modified |\n|---|---|---|---|\n"
                 for pin in g.pins {
                     out += "| `\(pin.path)` | `\(pin.key)` | \(Self.revisionCell(pin)) | \(pin.date ?? "") |\n"
                 }
                 if !g.followsLines.isEmpty {
-                    out += "\nAdd to `flake.nix` (flake.lock would lose \(g.nodesSaved) node\(g.nodesSaved == 1 ? "" : "s")):\n\n```nix\n"
+                    out +=
+                        "\nAdd to `flake.nix` (flake.lock would lose \(g.nodesSaved) node\(g.nodesSaved == 1 ? "" : "s")):\n\n```nix\n"
                     out += g.followsLines.joined(separator: "\n") + "\n```\n"
                 }
             }
@@ -114,16 +128,17 @@ extension AuditReport {
             ]))
         top["pins"] = .array(inventory.pins.map { pinJSON($0) })
         top["duplicates"] = .array(duplicates.map(Self.duplicateJSON))
-        top["findings"] = .array(findings.map { f in
-            var o = JSONObject()
-            o["check"] = .string(f.check.rawValue)
-            o["failing"] = .bool(options.failOn.contains(f.check))
-            o["message"] = .string(f.message)
-            if let n = f.node { o["node"] = .string(n) }
-            if let p = f.path { o["path"] = .string(p.description) }
-            o["details"] = .object(JSONObject(f.details.map { ($0.key, JSONValue.string($0.value)) }))
-            return .object(o)
-        })
+        top["findings"] = .array(
+            findings.map { f in
+                var o = JSONObject()
+                o["check"] = .string(f.check.rawValue)
+                o["failing"] = .bool(options.failOn.contains(f.check))
+                o["message"] = .string(f.message)
+                if let n = f.node { o["node"] = .string(n) }
+                if let p = f.path { o["path"] = .string(p.description) }
+                o["details"] = .object(JSONObject(f.details.map { ($0.key, JSONValue.string($0.value)) }))
+                return .object(o)
+            })
         return .object(top)
     }
 
@@ -149,14 +164,15 @@ extension AuditReport {
         o["revisions"] = int(Int64(g.distinctRevisions))
         o["nodesSaved"] = int(Int64(g.nodesSaved))
         o["follows"] = .array(g.followsLines.map { .string($0) })
-        o["nodes"] = .array(g.pins.map { pin in
-            var n = JSONObject()
-            n["key"] = .string(pin.key)
-            n["path"] = .string(pin.path.description)
-            if let r = pin.rev { n["rev"] = .string(r) }
-            if let d = pin.date { n["date"] = .string(d) }
-            return .object(n)
-        })
+        o["nodes"] = .array(
+            g.pins.map { pin in
+                var n = JSONObject()
+                n["key"] = .string(pin.key)
+                n["path"] = .string(pin.path.description)
+                if let r = pin.rev { n["rev"] = .string(r) }
+                if let d = pin.date { n["date"] = .string(d) }
+                return .object(n)
+            })
         return .object(o)
     }
 

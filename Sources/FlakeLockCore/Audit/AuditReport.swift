@@ -48,7 +48,9 @@ public struct AuditReport: Sendable {
         self.options = options
         inventory = LockInventory(lock, profile: profile)
         duplicates = DuplicateAnalysis.groups(in: lock, inventory: inventory)
-        var ran: Set<AuditCheck> = [.unlocked, .dirty, .mutableURL, .pathInput, .nonUpstreamNixpkgs, .eolBranch, .duplicate]
+        var ran: Set<AuditCheck> = [
+            .unlocked, .dirty, .mutableURL, .pathInput, .nonUpstreamNixpkgs, .eolBranch, .duplicate,
+        ]
         if options.maxAgeDays != nil { ran.insert(.stale) }
         checksRun = ran
         let pinChecks = PinChecks(now: options.now, maxAgeDays: options.maxAgeDays)

@@ -91,7 +91,7 @@ public enum DuplicateAnalysis {
     /// The audit findings for `groups`, one per group, naming its first node.
     static func findings(_ groups: [DuplicateGroup]) -> [AuditFinding] {
         groups.map { g in
-            let where_ = g.pins.map { "'\($0.path)'" }.joined(separator: ", ")
+            let pinnedAt = g.pins.map { "'\($0.path)'" }.joined(separator: ", ")
             var details = [
                 "repository": g.repository.display, "nodes": String(g.pins.count),
                 "revisions": String(g.distinctRevisions), "nodesSaved": String(g.nodesSaved),
@@ -99,7 +99,8 @@ public enum DuplicateAnalysis {
             if !g.followsLines.isEmpty { details["follows"] = g.followsLines.joined(separator: "\n") }
             return AuditFinding(
                 check: .duplicate, node: g.pins[0].key, path: g.pins[0].path,
-                message: "\(g.repository.display) is locked at \(g.pins.count) nodes (\(g.distinctRevisions) revision\(g.distinctRevisions == 1 ? "" : "s")): \(where_)",
+                message:
+                    "\(g.repository.display) is locked at \(g.pins.count) nodes (\(g.distinctRevisions) revision\(g.distinctRevisions == 1 ? "" : "s")): \(pinnedAt)",
                 details: details)
         }
     }

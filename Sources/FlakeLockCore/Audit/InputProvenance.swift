@@ -137,7 +137,9 @@ public struct InputProvenance: Sendable {
         }
         walk(lock.root)
         for (k, v) in found {
-            found[k] = v.sorted { a, b in a.steps.count != b.steps.count ? a.steps.count < b.steps.count : a.path < b.path }
+            found[k] = v.sorted { a, b in
+                a.steps.count != b.steps.count ? a.steps.count < b.steps.count : a.path < b.path
+            }
         }
         return (found, truncated)
     }
@@ -180,27 +182,30 @@ extension InputProvenance {
         top["query"] = .string(query)
         top["match"] = .string(match.rawValue)
         top["truncated"] = .bool(truncated)
-        top["nodes"] = .array(nodes.map { node in
-            var o = JSONObject()
-            o["key"] = .string(node.pin.key)
-            o["url"] = .string(node.pin.url)
-            if let r = node.pin.repository { o["repository"] = .string(r.display) }
-            if let r = node.pin.rev { o["rev"] = .string(r) }
-            if let d = node.pin.date { o["date"] = .string(d) }
-            o["routes"] = .array(node.routes.map { route in
-                var r = JSONObject()
-                r["path"] = .string(route.path.description)
-                r["text"] = .string(route.text)
-                r["steps"] = .array(route.steps.map { s in
-                    var so = JSONObject()
-                    so["input"] = .string(s.input)
-                    if let f = s.follows { so["follows"] = .string(f.description) }
-                    return .object(so)
-                })
-                return .object(r)
+        top["nodes"] = .array(
+            nodes.map { node in
+                var o = JSONObject()
+                o["key"] = .string(node.pin.key)
+                o["url"] = .string(node.pin.url)
+                if let r = node.pin.repository { o["repository"] = .string(r.display) }
+                if let r = node.pin.rev { o["rev"] = .string(r) }
+                if let d = node.pin.date { o["date"] = .string(d) }
+                o["routes"] = .array(
+                    node.routes.map { route in
+                        var r = JSONObject()
+                        r["path"] = .string(route.path.description)
+                        r["text"] = .string(route.text)
+                        r["steps"] = .array(
+                            route.steps.map { s in
+                                var so = JSONObject()
+                                so["input"] = .string(s.input)
+                                if let f = s.follows { so["follows"] = .string(f.description) }
+                                return .object(so)
+                            })
+                        return .object(r)
+                    })
+                return .object(o)
             })
-            return .object(o)
-        })
         return .object(top)
     }
 }

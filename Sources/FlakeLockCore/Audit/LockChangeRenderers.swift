@@ -88,25 +88,27 @@ extension LockChangeReport {
                 ("removed", .number(.unsigned(UInt64(count(.removed))))),
                 ("updated", .number(.unsigned(UInt64(count(.updated))))),
             ]))
-        top["changes"] = .array(changes.map { c in
-            var o = JSONObject()
-            o["path"] = .string(c.path.description)
-            o["kind"] = .string(c.kind.rawValue)
-            if let s = c.old { o["old"] = Self.sideJSON(s) }
-            if let s = c.new { o["new"] = Self.sideJSON(s) }
-            if let u = c.compareURL { o["compareURL"] = .string(u) }
-            let original = c.originalChanges
-            if !original.isEmpty {
-                o["originalChanges"] = .array(original.map { change in
-                    var x = JSONObject()
-                    x["name"] = .string(change.name)
-                    if let v = change.old { x["old"] = .string(v) }
-                    if let v = change.new { x["new"] = .string(v) }
-                    return .object(x)
-                })
-            }
-            return .object(o)
-        })
+        top["changes"] = .array(
+            changes.map { c in
+                var o = JSONObject()
+                o["path"] = .string(c.path.description)
+                o["kind"] = .string(c.kind.rawValue)
+                if let s = c.old { o["old"] = Self.sideJSON(s) }
+                if let s = c.new { o["new"] = Self.sideJSON(s) }
+                if let u = c.compareURL { o["compareURL"] = .string(u) }
+                let original = c.originalChanges
+                if !original.isEmpty {
+                    o["originalChanges"] = .array(
+                        original.map { change in
+                            var x = JSONObject()
+                            x["name"] = .string(change.name)
+                            if let v = change.old { x["old"] = .string(v) }
+                            if let v = change.new { x["new"] = .string(v) }
+                            return .object(x)
+                        })
+                }
+                return .object(o)
+            })
         return .object(top)
     }
 
@@ -119,7 +121,8 @@ extension LockChangeReport {
         if let d = s.date { o["date"] = .string(d) }
         if let r = s.repository { o["repository"] = .string(r.display) }
         if !s.original.isEmpty {
-            o["original"] = .object(JSONObject(s.original.keys.sorted().map { ($0, JSONValue.string(s.original[$0]!)) }))
+            o["original"] = .object(
+                JSONObject(s.original.keys.sorted().map { ($0, JSONValue.string(s.original[$0]!)) }))
         }
         return .object(o)
     }

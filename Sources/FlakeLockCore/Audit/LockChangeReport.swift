@@ -111,7 +111,8 @@ public struct LockChangeReport: Sendable {
                 changes.append(Change(path: b[j].path, kind: .added, old: nil, new: Side(b[j].edge, profile: profile)))
                 j += 1
             } else if i < a.count && (j == b.count || a[i].path < b[j].path) {
-                changes.append(Change(path: a[i].path, kind: .removed, old: Side(a[i].edge, profile: profile), new: nil))
+                changes.append(
+                    Change(path: a[i].path, kind: .removed, old: Side(a[i].edge, profile: profile), new: nil))
                 i += 1
             } else {
                 if !Self.equal(a[i].edge, b[j].edge) {
@@ -145,6 +146,7 @@ public struct LockChangeReport: Sendable {
     public var summaryLine: String {
         guard !changes.isEmpty else { return "No changes." }
         let n = changes.count
-        return "\(n) input\(n == 1 ? "" : "s") changed: \(count(.added)) added, \(count(.removed)) removed, \(count(.updated)) updated."
+        return
+            "\(n) input\(n == 1 ? "" : "s") changed: \(count(.added)) added, \(count(.removed)) removed, \(count(.updated)) updated."
     }
 }

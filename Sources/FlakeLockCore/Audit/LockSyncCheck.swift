@@ -1,5 +1,5 @@
-import FlakeModel
 import Fetchers
+import FlakeModel
 import NixSyntax
 
 /// Checks, without fetching anything, that flake.lock still matches flake.nix.
@@ -61,7 +61,8 @@ public enum LockSyncCheck {
         flakeNix: String, file: String, flakeDirectory: String?, lock: LockFile, profile: CompatProfile
     ) -> [AuditFinding] {
         do {
-            return try findings(flakeNix: flakeNix, file: file, flakeDirectory: flakeDirectory, lock: lock, profile: profile)
+            return try findings(
+                flakeNix: flakeNix, file: file, flakeDirectory: flakeDirectory, lock: lock, profile: profile)
         } catch {
             let reason = String(describing: error)
             return [
@@ -79,7 +80,11 @@ public enum LockSyncCheck {
 
         func check(_ spec: FlakeInputSpec, path: InputPath, edge: LockEdge?, isOverride: Bool) -> [AuditFinding] {
             func finding(_ reason: String, _ message: String, _ extra: [String: String] = [:]) -> [AuditFinding] {
-                [AuditFinding(check: .outOfSync, path: path, message: message, details: extra.merging(["reason": reason]) { a, _ in a })]
+                [
+                    AuditFinding(
+                        check: .outOfSync, path: path, message: message,
+                        details: extra.merging(["reason": reason]) { a, _ in a })
+                ]
             }
             if let follows = spec.follows {
                 switch edge {
@@ -128,7 +133,8 @@ public enum LockSyncCheck {
             case nil: "nothing"
             case .follows(let p)?: "follows '\(p)'"
             case .node(let n)?:
-                n.lock.map { "'\((try? $0.locked.toURLString(profile: profile)) ?? $0.locked.description)'" } ?? "the root"
+                n.lock.map { "'\((try? $0.locked.toURLString(profile: profile)) ?? $0.locked.description)'" }
+                    ?? "the root"
             }
         }
     }

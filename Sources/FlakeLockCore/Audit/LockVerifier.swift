@@ -1,6 +1,6 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeModel
-import Fetchers
 import NixCompat
 
 /// Something that can fetch a locked input again and tell its NAR hash (`audit --verify`).
@@ -18,7 +18,8 @@ public struct FetcherNarHashSource: NarHashSource {
     public init(fetcher: SourceFetcher) { self.fetcher = fetcher }
 
     public func narHash(of ref: FlakeRef, parentDirectory: String?) async throws -> NixHash {
-        try await fetcher.fetch(ref, registryScope: nil, parentDirectory: parentDirectory, wantFlakeFiles: false).source.narHash
+        try await fetcher.fetch(ref, registryScope: nil, parentDirectory: parentDirectory, wantFlakeFiles: false).source
+            .narHash
     }
 }
 
@@ -58,7 +59,9 @@ public struct LockVerifier: Sendable {
         // of failing on the comparison itself.
         var attrs = pin.locked.input.attrs
         attrs["narHash"] = nil
-        let ref = (try? Input.fromAttrs(attrs, profile: profile)).map { FlakeRef(input: $0, subdir: pin.locked.subdir) } ?? pin.locked
+        let ref =
+            (try? Input.fromAttrs(attrs, profile: profile)).map { FlakeRef(input: $0, subdir: pin.locked.subdir) }
+            ?? pin.locked
         let got: NixHash
         do {
             got = try await source.narHash(of: ref, parentDirectory: flakeDirectory)

@@ -45,7 +45,8 @@ public enum NixpkgsReleases {
         let suffix = rest.dropFirst(5)
         let digits = Array(version.utf8)
         let isDigit = { (c: UInt8) in c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
-        guard isDigit(digits[0]), isDigit(digits[1]), digits[2] == UInt8(ascii: "."), isDigit(digits[3]), isDigit(digits[4])
+        guard isDigit(digits[0]), isDigit(digits[1]), digits[2] == UInt8(ascii: "."), isDigit(digits[3]),
+            isDigit(digits[4])
         else { return nil }
         guard ["", "-small", "-darwin", "-aarch64"].contains(String(suffix)) else { return nil }
         if branch.contains("nixpkgs-") && suffix != "-darwin" { return nil }

@@ -19,12 +19,14 @@ struct PinChecks {
         let attrs = pin.locked.input.attrs
 
         if let maxAgeDays, let age = pin.ageDays(now: now), age > Int64(maxAgeDays) {
-            add(.stale, "\(name) was last modified \(age) days ago (\(pin.date ?? "?")), more than \(maxAgeDays)",
+            add(
+                .stale, "\(name) was last modified \(age) days ago (\(pin.date ?? "?")), more than \(maxAgeDays)",
                 ["ageDays": String(age), "maxAgeDays": String(maxAgeDays)])
         }
         // A relative `path:` input is part of the flake's own tree, locked with it (current
         // Nix exempts it from the lockedness check); it is reported as a path input only.
-        let isRelativePath: Bool = if case .path(let p) = pin.locked.input.spec { !p.path.hasPrefix("/") } else { false }
+        let isRelativePath: Bool =
+            if case .path(let p) = pin.locked.input.spec { !p.path.hasPrefix("/") } else { false }
         if attrs["rev"] == nil && attrs["narHash"] == nil && !isRelativePath {
             add(.unlocked, "\(name) has neither a rev nor a narHash")
         }
@@ -36,7 +38,8 @@ struct PinChecks {
             add(.dirty, "\(name) is a Mercurial input without a rev (an uncommitted working directory)")
         }
         if case .tarball(let t) = pin.locked.input.spec, !Self.isImmutableTarball(t.url, attrs: attrs) {
-            add(.mutableURL, "\(name) is a plain download URL, not an immutable link; its content can change",
+            add(
+                .mutableURL, "\(name) is a plain download URL, not an immutable link; its content can change",
                 ["url": t.url])
         }
         if case .path(let p) = pin.locked.input.spec, !isRelativePath {
@@ -45,14 +48,17 @@ struct PinChecks {
         if let repo = pin.repository, repo.name == "nixpkgs", repo.forge != nil || repo.key.hasPrefix("git:"),
             !repo.isUpstreamNixpkgs
         {
-            add(.nonUpstreamNixpkgs, "\(name) comes from \(repo.display), not github:NixOS/nixpkgs",
+            add(
+                .nonUpstreamNixpkgs, "\(name) comes from \(repo.display), not github:NixOS/nixpkgs",
                 ["repository": repo.display])
         }
         if let repo = pin.repository, repo.isNixpkgs, let branch = NixpkgsReleases.branch(of: pin.original),
             let status = NixpkgsReleases.status(ofBranch: branch, today: Timestamp.date(now)), status.isPastEndOfLife
         {
             let when = status.endOfLife.map { "on \($0)" } ?? "before \(NixpkgsReleases.endOfLife[0].date)"
-            add(.eolBranch, "\(name) tracks the branch '\(branch)'; NixOS \(status.release) reached its end of life \(when)",
+            add(
+                .eolBranch,
+                "\(name) tracks the branch '\(branch)'; NixOS \(status.release) reached its end of life \(when)",
                 ["branch": branch, "release": status.release, "endOfLife": status.endOfLife ?? ""])
         }
         return out

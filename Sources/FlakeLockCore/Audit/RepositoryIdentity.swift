@@ -48,10 +48,12 @@ public struct RepositoryID: Sendable, Hashable, Comparable, CustomStringConverti
             let hostPart = host == f.forge.defaultHost ? "" : "?host=\(host)"
             self.init(
                 key: "\(f.forge.rawValue):\(host)/\(f.owner.lowercased())/\(f.repo.lowercased())",
-                display: "\(f.forge.rawValue):\(f.owner)/\(f.repo)\(hostPart)", forge: coords, name: f.repo.lowercased())
+                display: "\(f.forge.rawValue):\(f.owner)/\(f.repo)\(hostPart)", forge: coords, name: f.repo.lowercased()
+            )
         case .git(let g):
             let url = Self.normaliseGitURL(g.url)
-            self.init(key: "git:" + url, display: "git+" + url, forge: Self.forgeOfURL(url), name: Self.lastComponent(url))
+            self.init(
+                key: "git:" + url, display: "git+" + url, forge: Self.forgeOfURL(url), name: Self.lastComponent(url))
         case .tarball(let t):
             var url = t.url
             if case .tarball(let o)? = original?.input.spec { url = o.url }
@@ -91,7 +93,9 @@ public struct RepositoryID: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// GitHub, GitLab and SourceHut repositories reached over plain Git.
     static func forgeOfURL(_ url: String) -> ForgeCoordinates? {
-        let hosts: [(String, ForgeInput.Forge)] = [("github.com", .github), ("gitlab.com", .gitlab), ("git.sr.ht", .sourcehut)]
+        let hosts: [(String, ForgeInput.Forge)] = [
+            ("github.com", .github), ("gitlab.com", .gitlab), ("git.sr.ht", .sourcehut),
+        ]
         for (host, forge) in hosts {
             for scheme in ["https://", "http://", "ssh://git@", "git://"] where url.hasPrefix(scheme + host + "/") {
                 let parts = url.dropFirst((scheme + host + "/").count).split(separator: "/")
@@ -106,7 +110,8 @@ public struct RepositoryID: Sendable, Hashable, Comparable, CustomStringConverti
         var s = url
         while s.hasSuffix("/") { s.removeLast() }
         var last = PathSyntax.baseName(s)
-        for ext in [".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst", ".tgz", ".zip", ".tar", ".git"] where last.hasSuffix(ext) {
+        for ext in [".tar.gz", ".tar.xz", ".tar.bz2", ".tar.zst", ".tgz", ".zip", ".tar", ".git"]
+        where last.hasSuffix(ext) {
             last.removeLast(ext.count)
             break
         }
@@ -159,5 +164,6 @@ extension RepositoryID.ForgeCoordinates {
     }
 
     /// Upstream Nixpkgs on GitHub: where the revisions of nixos.org channel tarballs live.
-    static let nixpkgs = RepositoryID.ForgeCoordinates(forge: .github, host: "github.com", owner: "NixOS", repo: "nixpkgs")
+    static let nixpkgs = RepositoryID.ForgeCoordinates(
+        forge: .github, host: "github.com", owner: "NixOS", repo: "nixpkgs")
 }

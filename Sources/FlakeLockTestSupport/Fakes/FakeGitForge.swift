@@ -86,7 +86,9 @@ public final class FakeGitForge: @unchecked Sendable {
             for (n, id) in repo.order.enumerated() {
                 let c = commits[id]!
                 // `reset` first: a commit without a parent must not continue the previous one.
-                out += Array("reset refs/flakelock/import\ncommit refs/flakelock/import\nmark :\(n + 1)\ncommitter \(Self.identity) \(c.time) +0000\n".utf8)
+                out += Array(
+                    "reset refs/flakelock/import\ncommit refs/flakelock/import\nmark :\(n + 1)\ncommitter \(Self.identity) \(c.time) +0000\n"
+                        .utf8)
                 data(Array("\(c.message)\n".utf8))
                 if let p = c.parents.first, let i = repo.order.firstIndex(of: p) {
                     out += Array("from :\(i + 1)\n".utf8)

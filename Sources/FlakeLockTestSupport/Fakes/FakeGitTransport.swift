@@ -28,7 +28,9 @@ public final class FakeGitTransport: GitTransport, @unchecked Sendable {
     }
 
     public func fetch(_ url: String, into repository: String, refspecs: [String], shallow: Bool) async throws {
-        guard !shallow else { throw GitTransportError.fetchFailed(url: url, message: "the fake does not fetch shallow") }
+        guard !shallow else {
+            throw GitTransportError.fetchFailed(url: url, message: "the fake does not fetch shallow")
+        }
         let remote = try forge.lock.withLock { () -> FakeGitForge.Repository in
             guard let r = forge.repositories[url] else {
                 throw GitTransportError.fetchFailed(url: url, message: "repository not found")
@@ -87,18 +89,24 @@ public final class FakeGitTransport: GitTransport, @unchecked Sendable {
         lock.withLock { known[repository]?.contains(rev) == true }
     }
 
-    public func isAncestor(_ ancestor: GitObjectID, of descendant: GitObjectID, in repository: String) async throws -> Bool {
+    public func isAncestor(_ ancestor: GitObjectID, of descendant: GitObjectID, in repository: String) async throws
+        -> Bool
+    {
         ancestry(descendant).contains(ancestor)
     }
 
-    public func commitInfo(_ rev: GitObjectID, in repository: String, countRevisions: Bool) async throws -> GitCommitInfo {
+    public func commitInfo(_ rev: GitObjectID, in repository: String, countRevisions: Bool) async throws
+        -> GitCommitInfo
+    {
         let c = try commit(rev, in: repository)
         return GitCommitInfo(
             commit: c.id, tree: c.treeID, committerTime: c.time, revCount: countRevisions ? ancestry(rev).count : nil,
             isShallowRepository: false)
     }
 
-    public func hashTree(of rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws -> GitTreeHashResult {
+    public func hashTree(of rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws
+        -> GitTreeHashResult
+    {
         let c = try commit(rev, in: repository)
         if options.submodules != nil {
             throw GitTransportError.submodule(path: repository, message: "the fake has no submodules")

@@ -1,5 +1,5 @@
-import FlakeLockBasics
 import Fetchers
+import FlakeLockBasics
 import Foundation
 
 /// An ``HTTPTransport`` that answers from a table of routes, in memory: no socket, no curl.
@@ -41,7 +41,9 @@ public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
     }
 
     public func serve(_ url: String, json: String) {
-        serve(url, Route(headers: [HTTPHeaderField(name: "Content-Type", value: "application/json")], body: Array(json.utf8)))
+        serve(
+            url,
+            Route(headers: [HTTPHeaderField(name: "Content-Type", value: "application/json")], body: Array(json.utf8)))
     }
 
     /// Removes a route (the URL answers 404 again).
@@ -66,7 +68,8 @@ public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
         }
         guard (200..<300).contains(route.status) else {
             throw HTTPTransportError.httpStatus(
-                url: request.url, status: route.status, reason: "", body: String(decoding: route.body.prefix(200), as: UTF8.self))
+                url: request.url, status: route.status, reason: "",
+                body: String(decoding: route.body.prefix(200), as: UTF8.self))
         }
         let chunk = max(1, chunkSize)
         try await BlockingExecutor.shared.run {

@@ -51,16 +51,19 @@ public final class LockScenario: Sendable {
     /// - Returns: the revision the branch points at.
     @discardableResult
     public func publishForge(
-        _ forge: Forge, owner: String, repo: String, ref: String = "main", tree: MemoryTree, mtime: Int64 = 1_700_000_000,
+        _ forge: Forge, owner: String, repo: String, ref: String = "main", tree: MemoryTree,
+        mtime: Int64 = 1_700_000_000,
         salt: String = ""
     ) throws -> GitObjectID {
         let rev = Self.revision(of: tree, salt: salt + owner + repo + ref)
         let host = forge.host
-        let archive = try TarArchiveBuilder(tree: tree).tarGz(topDirectory: "\(owner)-\(repo)-\(rev.short)", mtime: mtime)
+        let archive = try TarArchiveBuilder(tree: tree).tarGz(
+            topDirectory: "\(owner)-\(repo)-\(rev.short)", mtime: mtime)
         switch forge {
         case .github:
             for ref in [ref, "HEAD"] {
-                http.serve("https://api.github.com/repos/\(owner)/\(repo)/commits/\(ref)", json: #"{"sha":"\#(rev.hex)"}"#)
+                http.serve(
+                    "https://api.github.com/repos/\(owner)/\(repo)/commits/\(ref)", json: #"{"sha":"\#(rev.hex)"}"#)
             }
             http.serve("https://api.github.com/repos/\(owner)/\(repo)/tarball/\(rev.hex)", body: archive)
             http.serve("https://github.com/\(owner)/\(repo)/archive/\(rev.hex).tar.gz", body: archive)
@@ -80,8 +83,13 @@ public final class LockScenario: Sendable {
     }
 
     /// Publishes a tarball at `url` (any scheme the fake HTTP transport is asked for).
-    public func publishTarball(_ url: String, tree: MemoryTree, topDirectory: String? = "source", mtime: Int64 = 1_700_000_000, headers: [HTTPHeaderField] = []) throws {
-        http.serve(url, body: try TarArchiveBuilder(tree: tree).tarGz(topDirectory: topDirectory, mtime: mtime), headers: headers)
+    public func publishTarball(
+        _ url: String, tree: MemoryTree, topDirectory: String? = "source", mtime: Int64 = 1_700_000_000,
+        headers: [HTTPHeaderField] = []
+    ) throws {
+        http.serve(
+            url, body: try TarArchiveBuilder(tree: tree).tarGz(topDirectory: topDirectory, mtime: mtime),
+            headers: headers)
     }
 
     /// A flake whose `flake.nix` declares `inputs` (name to URL) and no outputs.

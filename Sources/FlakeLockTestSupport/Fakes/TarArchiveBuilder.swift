@@ -23,7 +23,8 @@ public struct TarArchiveBuilder: Sendable {
             try Self.append(path: top, node: tree, mtime: mtime, to: &out)
         } else if case .directory(let entries) = tree {
             for name in entries.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                try Self.append(path: String(decoding: name, as: UTF8.self), node: entries[name]!, mtime: mtime, to: &out)
+                try Self.append(
+                    path: String(decoding: name, as: UTF8.self), node: entries[name]!, mtime: mtime, to: &out)
             }
         } else {
             try Self.append(path: "source", node: tree, mtime: mtime, to: &out)
@@ -40,20 +41,27 @@ public struct TarArchiveBuilder: Sendable {
     private static func append(path: String, node: MemoryTree, mtime: Int64, to out: inout [UInt8]) throws {
         switch node {
         case .regular(let executable, let contents):
-            out += try header(path: path, mode: executable ? 0o755 : 0o644, size: contents.count, type: "0", link: "", mtime: mtime)
+            out += try header(
+                path: path, mode: executable ? 0o755 : 0o644, size: contents.count, type: "0", link: "", mtime: mtime)
             out += contents
             out += [UInt8](repeating: 0, count: (512 - contents.count % 512) % 512)
         case .symlink(let target):
-            out += try header(path: path, mode: 0o777, size: 0, type: "2", link: String(decoding: target, as: UTF8.self), mtime: mtime)
+            out += try header(
+                path: path, mode: 0o777, size: 0, type: "2", link: String(decoding: target, as: UTF8.self), mtime: mtime
+            )
         case .directory(let entries):
             out += try header(path: path + "/", mode: 0o755, size: 0, type: "5", link: "", mtime: mtime)
             for name in entries.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                try append(path: path + "/" + String(decoding: name, as: UTF8.self), node: entries[name]!, mtime: mtime, to: &out)
+                try append(
+                    path: path + "/" + String(decoding: name, as: UTF8.self), node: entries[name]!, mtime: mtime,
+                    to: &out)
             }
         }
     }
 
-    private static func header(path: String, mode: Int, size: Int, type: Character, link: String, mtime: Int64) throws -> [UInt8] {
+    private static func header(path: String, mode: Int, size: Int, type: Character, link: String, mtime: Int64) throws
+        -> [UInt8]
+    {
         var h = [UInt8](repeating: 0, count: 512)
         func put(_ s: [UInt8], at offset: Int, width: Int) throws {
             guard s.count <= width else { throw TooLong(path: path) }

@@ -51,10 +51,12 @@ extension FlakeRef {
     ) throws(FlakeRefError) -> (ref: FlakeRef, fragment: String) {
         let (beforeHash, fragmentRaw) = splitFragment(string)
         if isFlakeIDForm(beforeHash, profile.flakeIDRefSyntax) {
-            let ref = try fromURL(try ParsedURL.parse("flake:" + beforeHash, profile: profile), isFlake: isFlake, profile: profile)
+            let ref = try fromURL(
+                try ParsedURL.parse("flake:" + beforeHash, profile: profile), isFlake: isFlake, profile: profile)
             return (ref, PercentEncoding.decodeLenient(fragmentRaw ?? ""))
         }
-        var parser = PathFormParser(profile: profile, base: base, isFlake: isFlake, allowMissing: allowMissing, original: string)
+        var parser = PathFormParser(
+            profile: profile, base: base, isFlake: isFlake, allowMissing: allowMissing, original: string)
         switch profile.parseOrder {
         case .idPathURL:
             if let (path, query, fragment) = PathFormParser.match28(string) {
@@ -80,7 +82,9 @@ extension FlakeRef {
 
     /// Builds a ref from a parsed URL: `dir` becomes the subdir and, unless the profile keeps
     /// it there (2.8), is removed from the query the scheme sees.
-    public static func fromURL(_ url: ParsedURL, isFlake: Bool = true, profile: CompatProfile) throws(FlakeRefError) -> FlakeRef {
+    public static func fromURL(_ url: ParsedURL, isFlake: Bool = true, profile: CompatProfile) throws(FlakeRefError)
+        -> FlakeRef
+    {
         var url = url
         let subdir = url.query["dir"] ?? ""
         if !profile.dirStaysInGitURL || (url.scheme == "path" && profile.pathURLAcceptsDir) { url.query["dir"] = nil }
@@ -100,7 +104,8 @@ extension FlakeRef {
         if Revision.isRevisionSyntax(rest) { return true }
         if Syntax.isRef(rest, refSyntax) { return true }
         guard let last = rest.lastIndex(of: "/") else { return false }
-        return Syntax.isRef(String(rest[..<last]), refSyntax) && Revision.isRevisionSyntax(String(rest[rest.index(after: last)...]))
+        return Syntax.isRef(String(rest[..<last]), refSyntax)
+            && Revision.isRevisionSyntax(String(rest[rest.index(after: last)...]))
     }
 }
 
@@ -116,7 +121,8 @@ struct PathFormParser {
     /// 2.8's path-form regex: `(/?SEG(/SEG)*/?)(\?QUERY)?(#FRAGMENT)?`, SEG without `:`.
     static func match28(_ s: String) -> (String, String?, String?)? {
         let (path, query, fragment) = ParsedURL.splitQueryFragment(Substring(s))
-        let segChars = Set(Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._~!$&'\"()*+,;=-".utf8))
+        let segChars = Set(
+            Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._~!$&'\"()*+,;=-".utf8))
         var p = path
         if p.hasPrefix("/") { p = p.dropFirst() }
         if p.hasSuffix("/") { p = p.dropLast() }
@@ -167,7 +173,8 @@ struct PathFormParser {
 
     /// Searches upward for `flake.nix`, then for `.git`; returns a `git+file` ref if a
     /// repository is found, nil for a plain path.
-    func searchGit(_ path: inout String, query: URLQuery, probe: any FileSystemProbe) throws(FlakeRefError) -> FlakeRef? {
+    func searchGit(_ path: inout String, query: URLQuery, probe: any FileSystemProbe) throws(FlakeRefError) -> FlakeRef?
+    {
         func exists(_ p: String) -> Bool { probe.fileType(atPath: p) != nil }
         let q = profile.flakePathErrorQuote
         if !allowMissing && !exists(path + "/flake.nix") {
@@ -179,10 +186,14 @@ struct PathFormParser {
                     break
                 }
                 if exists(path + "/.git") {
-                    throw FlakeRefError(.path, "path \(q)\(path)\(q) is not part of a flake (neither it nor its parent directories contain a 'flake.nix' file)")
+                    throw FlakeRefError(
+                        .path,
+                        "path \(q)\(path)\(q) is not part of a flake (neither it nor its parent directories contain a 'flake.nix' file)"
+                    )
                 }
                 if let d = probe.deviceID(atPath: path), let device, d != device {
-                    throw FlakeRefError(.path, "unable to find a flake before encountering filesystem boundary at \(q)\(path)\(q)")
+                    throw FlakeRefError(
+                        .path, "unable to find a flake before encountering filesystem boundary at \(q)\(path)\(q)")
                 }
                 path = PathSyntax.dirOf(path)
             }

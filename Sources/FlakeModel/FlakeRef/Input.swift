@@ -83,7 +83,9 @@ public struct Input: Sendable, Hashable, CustomStringConvertible {
         return Input(attrs: attrs, spec: spec, common: common)
     }
 
-    private static func unsupported(_ attrs: Attrs, type: String?, profile: CompatProfile) throws(FlakeRefError) -> Input {
+    private static func unsupported(_ attrs: Attrs, type: String?, profile: CompatProfile) throws(FlakeRefError)
+        -> Input
+    {
         let common = try AttrChecker(attrs: attrs, type: type ?? "", profile: profile).common()
         return Input(attrs: attrs, spec: .unsupported(type: type), common: common)
     }
@@ -99,11 +101,14 @@ public struct Input: Sendable, Hashable, CustomStringConvertible {
     /// - Parameter isFlake: whether the input is a flake; current Nix makes an extension-less
     ///   `https://` URL a `tarball` for flakes and a `file` otherwise.
     /// - Throws: ``FlakeRefError``; `input '<url>' is unsupported` if no scheme claims it.
-    public static func fromURL(_ url: ParsedURL, isFlake: Bool = true, profile: CompatProfile) throws(FlakeRefError) -> Input {
+    public static func fromURL(_ url: ParsedURL, isFlake: Bool = true, profile: CompatProfile) throws(FlakeRefError)
+        -> Input
+    {
         let shown = url.original.isEmpty ? url.render(profile: profile) : url.original
         // `src/libfetchers/fetchers.cc` (NixOS/nix#14326) names the likely typo first.
         if profile.hintsFilePlusGit && url.scheme == "file+git" {
-            throw FlakeRefError(.unsupportedInput, "input '\(shown)' is unsupported; did you mean 'git+file' instead of 'file+git'?")
+            throw FlakeRefError(
+                .unsupportedInput, "input '\(shown)' is unsupported; did you mean 'git+file' instead of 'file+git'?")
         }
         let schemes: [any InputSchemeSpec.Type] = [
             IndirectInput.self, PathInput.self, GitInput.self, ForgeInput.self, TarballInput.self, MercurialInput.self,

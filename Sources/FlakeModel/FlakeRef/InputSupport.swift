@@ -33,7 +33,9 @@ enum Syntax {
     static func isFlakeID(_ s: String) -> Bool {
         let b = Array(s.utf8)
         guard let f = b.first, ParsedURL.isAlpha(f) else { return false }
-        return b.allSatisfy { ParsedURL.isAlpha($0) || ParsedURL.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        return b.allSatisfy {
+            ParsedURL.isAlpha($0) || ParsedURL.isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
     }
 
     /// The ref regex of the profile (docs/nix-behaviour.md, "Parsing a flake reference").
@@ -80,7 +82,8 @@ struct AttrChecker {
         for name in attrs.keys where name != "type" && !allowed.contains(name) {
             if profile.attributeErrorWording == .current {
                 if name == "__final" { continue }
-                throw FlakeRefError(.unsupportedAttribute, "input attribute '\(name)' not supported by scheme '\(type)'")
+                throw FlakeRefError(
+                    .unsupportedAttribute, "input attribute '\(name)' not supported by scheme '\(type)'")
             }
             throw FlakeRefError(.unsupportedAttribute, nix28Message(name))
         }

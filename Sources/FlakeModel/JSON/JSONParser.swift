@@ -31,7 +31,8 @@ extension JSONValue {
         let v = try p.parseValue(depth: 0)
         p.skipWhitespace()
         if p.pos < p.bytes.count {
-            throw p.error("syntax error while parsing value - unexpected '\(p.describeCurrent())'; expected end of input")
+            throw p.error(
+                "syntax error while parsing value - unexpected '\(p.describeCurrent())'; expected end of input")
         }
         return v
     }
@@ -109,12 +110,15 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
-                throw error("syntax error while parsing object key - unexpected '\(describeCurrent())'; expected string literal")
+                throw error(
+                    "syntax error while parsing object key - unexpected '\(describeCurrent())'; expected string literal"
+                )
             }
             let key = try parseString()
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else {
-                throw error("syntax error while parsing object separator - unexpected '\(describeCurrent())'; expected ':'")
+                throw error(
+                    "syntax error while parsing object separator - unexpected '\(describeCurrent())'; expected ':'")
             }
             pos += 1
             skipWhitespace()
@@ -210,8 +214,11 @@ struct JSONParser {
                 case UInt8(ascii: "u"):
                     var scalar = try hex4()
                     if (0xD800...0xDBFF).contains(scalar) {
-                        guard pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u")
-                        else { throw error("invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF") }
+                        guard pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"),
+                            bytes[pos + 1] == UInt8(ascii: "u")
+                        else {
+                            throw error("invalid string: surrogate U+D800..U+DBFF must be followed by U+DC00..U+DFFF")
+                        }
                         pos += 2
                         let low = try hex4()
                         guard (0xDC00...0xDFFF).contains(low) else {
@@ -244,12 +251,20 @@ struct JSONParser {
         var hi: UInt8 = 0xBF
         switch b0 {
         case 0xC2...0xDF: len = 2
-        case 0xE0: len = 3; lo = 0xA0
+        case 0xE0:
+            len = 3
+            lo = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: len = 3
-        case 0xED: len = 3; hi = 0x9F
-        case 0xF0: len = 4; lo = 0x90
+        case 0xED:
+            len = 3
+            hi = 0x9F
+        case 0xF0:
+            len = 4
+            lo = 0x90
         case 0xF1...0xF3: len = 4
-        case 0xF4: len = 4; hi = 0x8F
+        case 0xF4:
+            len = 4
+            hi = 0x8F
         default: throw error("invalid string: ill-formed UTF-8 byte", at: i)
         }
         guard i + len <= bytes.count else { throw error("invalid string: ill-formed UTF-8 byte", at: i) }
@@ -266,7 +281,9 @@ struct JSONParser {
         var isInteger = true
         if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
         func digit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
-        guard digit(pos) else { throw error("syntax error while parsing value - invalid number; expected digit after '-'") }
+        guard digit(pos) else {
+            throw error("syntax error while parsing value - invalid number; expected digit after '-'")
+        }
         if bytes[pos] == UInt8(ascii: "0") {
             pos += 1
         } else {
@@ -275,14 +292,18 @@ struct JSONParser {
         if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") {
             isInteger = false
             pos += 1
-            guard digit(pos) else { throw error("syntax error while parsing value - invalid number; expected digit after '.'") }
+            guard digit(pos) else {
+                throw error("syntax error while parsing value - invalid number; expected digit after '.'")
+            }
             while digit(pos) { pos += 1 }
         }
         if pos < bytes.count, bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E") {
             isInteger = false
             pos += 1
             if pos < bytes.count, bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-") { pos += 1 }
-            guard digit(pos) else { throw error("syntax error while parsing value - invalid number; expected digit after exponent sign") }
+            guard digit(pos) else {
+                throw error("syntax error while parsing value - invalid number; expected digit after exponent sign")
+            }
             while digit(pos) { pos += 1 }
         }
         let text = String(decoding: bytes[start..<pos], as: UTF8.self)

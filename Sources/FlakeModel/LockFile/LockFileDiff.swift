@@ -115,7 +115,8 @@ extension LockFile {
             return "follows '\(p)'"
         case .node(let node):
             guard let locked = node.lock?.locked else { return "''" }
-            let url = profile.diffAbbreviatesURLs
+            let url =
+                profile.diffAbbreviatesURLs
                 ? try locked.toAbbreviatedURLString(profile: profile) : try locked.toURLString(profile: profile)
             var s = "'\(url)'"
             if let lm = locked.input.common.lastModified { s += " (\(Timestamp.date(Int64(clamping: lm))))" }

@@ -58,7 +58,9 @@ struct LockFileReader {
         self.allowUnlocked = allowUnlocked
     }
 
-    func fail(_ kind: LockFileError.Kind, _ message: String, node: String? = nil, attribute: String? = nil) -> LockFileError {
+    func fail(_ kind: LockFileError.Kind, _ message: String, node: String? = nil, attribute: String? = nil)
+        -> LockFileError
+    {
         LockFileError(kind, message, file: path, node: node, attribute: attribute)
     }
 
@@ -73,7 +75,9 @@ struct LockFileReader {
         case .number(.float(let d)) where d >= 0 && d < 1e19: version = UInt64(d)
         case .number: version = 0
         case let other?:
-            throw fail(.malformed, "[json.exception.type_error.302] type must be number, but is \(other.typeName)", attribute: "version")
+            throw fail(
+                .malformed, "[json.exception.type_error.302] type must be number, but is \(other.typeName)",
+                attribute: "version")
         }
         guard (5...7).contains(version) else {
             let shown = top["version"].map { if case .number(let n) = $0 { n.text } else { "0" } } ?? "0"
@@ -101,14 +105,17 @@ struct LockFileReader {
 
     mutating func readInputs(of node: LockNode, json: JSONValue, key: String, depth: Int) throws(LockFileError) {
         guard depth <= LockFile.maximumDepth else {
-            throw fail(.malformed, "lock file graph is deeper than \(LockFile.maximumDepth) levels", node: key, attribute: "inputs")
+            throw fail(
+                .malformed, "lock file graph is deeper than \(LockFile.maximumDepth) levels", node: key,
+                attribute: "inputs")
         }
         guard let obj = json.objectValue else {
             throw fail(.malformed, "lock file node '\(key)' is not an object", node: key)
         }
         guard let inputs = obj["inputs"] else { return }
         guard let inputsObj = inputs.objectValue else {
-            throw fail(.malformed, "'inputs' of lock file node '\(key)' is not an object", node: key, attribute: "inputs")
+            throw fail(
+                .malformed, "'inputs' of lock file node '\(key)' is not an object", node: key, attribute: "inputs")
         }
         readStack.append(key)
         onReadStack.insert(key)
@@ -122,7 +129,9 @@ struct LockFileReader {
                 var comps: [String] = []
                 for e in elems {
                     guard let s = e.stringValue else {
-                        throw fail(.malformed, "follows path of input '\(name)' contains a non-string", node: key, attribute: "inputs.\(name)")
+                        throw fail(
+                            .malformed, "follows path of input '\(name)' contains a non-string", node: key,
+                            attribute: "inputs.\(name)")
                     }
                     comps.append(s)
                 }
@@ -134,7 +143,9 @@ struct LockFileReader {
                     child = existing
                 } else {
                     guard let childJSON = nodesJSON[inputKey] else {
-                        throw fail(.missingNode, "lock file references missing node '\(inputKey)'", node: key, attribute: "inputs.\(name)")
+                        throw fail(
+                            .missingNode, "lock file references missing node '\(inputKey)'", node: key,
+                            attribute: "inputs.\(name)")
                     }
                     child = LockNode(lock: try lockedInput(childJSON, key: inputKey))
                     nodeMap[inputKey] = child
@@ -143,7 +154,8 @@ struct LockFileReader {
                 node.inputs[name] = .node(child)
             default:
                 throw fail(
-                    .malformed, "input '\(name)' of lock file node '\(key)' is neither a string nor an array", node: key,
+                    .malformed, "input '\(name)' of lock file node '\(key)' is neither a string nor an array",
+                    node: key,
                     attribute: "inputs.\(name)")
             }
         }
@@ -156,7 +168,8 @@ struct LockFileReader {
         let start = readStack.lastIndex(of: target) ?? 0
         let keys = (readStack[start...] + [target]).joined(separator: " → ")
         if target == rootKey {
-            return fail(.cycleToRoot, "lock file contains cycle to root node: \(keys)", node: key, attribute: "inputs.\(input)")
+            return fail(
+                .cycleToRoot, "lock file contains cycle to root node: \(keys)", node: key, attribute: "inputs.\(input)")
         }
         return fail(.cycle, "lock file contains a cycle: \(keys)", node: key, attribute: "inputs.\(input)")
     }
@@ -179,7 +192,9 @@ struct LockFileReader {
         var parent: InputPath?
         if profile.lockNodesHaveParent, let p = obj["parent"] {
             guard let arr = p.arrayValue, arr.allSatisfy({ $0.stringValue != nil }) else {
-                throw fail(.malformed, "'parent' of lock file node '\(key)' is not an array of strings", node: key, attribute: "parent")
+                throw fail(
+                    .malformed, "'parent' of lock file node '\(key)' is not an array of strings", node: key,
+                    attribute: "parent")
             }
             parent = InputPath(arr.compactMap(\.stringValue))
         }
@@ -197,11 +212,14 @@ struct LockFileReader {
     }
 
     mutating func checkLocked(_ ref: FlakeRef, key: String) throws(LockFileError) {
-        guard !allowUnlocked, !ref.input.isRelativePath(profile: profile), !ref.isLocked(profile: profile) else { return }
+        guard !allowUnlocked, !ref.input.isRelativePath(profile: profile), !ref.isLocked(profile: profile) else {
+            return
+        }
         switch profile.lockedness {
         case .revOrNarHash:
             let file = profile.mutableLockSaysLockFile ? "lock file" : "lockfile"
-            throw fail(.unlockedInput, "\(file) contains mutable lock '\(ref.input.attrs)'", node: key, attribute: "locked")
+            throw fail(
+                .unlockedInput, "\(file) contains mutable lock '\(ref.input.attrs)'", node: key, attribute: "locked")
         case .perScheme:
             if ref.input.common.narHash != nil {
                 let url = (try? ref.toURLString(profile: profile)) ?? ref.description
@@ -245,7 +263,8 @@ struct LockFileReader {
             let bad = value.objectValue.flatMap { obj in
                 obj.first { _, v in (try? Attrs(json: .object(JSONObject([("v", v)])))) == nil }?.0
             }
-            throw fail(.invalidAttributes, error.message, node: key, attribute: bad.map { "\(attribute).\($0)" } ?? attribute)
+            throw fail(
+                .invalidAttributes, error.message, node: key, attribute: bad.map { "\(attribute).\($0)" } ?? attribute)
         }
     }
 }

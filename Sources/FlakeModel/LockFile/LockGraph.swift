@@ -18,7 +18,9 @@ public struct LockedInput: Sendable, Hashable {
     /// Determinate Nix's `buildTime = true` (``CompatProfile/lockNodesHaveBuildTime``).
     public var buildTime: Bool
 
-    public init(locked: FlakeRef, original: FlakeRef, isFlake: Bool = true, parent: InputPath? = nil, buildTime: Bool = false) {
+    public init(
+        locked: FlakeRef, original: FlakeRef, isFlake: Bool = true, parent: InputPath? = nil, buildTime: Bool = false
+    ) {
         self.locked = locked
         self.original = original
         self.isFlake = isFlake

@@ -70,7 +70,8 @@ public enum MetadataRenderer {
     }
 
     static func tree(
-        _ node: LockNode, prefix: String, profile: CompatProfile, visited: inout Set<ObjectIdentifier>, out: inout String
+        _ node: LockNode, prefix: String, profile: CompatProfile, visited: inout Set<ObjectIdentifier>,
+        out: inout String
     ) throws(FlakeRefError) {
         let inputs = node.sortedInputs
         for (i, (name, edge)) in inputs.enumerated() {
@@ -83,9 +84,12 @@ public enum MetadataRenderer {
                 if profile.metadataShowsDates, let lm = locked.input.common.lastModified {
                     date = " (\(Timestamp.dateTime(Int64(clamping: lm))))"
                 }
-                out += "\(connector)\(ANSI.bold)\(name)\(ANSI.normal): \(try locked.toURLString(profile: profile))\(date)\n"
+                out +=
+                    "\(connector)\(ANSI.bold)\(name)\(ANSI.normal): \(try locked.toURLString(profile: profile))\(date)\n"
                 if visited.insert(ObjectIdentifier(child)).inserted {
-                    try tree(child, prefix: prefix + (last ? "    " : "│   "), profile: profile, visited: &visited, out: &out)
+                    try tree(
+                        child, prefix: prefix + (last ? "    " : "│   "), profile: profile, visited: &visited, out: &out
+                    )
                 }
             case .follows(let path):
                 out += "\(connector)\(ANSI.bold)\(name)\(ANSI.normal) follows input '\(path)'\n"

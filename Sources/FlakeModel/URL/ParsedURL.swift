@@ -42,10 +42,12 @@ public struct ParsedURL: Sendable, Hashable {
         if let authority { s += "//" + authority }
         s += pathIsEncoded && encoding != .nix28 ? path : PercentEncoding.encodePath(path, encoding)
         if !query.isEmpty {
-            s += "?" + query.map {
-                PercentEncoding.encodeQueryComponent($0.name, encoding) + "="
-                    + PercentEncoding.encodeQueryComponent($0.value, encoding)
-            }.joined(separator: "&")
+            s +=
+                "?"
+                + query.map {
+                    PercentEncoding.encodeQueryComponent($0.name, encoding) + "="
+                        + PercentEncoding.encodeQueryComponent($0.value, encoding)
+                }.joined(separator: "&")
         }
         if !fragment.isEmpty { s += "#" + PercentEncoding.encodeQueryComponent(fragment, encoding) }
         return s

@@ -42,7 +42,8 @@ extension ParsedURL {
         var i = 0
         while i < b.count {
             if b[i] == UInt8(ascii: "%") {
-                guard i + 2 < b.count, PercentEncoding.hexValue(b[i + 1]) != nil, PercentEncoding.hexValue(b[i + 2]) != nil
+                guard i + 2 < b.count, PercentEncoding.hexValue(b[i + 1]) != nil,
+                    PercentEncoding.hexValue(b[i + 2]) != nil
                 else { return false }
                 i += 3
             } else {
@@ -170,7 +171,8 @@ extension ParsedURL {
             q.insertIfAbsent(name, value)
         }
         guard let frag = PercentEncoding.decode(String(fragment ?? "")) else { throw invalid }
-        var url = ParsedURL(scheme: scheme, authority: authority, path: path, query: q, fragment: frag, original: string)
+        var url = ParsedURL(
+            scheme: scheme, authority: authority, path: path, query: q, fragment: frag, original: string)
         url.rawPath = String(rawPath)
         return url
     }

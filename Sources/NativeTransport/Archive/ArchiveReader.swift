@@ -1,6 +1,6 @@
+internal import CLibArchive
 import Fetchers
 import Foundation
-internal import CLibArchive
 
 /// Where libarchive reads from: a local file or a ``BytePipe``.
 enum ArchiveInput {
@@ -57,7 +57,9 @@ final class ArchiveReadHandle {
     let source: String
 
     init(source: String) throws {
-        guard let p = archive_read_new() else { throw ArchiveError.read(source: source, message: "archive_read_new failed") }
+        guard let p = archive_read_new() else {
+            throw ArchiveError.read(source: source, message: "archive_read_new failed")
+        }
         pointer = p
         self.source = source
         archive_read_support_filter_all(p)
@@ -100,7 +102,8 @@ final class ArchiveReadHandle {
         guard r == ARCHIVE_OK || r == ARCHIVE_WARN, let entry else { throw lastError() }
         func bytes(_ p: UnsafePointer<CChar>?) -> [UInt8]? {
             guard let p else { return nil }
-            return Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
+            return Array(
+                UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p)))
         }
         let type: ArchiveEntryInfo.FileType
         switch archive_entry_filetype(entry) {

@@ -116,7 +116,8 @@ final class ArchiveTree {
             case .symlink(let target):
                 if escapes(target, from: max(0, path.count - 1)) {
                     let shown = path.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
-                    throw ArchiveError.escapingLink(source: source, path: shown, target: String(decoding: target, as: UTF8.self))
+                    throw ArchiveError.escapingLink(
+                        source: source, path: shown, target: String(decoding: target, as: UTF8.self))
                 }
             case .directory:
                 for (name, child) in n.children.sorted(by: { NARWriter<SHA256Sink>.lessThan($0.key, $1.key) }) {

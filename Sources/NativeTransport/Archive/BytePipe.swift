@@ -1,5 +1,5 @@
-import FlakeLockBasics
 import Fetchers
+import FlakeLockBasics
 import Foundation
 
 /// A bounded blocking byte queue between one producer thread (the HTTP write callback)

@@ -1,5 +1,5 @@
-import FlakeLockBasics
 import Fetchers
+import FlakeLockBasics
 import Foundation
 import NixCompat
 
@@ -101,7 +101,8 @@ public final class LibArchiveHasher: ArchiveHasher {
     ) throws -> DownloadHashResult.Content {
         switch mode {
         case .archive(let options):
-            return .archive(try ArchiveTreeHashing.hash(input: .pipe(pipe, first: nil), options: options, spool: spool, flag: flag))
+            return .archive(
+                try ArchiveTreeHashing.hash(input: .pipe(pipe, first: nil), options: options, spool: spool, flag: flag))
         case .file:
             return try ArchiveTreeHashing.hashSingleFile(pipe: pipe, url: url, spool: spool)
         }
@@ -132,7 +133,8 @@ enum ArchiveTreeHashing {
         } else {
             try reader.open(input)
         }
-        let tree = ArchiveTree(source: options.sourceDescription, rejectEscapingSymlinks: options.rejectEscapingSymlinks)
+        let tree = ArchiveTree(
+            source: options.sourceDescription, rejectEscapingSymlinks: options.rejectEscapingSymlinks)
         while let e = try reader.nextEntry() {
             if flag.isCancelled { throw CancellationError() }
             try add(e, to: tree, reader: reader, spool: spool)
@@ -166,7 +168,8 @@ enum ArchiveTreeHashing {
         if let link = e.hardlinkTarget {
             let target: ArchiveTree.Node?
             do { target = tree.lookup(try tree.components(link)) } catch {
-                throw ArchiveError.escapingLink(source: tree.source, path: shown, target: String(decoding: link, as: UTF8.self))
+                throw ArchiveError.escapingLink(
+                    source: tree.source, path: shown, target: String(decoding: link, as: UTF8.self))
             }
             guard let target, case .regular = target.kind else {
                 throw ArchiveError.missingHardLinkTarget(
@@ -189,7 +192,9 @@ enum ArchiveTreeHashing {
         case .regular:
             let offset = spool.size
             let size = try reader.readData(size: e.size, { try spool.append($0) }, zeros: { try spool.appendZeros($0) })
-            try tree.add(comps, kind: .regular(executable: e.mode & 0o100 != 0, offset: offset, size: size), mtime: e.mtime, shownPath: shown)
+            try tree.add(
+                comps, kind: .regular(executable: e.mode & 0o100 != 0, offset: offset, size: size), mtime: e.mtime,
+                shownPath: shown)
         case .directory:
             try tree.add(comps, kind: .directory, mtime: e.mtime, shownPath: shown)
         case .symlink:
@@ -201,7 +206,9 @@ enum ArchiveTreeHashing {
 
     /// `file` mode: the whole body as one regular file (its size is known only at the end,
     /// and NAR writes it first, so the body is spooled).
-    static func hashSingleFile(pipe: BytePipe, url: String, spool settings: SpoolFile.Settings) throws -> DownloadHashResult.Content {
+    static func hashSingleFile(pipe: BytePipe, url: String, spool settings: SpoolFile.Settings) throws
+        -> DownloadHashResult.Content
+    {
         let spool = try SpoolFile(settings, source: url)
         while let chunk = try pipe.next() { try chunk.withUnsafeBytes { try spool.append($0) } }
         let size = spool.size

@@ -30,7 +30,10 @@ final class SpoolFile {
         self.source = source
         var template = Array("\(dir)/flakelock-spool-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw ArchiveError.spool(message: "cannot create a temporary file in '\(dir)': \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw ArchiveError.spool(
+                message: "cannot create a temporary file in '\(dir)': \(String(cString: strerror(errno)))")
+        }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         self.fd = fd
         buffer.reserveCapacity(Self.bufferSize)

@@ -1,6 +1,6 @@
+internal import CLibGit2
 import Fetchers
 import Foundation
-internal import CLibGit2
 
 /// `export-subst` expansion as `git archive` does it: every `$Format:<fmt>$` is replaced by
 /// the commit formatted with `<fmt>` (git's pretty format).
@@ -62,7 +62,9 @@ struct ExportSubst {
         tree = GitOID.hex(treeID)
         shortTree = try t.withHandle { try short($0) }
         parents = parentIDs.map(GitOID.hex)
-        shortParents = try parentIDs.map { p in try repo.lookup(p, GIT_OBJECT_COMMIT, "commit").withHandle { try short($0) } }
+        shortParents = try parentIDs.map { p in
+            try repo.lookup(p, GIT_OBJECT_COMMIT, "commit").withHandle { try short($0) }
+        }
         author = a
         committer = cm
         message = msg
@@ -74,7 +76,9 @@ struct ExportSubst {
         var out: [UInt8] = []
         var i = 0
         while i < bytes.count {
-            guard let b = find(marker, in: bytes, from: i), let end = bytes[(b + marker.count)...].firstIndex(of: UInt8(ascii: "$")) else {
+            guard let b = find(marker, in: bytes, from: i),
+                let end = bytes[(b + marker.count)...].firstIndex(of: UInt8(ascii: "$"))
+            else {
                 break
             }
             out += bytes[i..<b]
@@ -120,7 +124,9 @@ struct ExportSubst {
             case "b": out += body
             case "B": out += message
             case "a", "c":
-                guard let q = it.popFirst() else { throw GitTransportError.unsupportedFormat(placeholder: "%\(p)", path: path) }
+                guard let q = it.popFirst() else {
+                    throw GitTransportError.unsupportedFormat(placeholder: "%\(p)", path: path)
+                }
                 let s = p == "a" ? author : committer
                 switch q {
                 case "n": out += s.name
@@ -150,7 +156,9 @@ struct ExportSubst {
 
     private var body: String {
         let parts = message.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let blank = parts.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return "" }
+        guard let blank = parts.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+            return ""
+        }
         let rest = parts[(blank + 1)...].drop { $0.trimmingCharacters(in: .whitespaces).isEmpty }
         return rest.joined(separator: "\n")
     }
@@ -184,13 +192,16 @@ struct ExportSubst {
         let c = civil(s.time + Int64(s.offsetMinutes) * 60)
         let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(days[c.wd]) \(months[c.m - 1]) \(c.d) \(two(c.h)):\(two(c.mi)):\(two(c.s)) \(c.y) \(tz(s.offsetMinutes, colon: false))"
+        return
+            "\(days[c.wd]) \(months[c.m - 1]) \(c.d) \(two(c.h)):\(two(c.mi)):\(two(c.s)) \(c.y) \(tz(s.offsetMinutes, colon: false))"
     }
 
     static func dateISO(_ s: Signature, strict: Bool) -> String {
         let c = civil(s.time + Int64(s.offsetMinutes) * 60)
         let date = "\(c.y)-\(two(c.m))-\(two(c.d))"
         let time = "\(two(c.h)):\(two(c.mi)):\(two(c.s))"
-        return strict ? "\(date)T\(time)\(tz(s.offsetMinutes, colon: true))" : "\(date) \(time) \(tz(s.offsetMinutes, colon: false))"
+        return strict
+            ? "\(date)T\(time)\(tz(s.offsetMinutes, colon: true))"
+            : "\(date) \(time) \(tz(s.offsetMinutes, colon: false))"
     }
 }

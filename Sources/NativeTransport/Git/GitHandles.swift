@@ -1,6 +1,6 @@
+internal import CLibGit2
 import Fetchers
 import Foundation
-internal import CLibGit2
 
 /// Turns a libgit2 return code into ``GitTransportError/library(operation:code:message:)``,
 /// reading libgit2's thread-local last error on the calling thread (call it right after the
@@ -86,7 +86,9 @@ final class GitRepositoryHandle {
     func peelToCommit(_ id: git_oid) throws -> GitOwned {
         let obj = try lookup(id, GIT_OBJECT_ANY, "object")
         var peeled: OpaquePointer? = nil
-        try obj.withHandle { o in try gitCheck(git_object_peel(&peeled, o, GIT_OBJECT_COMMIT), "peeling \(GitOID.hex(id)) to a commit") }
+        try obj.withHandle { o in
+            try gitCheck(git_object_peel(&peeled, o, GIT_OBJECT_COMMIT), "peeling \(GitOID.hex(id)) to a commit")
+        }
         guard let peeled else { throw GitTransportError.objectNotFound(rev: GitOID.hex(id), repository: path) }
         return GitOwned(takingOwnership: peeled, free: git_object_free)
     }
@@ -121,7 +123,7 @@ enum GitOID {
 /// Copies a `git_strarray`-compatible list of C strings that live for the closure.
 func withStrArray<T>(_ strings: [String], _ body: (inout git_strarray) throws -> T) rethrows -> T {
     var cStrings: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
-    defer { cStrings.forEach { free($0) } }
+    defer { for s in cStrings { free(s) } }
     return try cStrings.withUnsafeMutableBufferPointer { buf in
         var arr = git_strarray(strings: buf.baseAddress, count: strings.count)
         return try body(&arr)

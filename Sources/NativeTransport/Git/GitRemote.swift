@@ -1,6 +1,6 @@
+internal import CLibGit2
 import Fetchers
 import Foundation
-internal import CLibGit2
 
 /// Fetching and listing remotes: libgit2 for `file://`, local paths, `http(s)://` and
 /// `git://`; the git CLI for `ssh://` (honouring `GIT_SSH_COMMAND`), shallow fetches,
@@ -79,7 +79,10 @@ struct GitRemoteOps {
     }
 
     /// Fetches (blocking). Refspecs get a `+` (force) unless they have one.
-    func fetch(_ original: String, into repository: String, refspecs: [String], shallow: Bool, fromUser: Bool, flag: CancellationFlag) throws {
+    func fetch(
+        _ original: String, into repository: String, refspecs: [String], shallow: Bool, fromUser: Bool,
+        flag: CancellationFlag
+    ) throws {
         let url = rewrite(original)
         try checkAllowed(url, fromUser: fromUser)
         let forced = refspecs.map { $0.hasPrefix("+") ? $0 : "+" + $0 }
@@ -103,7 +106,9 @@ struct GitRemoteOps {
                         if code < 0 {
                             if flag.isCancelled { throw CancellationError() }
                             let e = gitError(code, "fetching")
-                            if case .library(_, _, let m) = e { throw GitTransportError.fetchFailed(url: original, message: m) }
+                            if case .library(_, _, let m) = e {
+                                throw GitTransportError.fetchFailed(url: original, message: m)
+                            }
                             throw e
                         }
                     }
@@ -120,7 +125,9 @@ struct GitRemoteOps {
             let out = try runGit(["ls-remote", "--symref", "--", url, "HEAD"])
             for line in out.split(separator: "\n") where line.hasPrefix("ref: ") {
                 let rest = line.dropFirst(5)
-                if let tab = rest.firstIndex(of: "\t"), rest[rest.index(after: tab)...] == "HEAD" { return String(rest[..<tab]) }
+                if let tab = rest.firstIndex(of: "\t"), rest[rest.index(after: tab)...] == "HEAD" {
+                    return String(rest[..<tab])
+                }
             }
             return nil
         }
@@ -141,7 +148,9 @@ struct GitRemoteOps {
                 var count = 0
                 try gitCheck(git_remote_ls(&heads, &count, rem), "listing refs of '\(original)'")
                 for i in 0..<count {
-                    guard let h = heads?[i]?.pointee, let name = h.name, String(cString: name) == "HEAD" else { continue }
+                    guard let h = heads?[i]?.pointee, let name = h.name, String(cString: name) == "HEAD" else {
+                        continue
+                    }
                     return h.symref_target.map { String(cString: $0) }
                 }
                 return nil
@@ -150,7 +159,9 @@ struct GitRemoteOps {
     }
 
     /// Fetch options with proxy and a cancellation check; C strings live for the closure.
-    private func withFetchOptions<T>(url: String, flag: CancellationFlag, _ body: (inout git_fetch_options) throws -> T) throws -> T {
+    private func withFetchOptions<T>(url: String, flag: CancellationFlag, _ body: (inout git_fetch_options) throws -> T)
+        throws -> T
+    {
         var opts = git_fetch_options()
         try gitCheck(git_fetch_options_init(&opts, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
         opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
@@ -216,7 +227,8 @@ struct GitRemoteOps {
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
             throw GitTransportError.commandFailed(
-                command: "git " + (args.first == "-C" ? Array(args.dropFirst(2)) : args).prefix(2).joined(separator: " "),
+                command: "git "
+                    + (args.first == "-C" ? Array(args.dropFirst(2)) : args).prefix(2).joined(separator: " "),
                 status: p.terminationStatus,
                 stderr: String(decoding: errData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         }

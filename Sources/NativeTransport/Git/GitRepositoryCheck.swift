@@ -1,6 +1,6 @@
+internal import CLibGit2
 import Fetchers
 import Foundation
-internal import CLibGit2
 
 /// A quick health check of a cache repository: it opens, and every reference leads to a
 /// commit whose object and tree can be read. This catches what a lost or cut pack file
@@ -13,7 +13,9 @@ enum GitRepositoryCheck {
         do { repo = try GitRepositoryHandle(openingAt: path) } catch { return "it cannot be opened: \(error)" }
         return repo.withHandle { r -> String? in
             var iterator: OpaquePointer? = nil
-            guard git_reference_iterator_new(&iterator, r) == 0, let iterator else { return "its references cannot be listed" }
+            guard git_reference_iterator_new(&iterator, r) == 0, let iterator else {
+                return "its references cannot be listed"
+            }
             defer { git_reference_iterator_free(iterator) }
             var ref: OpaquePointer? = nil
             while true {
@@ -22,7 +24,9 @@ enum GitRepositoryCheck {
                 guard rc == 0, let ref else { return "its references cannot be read" }
                 defer { git_reference_free(ref) }
                 let name = String(cString: git_reference_name(ref))
-                guard git_reference_type(ref) == GIT_REFERENCE_DIRECT, let target = git_reference_target(ref) else { continue }
+                guard git_reference_type(ref) == GIT_REFERENCE_DIRECT, let target = git_reference_target(ref) else {
+                    continue
+                }
                 if let problem = unreadable(target.pointee, in: r) { return "'\(name)' points at \(problem)" }
             }
         }

@@ -1,7 +1,7 @@
+internal import CLibGit2
 import Fetchers
 import Foundation
 import NixCompat
-internal import CLibGit2
 
 /// A commit's tree prepared for NAR serialisation, as `git archive` would write it:
 /// `export-ignore` paths dropped (a directory whose entries are all ignored stays, empty:
@@ -28,7 +28,9 @@ struct GitTreePreparer {
     /// Prepares the tree of `commit` in `repo`. `url` is where `repo` came from (for
     /// relative submodule URLs); `applyAttributes` is false inside submodules (Nix 2.8
     /// copies a checkout there).
-    func prepare(repo: GitRepositoryHandle, commit: git_oid, url: String?, applyAttributes: Bool) throws -> PreparedGitNode {
+    func prepare(repo: GitRepositoryHandle, commit: git_oid, url: String?, applyAttributes: Bool) throws
+        -> PreparedGitNode
+    {
         let c = try repo.peelToCommit(commit)
         var treeID = git_oid()
         var commitID = git_oid()
@@ -36,7 +38,9 @@ struct GitTreePreparer {
             treeID = GitOID.from(git_commit_tree_id(h))
             commitID = GitOID.from(git_commit_id(h))
         }
-        let attrs = applyAttributes && (options.exportIgnore || options.exportSubst) ? AttributeReader(repo: repo, commit: commitID) : nil
+        let attrs =
+            applyAttributes && (options.exportIgnore || options.exportSubst)
+            ? AttributeReader(repo: repo, commit: commitID) : nil
         let subst = options.exportSubst && applyAttributes ? LazySubst(repo: repo, commit: commitID) : nil
         let gitmodules = options.submodules != nil ? try readSubmoduleConfig(repo: repo, tree: treeID) : [:]
         let ctx = WalkContext(repo: repo, url: url, attrs: attrs, subst: subst, gitmodules: gitmodules)
@@ -77,14 +81,21 @@ struct GitTreePreparer {
         let gitmodules: [String: String]
     }
 
-    private func walk(tree id: git_oid, path: String, _ ctx: WalkContext, attributesInScope: Bool) throws -> PreparedGitNode {
+    private func walk(tree id: git_oid, path: String, _ ctx: WalkContext, attributesInScope: Bool) throws
+        -> PreparedGitNode
+    {
         if flag.isCancelled { throw CancellationError() }
         let tree = try ctx.repo.lookup(id, GIT_OBJECT_TREE, "tree")
         var entries: [(name: [UInt8], id: git_oid, mode: UInt32)] = []
         tree.withHandle { t in
             for i in 0..<git_tree_entrycount(t) {
                 guard let e = git_tree_entry_byindex(t, i) else { continue }
-                let name = git_tree_entry_name(e).map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0))) } ?? []
+                let name =
+                    git_tree_entry_name(e).map {
+                        Array(
+                            UnsafeBufferPointer(
+                                start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0)))
+                    } ?? []
                 entries.append((name, GitOID.from(git_tree_entry_id(e)), git_tree_entry_filemode(e).rawValue))
             }
         }
@@ -94,7 +105,9 @@ struct GitTreePreparer {
         for e in entries {
             let childPath = path + String(decoding: e.name, as: UTF8.self)
             let isDir = e.mode == 0o040000 || e.mode == 0o160000
-            if let attrs, options.exportIgnore, try attrs.isSet("export-ignore", path: isDir ? childPath + "/" : childPath) {
+            if let attrs, options.exportIgnore,
+                try attrs.isSet("export-ignore", path: isDir ? childPath + "/" : childPath)
+            {
                 continue
             }
             switch e.mode {
@@ -111,7 +124,8 @@ struct GitTreePreparer {
                     let bytes = blob.withHandle { b in
                         Array(UnsafeRawBufferPointer(start: git_blob_rawcontent(b), count: Int(git_blob_rawsize(b))))
                     }
-                    children[e.name] = PreparedGitNode(.contents(try subst.get().expand(bytes, path: childPath), executable: exec))
+                    children[e.name] = PreparedGitNode(
+                        .contents(try subst.get().expand(bytes, path: childPath), executable: exec))
                 } else {
                     children[e.name] = PreparedGitNode(.blob(ctx.repo, e.id, executable: exec))
                 }
@@ -173,7 +187,8 @@ struct GitTreePreparer {
             } else if rel.hasPrefix("../") {
                 rel = rel.dropFirst(3)
                 guard let slash = base.lastIndex(of: "/") else {
-                    throw GitTransportError.submodule(path: url, message: "cannot resolve relative URL against '\(superproject)'")
+                    throw GitTransportError.submodule(
+                        path: url, message: "cannot resolve relative URL against '\(superproject)'")
                 }
                 base = String(base[..<slash])
             } else {
@@ -198,7 +213,9 @@ struct GitTreePreparer {
             guard let name = current, let eq = line.firstIndex(of: "=") else { continue }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
             var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = String(value.dropFirst().dropLast())
+            }
             if key == "path" { sections[name, default: (nil, nil)].path = value }
             if key == "url" { sections[name, default: (nil, nil)].url = value }
         }
@@ -222,7 +239,9 @@ enum GitBlobs {
         let (mode, id) = owned.withHandle { (git_tree_entry_filemode($0).rawValue, GitOID.from(git_tree_entry_id($0))) }
         guard mode == 0o100644 || mode == 0o100755 else { return nil }
         let blob = try repo.lookup(id, GIT_OBJECT_BLOB, "blob")
-        return blob.withHandle { b in Array(UnsafeRawBufferPointer(start: git_blob_rawcontent(b), count: Int(git_blob_rawsize(b)))) }
+        return blob.withHandle { b in
+            Array(UnsafeRawBufferPointer(start: git_blob_rawcontent(b), count: Int(git_blob_rawsize(b))))
+        }
     }
 }
 
@@ -238,7 +257,9 @@ struct AttributeReader {
         opts.flags = UInt32(GIT_ATTR_CHECK_INDEX_ONLY | GIT_ATTR_CHECK_NO_SYSTEM | GIT_ATTR_CHECK_INCLUDE_COMMIT)
         opts.attr_commit_id = commit
         var value: UnsafePointer<CChar>? = nil
-        try repo.withHandle { r in try gitCheck(git_attr_get_ext(&value, r, &opts, path, name), "reading attribute \(name) of '\(path)'") }
+        try repo.withHandle { r in
+            try gitCheck(git_attr_get_ext(&value, r, &opts, path, name), "reading attribute \(name) of '\(path)'")
+        }
         return git_attr_value(value) == GIT_ATTR_VALUE_TRUE
     }
 }
@@ -289,7 +310,9 @@ struct GitNARNode: NARTreeNode {
         case .contents(let bytes, _): try bytes.withUnsafeBytes { try consume($0) }
         case .blob(let repo, let id, _):
             let b = try blob(repo, id)
-            try b.withHandle { h in try consume(UnsafeRawBufferPointer(start: git_blob_rawcontent(h), count: Int(git_blob_rawsize(h)))) }
+            try b.withHandle { h in
+                try consume(UnsafeRawBufferPointer(start: git_blob_rawcontent(h), count: Int(git_blob_rawsize(h))))
+            }
             cache.blob = nil
         default: break
         }

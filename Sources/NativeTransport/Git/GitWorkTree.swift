@@ -1,7 +1,7 @@
+internal import CLibGit2
 import Fetchers
 import Foundation
 import NixCompat
-internal import CLibGit2
 
 /// Non-bare checkouts (`git+file` of a working tree).
 enum GitWorkTree {
@@ -13,13 +13,17 @@ enum GitWorkTree {
             if git_reference_lookup(&ref, r, "HEAD") == 0, let ref {
                 let owned = GitOwned(takingOwnership: ref, free: git_reference_free)
                 owned.withHandle { h in
-                    if git_reference_type(h) == GIT_REFERENCE_SYMBOLIC { headRef = git_reference_symbolic_target(h).map { String(cString: $0) } }
+                    if git_reference_type(h) == GIT_REFERENCE_SYMBOLIC {
+                        headRef = git_reference_symbolic_target(h).map { String(cString: $0) }
+                    }
                 }
             }
             var oid = git_oid()
             let rc = git_reference_name_to_id(&oid, r, "HEAD")
             let head: git_oid? = rc == 0 ? oid : nil
-            if rc != 0 && rc != GIT_ENOTFOUND.rawValue && rc != GIT_EUNBORNBRANCH.rawValue { try gitCheck(rc, "resolving HEAD of '\(path)'") }
+            if rc != 0 && rc != GIT_ENOTFOUND.rawValue && rc != GIT_EUNBORNBRANCH.rawValue {
+                try gitCheck(rc, "resolving HEAD of '\(path)'")
+            }
             var dirty = true
             if let head {
                 let commit = try repo.peelToCommit(head)
@@ -32,7 +36,8 @@ enum GitWorkTree {
                 if ignoreSubmodules { opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL }
                 var diff: OpaquePointer? = nil
                 try ownedTree.withHandle { t in
-                    try gitCheck(git_diff_tree_to_workdir_with_index(&diff, r, t, &opts), "comparing '\(path)' with HEAD")
+                    try gitCheck(
+                        git_diff_tree_to_workdir_with_index(&diff, r, t, &opts), "comparing '\(path)' with HEAD")
                 }
                 if let diff {
                     defer { git_diff_free(diff) }
@@ -86,12 +91,21 @@ enum GitWorkTree {
             owned.withHandle { ix in
                 for i in 0..<git_index_entrycount(ix) {
                     guard let e = git_index_get_byindex(ix, i)?.pointee, let p = e.path else { continue }
-                    paths.append((Array(UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))), e.mode == 0o160000))
+                    paths.append(
+                        (
+                            Array(
+                                UnsafeBufferPointer(
+                                    start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))),
+                            e.mode == 0o160000
+                        ))
                 }
             }
         }
         // Build the tree of listed paths; files missing from the working tree are skipped.
-        final class Dir { var children: [[UInt8]: Dir] = [:]; var files: [[UInt8]: String] = [:] }
+        final class Dir {
+            var children: [[UInt8]: Dir] = [:]
+            var files: [[UInt8]: String] = [:]
+        }
         let root = Dir()
         for (p, gitlink) in paths {
             // Nix copies with a filter: a directory is kept when a listed path is below it
@@ -107,7 +121,11 @@ enum GitWorkTree {
                 d = d.children[c]!
             }
             guard lstat(full, &st) == 0 else { continue }
-            if gitlink { if d.children[comps.last!] == nil { d.children[comps.last!] = Dir() } } else { d.files[comps.last!] = full }
+            if gitlink {
+                if d.children[comps.last!] == nil { d.children[comps.last!] = Dir() }
+            } else {
+                d.files[comps.last!] = full
+            }
         }
         func node(_ d: Dir) -> Node {
             var c: [[UInt8]: Node] = [:]
@@ -140,8 +158,11 @@ extension GitWorkTree {
             var deleted: [String] = []
             let gone = GIT_STATUS_INDEX_DELETED.rawValue | GIT_STATUS_WT_DELETED.rawValue
             for i in 0..<git_status_list_entrycount(list) {
-                guard let e = git_status_byindex(list, i)?.pointee, e.status.rawValue != GIT_STATUS_CURRENT.rawValue else { continue }
-                guard let delta = (e.head_to_index ?? e.index_to_workdir)?.pointee, let p = delta.old_file.path else { continue }
+                guard let e = git_status_byindex(list, i)?.pointee, e.status.rawValue != GIT_STATUS_CURRENT.rawValue
+                else { continue }
+                guard let delta = (e.head_to_index ?? e.index_to_workdir)?.pointee, let p = delta.old_file.path else {
+                    continue
+                }
                 let name = String(cString: p)
                 if e.status.rawValue & gone != 0 { deleted.append(name) } else { modified.append(name) }
             }

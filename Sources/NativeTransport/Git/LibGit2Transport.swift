@@ -1,8 +1,8 @@
-import FlakeLockBasics
+internal import CLibGit2
 import Fetchers
+import FlakeLockBasics
 import Foundation
 import NixCompat
-internal import CLibGit2
 
 /// ``GitTransport`` over libgit2 (the git CLI for `ssh://` and shallow fetches).
 ///
@@ -24,7 +24,9 @@ public final class LibGit2Transport: GitTransport {
         return try await runCancellable(on: executor, body)
     }
 
-    public func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T) async throws -> T {
+    public func withRepositoryLock<T: Sendable>(_ repository: String, _ body: @Sendable () async throws -> T)
+        async throws -> T
+    {
         let lock = try await RepositoryFileLock.acquire(for: repository, executor: executor)
         defer { withExtendedLifetime(lock) {} }
         return try await body()
@@ -88,7 +90,9 @@ public final class LibGit2Transport: GitTransport {
         }
     }
 
-    public func isAncestor(_ ancestor: GitObjectID, of descendant: GitObjectID, in repository: String) async throws -> Bool {
+    public func isAncestor(_ ancestor: GitObjectID, of descendant: GitObjectID, in repository: String) async throws
+        -> Bool
+    {
         if ancestor == descendant { return true }
         return try await run { _ in
             let repo = try GitRepositoryHandle(openingAt: repository)
@@ -102,12 +106,17 @@ public final class LibGit2Transport: GitTransport {
         }
     }
 
-    public func commitInfo(_ rev: GitObjectID, in repository: String, countRevisions: Bool) async throws -> GitCommitInfo {
+    public func commitInfo(_ rev: GitObjectID, in repository: String, countRevisions: Bool) async throws
+        -> GitCommitInfo
+    {
         try await run { flag in
             let repo = try GitRepositoryHandle(openingAt: repository)
             let commit = try repo.peelToCommit(try GitOID.parse(rev.hex))
             let (id, tree, time) = commit.withHandle { c in
-                (GitOID.from(git_commit_id(c)), GitOID.from(git_commit_tree_id(c)), Int64(git_commit_committer(c)?.pointee.when.time ?? 0))
+                (
+                    GitOID.from(git_commit_id(c)), GitOID.from(git_commit_tree_id(c)),
+                    Int64(git_commit_committer(c)?.pointee.when.time ?? 0)
+                )
             }
             var count: Int?
             if countRevisions {
@@ -138,13 +147,16 @@ public final class LibGit2Transport: GitTransport {
         }
     }
 
-    public func hashTree(of rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws -> GitTreeHashResult {
+    public func hashTree(of rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws
+        -> GitTreeHashResult
+    {
         let remote = self.remote
         return try await run { flag in
             let repo = try GitRepositoryHandle(openingAt: repository)
             let preparer = GitTreePreparer(options: options, remote: remote, flag: flag)
             let root = try preparer.prepare(
-                repo: repo, commit: try GitOID.parse(rev.hex), url: options.submodules?.superprojectURL, applyAttributes: true)
+                repo: repo, commit: try GitOID.parse(rev.hex), url: options.submodules?.superprojectURL,
+                applyAttributes: true)
             let h = try NAR.hash(GitNARNode(node: root, cache: GitNARNode.BlobCache()))
             return GitTreeHashResult(narHash: h.hash, narSize: h.size)
         }
@@ -167,9 +179,12 @@ public final class LibGit2Transport: GitTransport {
         return try await run { flag in
             let repo = try GitRepositoryHandle(openingAt: repository)
             var node = try GitTreePreparer(options: options, remote: remote, flag: flag).prepare(
-                repo: repo, commit: try GitOID.parse(rev.hex), url: options.submodules?.superprojectURL, applyAttributes: true)
+                repo: repo, commit: try GitOID.parse(rev.hex), url: options.submodules?.superprojectURL,
+                applyAttributes: true)
             for component in path.split(separator: "/") {
-                guard case .directory(let children) = node.kind, let child = children[Array(component.utf8)] else { return nil }
+                guard case .directory(let children) = node.kind, let child = children[Array(component.utf8)] else {
+                    return nil
+                }
                 node = child
             }
             let file = GitNARNode(node: node, cache: GitNARNode.BlobCache())

@@ -1,5 +1,5 @@
-import FlakeLockBasics
 import Fetchers
+import FlakeLockBasics
 import Foundation
 
 /// An exclusive `flock` on `<repository>.lock`, the lock every flakelock process takes
@@ -29,7 +29,8 @@ final class RepositoryFileLock: Sendable {
     /// Takes the lock, waiting for it on the calling (blocking) thread.
     static func acquireBlocking(for repository: String) throws -> RepositoryFileLock {
         guard let l = try acquire(for: repository, wait: true) else {
-            throw GitTransportError.library(operation: "locking '\(lockFile(for: repository))'", code: -1, message: "lock not taken")
+            throw GitTransportError.library(
+                operation: "locking '\(lockFile(for: repository))'", code: -1, message: "lock not taken")
         }
         return l
     }

@@ -1,6 +1,6 @@
+internal import CLibCurl
 import FlakeLockBasics
 import Foundation
-internal import CLibCurl
 
 /// Owns one libcurl easy handle (`CURL *`).
 ///

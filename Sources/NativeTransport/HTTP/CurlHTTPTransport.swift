@@ -1,7 +1,7 @@
-import FlakeLockBasics
-import Fetchers
-import Foundation
 internal import CLibCurl
+import Fetchers
+import FlakeLockBasics
+import Foundation
 
 /// Settings for ``CurlHTTPTransport``.
 public struct HTTPConfiguration: Sendable {
@@ -32,7 +32,8 @@ public struct HTTPConfiguration: Sendable {
     public var onRetry: (@Sendable (_ error: any Error, _ delay: Duration, _ attempt: Int, _ attempts: Int) -> Void)?
 
     public init(
-        connectTimeout: Int = 0, stallTimeout: Int = 300, attempts: Int = 5, retryBaseDelay: Duration = .milliseconds(250),
+        connectTimeout: Int = 0, stallTimeout: Int = 300, attempts: Int = 5,
+        retryBaseDelay: Duration = .milliseconds(250),
         maxRetryAfter: Duration = .seconds(60), maxRedirects: Int = 10, caFile: String? = nil,
         proxy: ProxySettings = ProxySettings(), userAgentProduct: String = "flakelock/0.1",
         executor: BlockingExecutor = .shared
@@ -87,7 +88,9 @@ public final class CurlHTTPTransport: HTTPTransport {
                 return response
             case .redirect(let location):
                 redirects += 1
-                guard redirects <= configuration.maxRedirects else { throw HTTPTransportError.tooManyRedirects(url: request.url) }
+                guard redirects <= configuration.maxRedirects else {
+                    throw HTTPTransportError.tooManyRedirects(url: request.url)
+                }
                 // A server may send us on only to http(s): never to `file://` (a local file
                 // hashed as the input) or any other scheme libcurl might know.
                 guard let next = URLParts(location), HTTPSchemePolicy.redirectSchemes.contains(next.scheme) else {
@@ -113,7 +116,8 @@ public final class CurlHTTPTransport: HTTPTransport {
             attempt += 1
             let result = try await runCancellable(on: configuration.executor) { [self, pool] flag in
                 try CurlTransfer(
-                    pool: pool, url: url, displayURL: originalURL, headers: headers, ifNoneMatch: ifNoneMatch, sink: sink,
+                    pool: pool, url: url, displayURL: originalURL, headers: headers, ifNoneMatch: ifNoneMatch,
+                    sink: sink,
                     configuration: configuration, userAgent: userAgent, flag: flag
                 ).perform()
             }

@@ -1,7 +1,7 @@
-import FlakeLockBasics
-import Fetchers
-import Foundation
 internal import CLibCurl
+import Fetchers
+import FlakeLockBasics
+import Foundation
 
 /// State shared with libcurl's callbacks during one transfer (one thread).
 private final class TransferContext {
@@ -134,13 +134,16 @@ struct CurlTransfer {
         if ctx.flag.isCancelled { return fail(HTTPTransportError.cancelled(url: displayURL), retryable: false) }
         if let e = ctx.sinkError { return fail(e, retryable: false) }
         if code != CURLE_OK {
-            let detail = handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
+            let detail =
+                handle.errorBuffer[0] != 0
+                ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
             let scrubbed = scrub(detail)
             switch code {
             case CURLE_PARTIAL_FILE:
                 let expected = handle.infoOff(CURLINFO_CONTENT_LENGTH_DOWNLOAD_T)
                 return fail(
-                    HTTPTransportError.truncated(url: displayURL, received: ctx.delivered, expected: expected > 0 ? UInt64(expected) : nil),
+                    HTTPTransportError.truncated(
+                        url: displayURL, received: ctx.delivered, expected: expected > 0 ? UInt64(expected) : nil),
                     retryable: true)
             case CURLE_OPERATION_TIMEDOUT:
                 return fail(HTTPTransportError.timedOut(url: displayURL, message: scrubbed), retryable: true)
@@ -149,7 +152,8 @@ struct CurlTransfer {
                     CURLE_UNSUPPORTED_PROTOCOL.rawValue, CURLE_URL_MALFORMAT.rawValue, CURLE_NOT_BUILT_IN.rawValue,
                     CURLE_REMOTE_ACCESS_DENIED.rawValue, CURLE_FILE_COULDNT_READ_FILE.rawValue,
                     CURLE_FUNCTION_NOT_FOUND.rawValue, CURLE_ABORTED_BY_CALLBACK.rawValue,
-                    CURLE_BAD_FUNCTION_ARGUMENT.rawValue, CURLE_INTERFACE_FAILED.rawValue, CURLE_UNKNOWN_OPTION.rawValue,
+                    CURLE_BAD_FUNCTION_ARGUMENT.rawValue, CURLE_INTERFACE_FAILED.rawValue,
+                    CURLE_UNKNOWN_OPTION.rawValue,
                     CURLE_SSL_CACERT_BADFILE.rawValue, CURLE_TOO_MANY_REDIRECTS.rawValue, CURLE_WRITE_ERROR.rawValue,
                 ]
                 return fail(
@@ -176,7 +180,9 @@ struct CurlTransfer {
     }
 
     private func httpError(_ status: Int, _ ctx: TransferContext) -> HTTPTransportError {
-        .httpStatus(url: displayURL, status: status, reason: ctx.reason, body: scrub(String(decoding: ctx.errorBody, as: UTF8.self)))
+        .httpStatus(
+            url: displayURL, status: status, reason: ctx.reason,
+            body: scrub(String(decoding: ctx.errorBody, as: UTF8.self)))
     }
 
     /// 429 and GitHub-style 403 rate limits: a bounded wait, else an error naming the limit.
@@ -185,12 +191,15 @@ struct CurlTransfer {
         fail: (any Error, Bool, Duration?) -> TransferResult
     ) -> TransferResult {
         let retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let remaining = response.header("X-RateLimit-Remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let remaining = response.header("X-RateLimit-Remaining").flatMap {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
         let reset = response.header("X-RateLimit-Reset").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
         let limit = response.header("X-RateLimit-Limit")?.trimmingCharacters(in: .whitespaces)
         let exhausted = remaining == 0
         if status == 403 && !exhausted && retryAfter == nil { return fail(httpError(status, ctx), false, nil) }
-        let error = HTTPTransportError.rateLimited(url: displayURL, status: status, limit: limit, resetsAt: reset, retryAfter: retryAfter)
+        let error = HTTPTransportError.rateLimited(
+            url: displayURL, status: status, limit: limit, resetsAt: reset, retryAfter: retryAfter)
         var wait: Duration? = retryAfter.map { .seconds($0) }
         if wait == nil, exhausted, let reset {
             wait = .seconds(max(0, reset - Int64(Date().timeIntervalSince1970)))
@@ -203,7 +212,9 @@ struct CurlTransfer {
     /// Removes sensitive header values from text that might echo them.
     private func scrub(_ text: String) -> String {
         var t = text
-        for h in headers where h.isSensitive && !h.value.isEmpty { t = t.replacingOccurrences(of: h.value, with: "<redacted>") }
+        for h in headers where h.isSensitive && !h.value.isEmpty {
+            t = t.replacingOccurrences(of: h.value, with: "<redacted>")
+        }
         return t
     }
 }

@@ -1,7 +1,7 @@
-import FlakeLockBasics
-import Fetchers
-import Foundation
 internal import CLibCurl
+import Fetchers
+import FlakeLockBasics
+import Foundation
 
 /// HTTP PUT through libcurl, for writing entries to a shared fact cache. Uses the same CA,
 /// proxies, timeouts and User-Agent as ``CurlHTTPTransport``; http and https only, no
@@ -34,7 +34,9 @@ public struct CurlUploader: HTTPUploader {
                     return curl_easy_perform(h)
                 }
                 guard code == CURLE_OK else {
-                    let detail = handle.errorBuffer[0] != 0 ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
+                    let detail =
+                        handle.errorBuffer[0] != 0
+                        ? String(cString: handle.errorBuffer) : String(cString: curl_easy_strerror(code))
                     throw HTTPTransportError.transfer(url: url, code: Int(code.rawValue), message: detail)
                 }
                 return handle.infoLong(CURLINFO_RESPONSE_CODE)

@@ -134,7 +134,6 @@ public struct NARWriter<Sink: NARSink>: ~Copyable {
 
     // MARK: Internals
 
-
     private mutating func beginNode() throws {
         if pendingContents != nil { throw NARError.misuse("node inside a regular file") }
         switch stack.last {
@@ -152,8 +151,6 @@ public struct NARWriter<Sink: NARSink>: ~Copyable {
     private mutating func putU64(_ v: UInt64) {
         withUnsafeBytes(of: v.littleEndian) { putRaw($0) }
     }
-
-
 
     private mutating func putPadding(_ length: UInt64) {
         let pad = Int((8 - length % 8) % 8)

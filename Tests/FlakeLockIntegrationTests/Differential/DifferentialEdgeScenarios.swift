@@ -1,6 +1,5 @@
-import Foundation
-
 import FlakeLockTestSupport
+import Foundation
 
 /// Corner cases of Nix 2.8's locking (docs/nix-behaviour.md, "Locking"; findings of running Nix
 /// 2.8), non-Git inputs.
@@ -34,7 +33,9 @@ enum DifferentialEdgeScenarios {
     static let followsCycle = DiffScenario(
         name: "edge: follows cycle",
         setup: { u in
-            try u.commit("alice/a", id: "a1", files: ["flake.nix": flakeNix("b.url = \"github:alice/b\";\nc.url = \"github:alice/b\";")])
+            try u.commit(
+                "alice/a", id: "a1",
+                files: ["flake.nix": flakeNix("b.url = \"github:alice/b\";\nc.url = \"github:alice/b\";")])
             try u.commit("alice/b", id: "b1", files: ["flake.nix": leafFlake])
             try u.top([
                 "flake.nix": flakeNix(
@@ -57,7 +58,9 @@ enum DifferentialEdgeScenarios {
             },
             .lock,
             .update,
-            .change("flake = true again") { u in try u.editTop(["flake.nix": flakeNix("data.url = \"github:alice/data\";")]) },
+            .change("flake = true again") { u in
+                try u.editTop(["flake.nix": flakeNix("data.url = \"github:alice/data\";")])
+            },
             .lock,
         ])
 
@@ -91,7 +94,8 @@ enum DifferentialEdgeScenarios {
             .change("narHash mismatch") { u in
                 try u.editTop([
                     "flake.nix": flakeNix(
-                        "x.url = \"https://tarballs.example/dl/x.tar.gz?narHash=sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\";")
+                        "x.url = \"https://tarballs.example/dl/x.tar.gz?narHash=sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\";"
+                    )
                 ])
             },
             .nix("flake lock", expect: .failure, lockUnchanged: true),
@@ -121,7 +125,9 @@ enum DifferentialEdgeScenarios {
         steps: [
             .nix("flake lock", expect: .failure, lockUnchanged: true),
             .change("a/b/a follows a (the 2.8 deep-override bug: b becomes flake:b)") { u in
-                try u.editTop(["flake.nix": flakeNix("a.url = \"github:alice/a\";\na.inputs.b.inputs.a.follows = \"a\";")])
+                try u.editTop([
+                    "flake.nix": flakeNix("a.url = \"github:alice/a\";\na.inputs.b.inputs.a.follows = \"a\";")
+                ])
             },
             .nix("flake lock", expect: .failure, lockUnchanged: true),
             .change("break the cycle: a/b follows the root") { u in
@@ -191,7 +197,8 @@ enum DifferentialEdgeScenarios {
                 "alice/z", id: "z1",
                 files: [
                     "flake.nix": flakeNix(
-                        "nixpkgs.url = \"github:alice/np\";\nx.url = \"github:alice/x\";\nx.inputs.nixpkgs.follows = \"nixpkgs\";")
+                        "nixpkgs.url = \"github:alice/np\";\nx.url = \"github:alice/x\";\nx.inputs.nixpkgs.follows = \"nixpkgs\";"
+                    )
                 ])
             try u.top(["flake.nix": flakeNix("z.url = \"github:alice/z\";\nnixpkgs.url = \"github:alice/np\";")])
         },
@@ -202,7 +209,8 @@ enum DifferentialEdgeScenarios {
             .change("the top makes z follow its nixpkgs") { u in
                 try u.editTop([
                     "flake.nix": flakeNix(
-                        "z.url = \"github:alice/z\";\nnixpkgs.url = \"github:alice/np\";\nz.inputs.nixpkgs.follows = \"nixpkgs\";")
+                        "z.url = \"github:alice/z\";\nnixpkgs.url = \"github:alice/np\";\nz.inputs.nixpkgs.follows = \"nixpkgs\";"
+                    )
                 ])
             },
             .lock,

@@ -1,6 +1,5 @@
-import Foundation
-
 import FlakeLockTestSupport
+import Foundation
 
 /// GIT TRANSPORT scenarios: `git+file` (bare and work tree), `git+http(s)` and `git://`.
 /// They need flakelock's Git transport (libgit2); kept apart from the other scenarios so
@@ -78,7 +77,8 @@ enum DifferentialGitScenarios {
             updateCheckout,
             .nix("flake lock", lockUnchanged: true),
             .nix("flake lock --update-input w"),
-            .change("the checkout becomes dirty") { u in try u.checkout("g", repo: "alice/g", dirty: ["x": "dirty\n"]) },
+            .change("the checkout becomes dirty") { u in try u.checkout("g", repo: "alice/g", dirty: ["x": "dirty\n"])
+            },
             .update,
             .metadata,
         ])
@@ -226,15 +226,21 @@ enum DifferentialGitScenarios {
         steps: [
             .lock,
             .change("a rev without ref over https") { u in
-                try u.editTop(["flake.nix": flakeNix("r.url = \"git+https://git.example/alice/g?rev=@REV:alice/g:g1@\";")])
+                try u.editTop([
+                    "flake.nix": flakeNix("r.url = \"git+https://git.example/alice/g?rev=@REV:alice/g:g1@\";")
+                ])
             },
             .nix("flake lock", expect: .any),
             .change("a rev without ref, bare git+file") { u in
-                try u.editTop(["flake.nix": flakeNix("fr.url = \"git+file://@ROOT@/repos/alice/g.git?rev=@REV:alice/g:gd1@\";")])
+                try u.editTop([
+                    "flake.nix": flakeNix("fr.url = \"git+file://@ROOT@/repos/alice/g.git?rev=@REV:alice/g:gd1@\";")
+                ])
             },
             .nix("flake lock", expect: .any),
             .change("a rev that is not on its ref") { u in
-                try u.editTop(["flake.nix": flakeNix("bad.url = \"git+https://git.example/alice/g?ref=dev&rev=@REV:alice/g:g2@\";")])
+                try u.editTop([
+                    "flake.nix": flakeNix("bad.url = \"git+https://git.example/alice/g?ref=dev&rev=@REV:alice/g:g2@\";")
+                ])
             },
             .nix("flake lock", expect: .failure, lockUnchanged: true),
             .change("a tag given as ref=v1 (2.8 needs refs/tags/v1)") { u in

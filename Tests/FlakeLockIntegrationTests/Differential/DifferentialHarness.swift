@@ -1,7 +1,6 @@
+import FlakeLockTestSupport
 import Foundation
 import Testing
-
-import FlakeLockTestSupport
 
 // Differential tests: every scenario runs step by step twice in the same directory
 // (ROOT/top), once with Debian's Nix 2.8 and once with the built `flakelock --compat nix-2.8`,
@@ -158,10 +157,12 @@ final class DifferentialHarness: @unchecked Sendable {
             let times = String(
                 format: "%@: nix %.2f s, flakelock %.2f s\n", scenario.name, nixDone.timeIntervalSince(started),
                 Date().timeIntervalSince(nixDone))
-            if let h = FileHandle(forWritingAtPath: "\(out)/times.txt") ?? {
-                _ = FileManager.default.createFile(atPath: "\(out)/times.txt", contents: nil)
-                return FileHandle(forWritingAtPath: "\(out)/times.txt")
-            }() {
+            if let h = FileHandle(forWritingAtPath: "\(out)/times.txt")
+                ?? {
+                    _ = FileManager.default.createFile(atPath: "\(out)/times.txt", contents: nil)
+                    return FileHandle(forWritingAtPath: "\(out)/times.txt")
+                }()
+            {
                 h.seekToEndOfFile()
                 h.write(Data(times.utf8))
                 try? h.close()
@@ -175,9 +176,13 @@ final class DifferentialHarness: @unchecked Sendable {
             // The scenario itself: Nix must behave as the scenario says.
             switch step.expect {
             case .success where n.status != 0:
-                Issue.record("\(whereText): Nix was expected to succeed but exited \(n.status):\n\(n.stderr)", sourceLocation: sourceLocation)
+                Issue.record(
+                    "\(whereText): Nix was expected to succeed but exited \(n.status):\n\(n.stderr)",
+                    sourceLocation: sourceLocation)
             case .failure where n.status == 0:
-                Issue.record("\(whereText): Nix was expected to fail but succeeded:\n\(n.stderr)", sourceLocation: sourceLocation)
+                Issue.record(
+                    "\(whereText): Nix was expected to fail but succeeded:\n\(n.stderr)", sourceLocation: sourceLocation
+                )
             default: break
             }
             if let s = step.stderrContains, !n.stderr.contains(s) {
@@ -188,7 +193,9 @@ final class DifferentialHarness: @unchecked Sendable {
             }
             // flakelock against Nix.
             if t.timedOut {
-                Issue.record("\(whereText): flakelock timed out after \(Int(Self.stepTimeout)) s", sourceLocation: sourceLocation)
+                Issue.record(
+                    "\(whereText): flakelock timed out after \(Int(Self.stepTimeout)) s", sourceLocation: sourceLocation
+                )
             }
             if (n.status == 0) != (t.status == 0) {
                 Issue.record(
@@ -210,10 +217,14 @@ final class DifferentialHarness: @unchecked Sendable {
                     """, sourceLocation: sourceLocation)
             }
             if let s = step.stderrContains, !t.stderr.contains(s) {
-                Issue.record("\(whereText): flakelock's stderr lacks '\(s)':\n\(Self.indent(t.stderr))", sourceLocation: sourceLocation)
+                Issue.record(
+                    "\(whereText): flakelock's stderr lacks '\(s)':\n\(Self.indent(t.stderr))",
+                    sourceLocation: sourceLocation)
             }
             if step.lockUnchanged, t.lockBefore != t.lockAfter {
-                Issue.record("\(whereText): flakelock changed flake.lock:\n\(Self.diff(t.lockBefore, t.lockAfter))", sourceLocation: sourceLocation)
+                Issue.record(
+                    "\(whereText): flakelock changed flake.lock:\n\(Self.diff(t.lockBefore, t.lockAfter))",
+                    sourceLocation: sourceLocation)
             }
             if n.arguments.contains("metadata"), n.status == 0, t.status == 0 {
                 let a = Self.metadataLocks(n.stdout)
@@ -235,7 +246,8 @@ final class DifferentialHarness: @unchecked Sendable {
             try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
             for (i, r) in steps.enumerated() {
                 let n = String(format: "%02d", i + 1)
-                try (r.arguments.joined(separator: " ") + "\n").write(toFile: "\(d)/\(n).cmd", atomically: true, encoding: .utf8)
+                try (r.arguments.joined(separator: " ") + "\n").write(
+                    toFile: "\(d)/\(n).cmd", atomically: true, encoding: .utf8)
                 try "\(r.status)\n".write(toFile: "\(d)/\(n).rc", atomically: true, encoding: .utf8)
                 try r.stdout.write(toFile: "\(d)/\(n).stdout", atomically: true, encoding: .utf8)
                 try r.stderr.write(toFile: "\(d)/\(n).stderr", atomically: true, encoding: .utf8)

@@ -1,7 +1,6 @@
+import FlakeLockTestSupport
 import Foundation
 import Testing
-
-import FlakeLockTestSupport
 
 /// Lock files of shapes that real repositories carry but the other scenarios never write:
 /// forge hosts other than the defaults, `file` inputs, lock versions 5 and 6 (with the `info`
@@ -85,7 +84,10 @@ enum DifferentialLockShapeScenarios {
         name: "shapes: lock versions 5 (info) and 6",
         setup: { u in
             try u.commit("alice/np", id: "n1", files: ["flake.nix": leafFlake])
-            try u.top(["flake.nix": flakeNix(nixpkgsInput, description: "The purely functional package manager"), "flake.lock": version5Lock])
+            try u.top([
+                "flake.nix": flakeNix(nixpkgsInput, description: "The purely functional package manager"),
+                "flake.lock": version5Lock,
+            ])
         },
         steps: [
             .nix("flake lock", lockUnchanged: true),
@@ -125,33 +127,33 @@ enum DifferentialLockShapeScenarios {
             try u.top([
                 "flake.nix": flakeNix("np.url = \"github:alice/np\";"),
                 "flake.lock": """
-                    {
-                      "nodes": {
-                        "np": {
-                          "locked": {
-                            "lastModified": @LASTMOD:alice/np:n1@,
-                            "owner": "alice",
-                            "repo": "np",
-                            "rev": "@REV:alice/np:n1@",
-                            "type": "github"
-                          },
-                          "original": {
-                            "owner": "alice",
-                            "repo": "np",
-                            "type": "github"
-                          }
-                        },
-                        "root": {
-                          "inputs": {
-                            "np": "np"
-                          }
-                        }
+                {
+                  "nodes": {
+                    "np": {
+                      "locked": {
+                        "lastModified": @LASTMOD:alice/np:n1@,
+                        "owner": "alice",
+                        "repo": "np",
+                        "rev": "@REV:alice/np:n1@",
+                        "type": "github"
                       },
-                      "root": "root",
-                      "version": 7
+                      "original": {
+                        "owner": "alice",
+                        "repo": "np",
+                        "type": "github"
+                      }
+                    },
+                    "root": {
+                      "inputs": {
+                        "np": "np"
+                      }
                     }
+                  },
+                  "root": "root",
+                  "version": 7
+                }
 
-                    """,
+                """,
             ])
         },
         steps: [.nix("flake lock", lockUnchanged: true), .metadata, .update])
@@ -166,30 +168,30 @@ enum DifferentialLockShapeScenarios {
                 "flake.nix": flakeNix("sub.url = \"path:./sub\";"),
                 "sub/flake.nix": leafFlake,
                 "flake.lock": """
-                    {
-                      "nodes": {
-                        "root": {
-                          "inputs": {
-                            "sub": "sub"
-                          }
-                        },
-                        "sub": {
-                          "locked": {
-                            "path": "./sub",
-                            "type": "path"
-                          },
-                          "original": {
-                            "path": "./sub",
-                            "type": "path"
-                          },
-                          "parent": []
-                        }
+                {
+                  "nodes": {
+                    "root": {
+                      "inputs": {
+                        "sub": "sub"
+                      }
+                    },
+                    "sub": {
+                      "locked": {
+                        "path": "./sub",
+                        "type": "path"
                       },
-                      "root": "root",
-                      "version": 7
+                      "original": {
+                        "path": "./sub",
+                        "type": "path"
+                      },
+                      "parent": []
                     }
+                  },
+                  "root": "root",
+                  "version": 7
+                }
 
-                    """,
+                """,
             ])
         },
         steps: [

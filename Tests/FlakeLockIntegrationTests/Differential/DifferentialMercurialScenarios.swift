@@ -1,6 +1,5 @@
-import Foundation
-
 import FlakeLockTestSupport
+import Foundation
 
 /// MERCURIAL scenarios: `hg+file` inputs, fetched by both engines with Debian's `hg`.
 /// Repositories live in `ROOT/repos/hg/NAME` (working directories with fixed dates, so the
@@ -38,7 +37,8 @@ enum DifferentialMercurialScenarios {
     }
 
     static func repo(_ u: ForgeUniverse, _ name: String = "h") throws {
-        try u.hgCommit(name, id: "h1", files: ["flake.nix": leafFlake, ".hgignore": "^ignored$\n", "sub/flake.nix": leafFlake])
+        try u.hgCommit(
+            name, id: "h1", files: ["flake.nix": leafFlake, ".hgignore": "^ignored$\n", "sub/flake.nix": leafFlake])
         try u.hgCommit(name, id: "h2", files: ["x": "2\n"])
         try u.hgCommit(name, id: "s1", branch: "stable", files: ["stable": "1\n"])
         try u.hgTag(name, "v1", at: "h1")
@@ -47,7 +47,8 @@ enum DifferentialMercurialScenarios {
     /// First lock, a no-op lock, a new commit and `update`, then metadata.
     static func firstLockAndUpdate(_ t: Transport) -> DiffScenario {
         DiffScenario(
-            name: t == .file ? "hg: hg+file first lock, new commit + update" : "\(t.rawValue): first lock, new commit + update",
+            name: t == .file
+                ? "hg: hg+file first lock, new commit + update" : "\(t.rawValue): first lock, new commit + update",
             setup: { u in
                 try repo(u)
                 try u.hgUpdate("h", to: "default")
@@ -79,7 +80,9 @@ enum DifferentialMercurialScenarios {
             },
             steps: [
                 .lock,
-                .change("new commit on stable") { u in try u.hgCommit("h", id: "s2", branch: "stable", files: ["stable": "2\n"]) },
+                .change("new commit on stable") { u in
+                    try u.hgCommit("h", id: "s2", branch: "stable", files: ["stable": "2\n"])
+                },
                 .nix("flake lock --update-input stable"),
                 .update,
             ])
@@ -106,7 +109,8 @@ enum DifferentialMercurialScenarios {
                 .nix("flake update", lockUnchanged: true),
                 .change("a rev that does not exist") { u in
                     try u.editTop([
-                        "flake.nix": flakeNix("bad.url = \"\(t.url("h"))?rev=0123456789abcdef0123456789abcdef01234567\";")
+                        "flake.nix": flakeNix(
+                            "bad.url = \"\(t.url("h"))?rev=0123456789abcdef0123456789abcdef01234567\";")
                     ])
                 },
                 .nix("flake lock", expect: .failure, lockUnchanged: true),
@@ -128,7 +132,9 @@ enum DifferentialMercurialScenarios {
             },
             steps: [
                 .lock,
-                .change("data moves") { u in try u.hgCommit("data", id: "d2", files: ["data/a.txt": nil, "b.txt": "b\n"]) },
+                .change("data moves") { u in
+                    try u.hgCommit("data", id: "d2", files: ["data/a.txt": nil, "b.txt": "b\n"])
+                },
                 .update,
             ])
     }

@@ -1,6 +1,5 @@
-import Foundation
-
 import FlakeLockTestSupport
+import Foundation
 
 /// A `flake.lock` (version 7) whose root has GitHub inputs `name → (owner/repo, commit id)`,
 /// written with universe placeholders (`@REV@`, `@NARHASH@`, `@LASTMOD@`), for a dependency
@@ -157,13 +156,15 @@ enum DifferentialScenarios {
         steps: [
             .lock,
             .change("remove the follows") { u in
-                try u.editTop(["flake.nix": flakeNix("a.url = \"github:alice/a\";\nnixpkgs.url = \"github:alice/np\";")])
+                try u.editTop(["flake.nix": flakeNix("a.url = \"github:alice/a\";\nnixpkgs.url = \"github:alice/np\";")]
+                )
             },
             .lock,
             .change("add the follows again") { u in
                 try u.editTop([
                     "flake.nix": flakeNix(
-                        "a.url = \"github:alice/a\";\nnixpkgs.url = \"github:alice/np\";\na.inputs.nixpkgs.follows = \"nixpkgs\";")
+                        "a.url = \"github:alice/a\";\nnixpkgs.url = \"github:alice/np\";\na.inputs.nixpkgs.follows = \"nixpkgs\";"
+                    )
                 ])
             },
             .lock,
@@ -202,7 +203,8 @@ enum DifferentialScenarios {
             try u.commit(
                 "alice/mono", id: "m1",
                 files: [
-                    "README": "mono\n", "sub/flake/flake.nix": flakeNix("data.url = \"github:alice/data\";\ndata.flake = false;"),
+                    "README": "mono\n",
+                    "sub/flake/flake.nix": flakeNix("data.url = \"github:alice/data\";\ndata.flake = false;"),
                 ])
             try u.top([
                 "flake.nix": flakeNix(
@@ -341,7 +343,9 @@ enum DifferentialScenarios {
         setup: { u in
             try u.commit("alice/np", id: "n1", files: ["flake.nix": leafFlake])
             try u.commit("alice/np", id: "nd1", branch: "dev", parent: "n1", files: ["dev": "1\n"])
-            for r in ["alice/tools", "alice/sys", "alice/other"] { try u.commit(r, id: "x1", files: ["flake.nix": leafFlake]) }
+            for r in ["alice/tools", "alice/sys", "alice/other"] {
+                try u.commit(r, id: "x1", files: ["flake.nix": leafFlake])
+            }
             try u.registry(
                 .global,
                 [
@@ -384,7 +388,9 @@ enum DifferentialScenarios {
             try u.commit("alice/b", id: "b1", files: ["flake.nix": leafFlake])
             try u.commit("alice/b", id: "bd1", branch: "dev", parent: "b1", files: ["dev": "1\n"])
             try u.commit("alice/a", id: "a1", files: ["flake.nix": flakeNix("b.url = \"github:alice/b\";")])
-            try u.commit("alice/c", id: "c1", files: ["flake.nix": flakeNix("b.url = \"github:alice/b\";\na.url = \"github:alice/a\";")])
+            try u.commit(
+                "alice/c", id: "c1",
+                files: ["flake.nix": flakeNix("b.url = \"github:alice/b\";\na.url = \"github:alice/a\";")])
             try u.top([
                 "flake.nix": flakeNix(
                     """
@@ -414,7 +420,10 @@ enum DifferentialScenarios {
         steps: [
             .nix("flake lock", expect: .failure, stderrContains: "follows a non-existent input", lockUnchanged: true),
             .change("fix the follows") { u in
-                try u.editTop(["flake.nix": flakeNix("a.url = \"github:alice/a\";\nb.url = \"github:alice/b\";\na.inputs.b.follows = \"b\";")])
+                try u.editTop([
+                    "flake.nix": flakeNix(
+                        "a.url = \"github:alice/a\";\nb.url = \"github:alice/b\";\na.inputs.b.follows = \"b\";")
+                ])
             },
             .lock,
             .change("break it again") { u in
@@ -446,11 +455,17 @@ enum DifferentialScenarios {
         steps: [
             .lock,
             .change("add an input on an unreachable host") { u in
-                try u.editTop(["flake.nix": flakeNix("a.url = \"github:alice/a\";\ndead.url = \"http://tarballs.unreachable/x.tar.gz\";")])
+                try u.editTop([
+                    "flake.nix": flakeNix(
+                        "a.url = \"github:alice/a\";\ndead.url = \"http://tarballs.unreachable/x.tar.gz\";")
+                ])
             },
             .nix("flake lock", expect: .failure, lockUnchanged: true),
             .change("a GitHub input on an unreachable host") { u in
-                try u.editTop(["flake.nix": flakeNix("a.url = \"github:alice/a\";\ndead.url = \"github:alice/a?host=down.unreachable\";")])
+                try u.editTop([
+                    "flake.nix": flakeNix(
+                        "a.url = \"github:alice/a\";\ndead.url = \"github:alice/a?host=down.unreachable\";")
+                ])
             },
             .nix("flake update", expect: .failure, lockUnchanged: true),
         ],

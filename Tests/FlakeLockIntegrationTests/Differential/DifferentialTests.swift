@@ -1,6 +1,5 @@
-import Testing
-
 import FlakeLockTestSupport
+import Testing
 
 /// Nix 2.8 (Debian's `nix`) against `flakelock --compat nix-2.8` on identical universes,
 /// step by step: exit status (zero or not) and flake.lock bytes after every step.

@@ -73,7 +73,8 @@ public struct ForgeInput: InputSchemeSpec {
         }
         if profile.forgeRevNormalised, let r = rev { rev = try Revision(parsing: r).hex }
         if nix28, let ref, let rev {
-            throw FlakeRefError(.badURL, "URL '\(whole)' contains both a commit hash and a branch/tag name \(ref) \(rev)")
+            throw FlakeRefError(
+                .badURL, "URL '\(whole)' contains both a commit hash and a branch/tag name \(ref) \(rev)")
         }
         attrs["owner"] = .string(path[0])
         attrs["repo"] = .string(path[1])
@@ -100,7 +101,8 @@ public struct ForgeInput: InputSchemeSpec {
         if profile.attributeErrorWording == .current {
             if let ref, let revString {
                 throw FlakeRefError(
-                    .badURL, "input \(attrs) contains both a commit hash ('\(revString)') and a branch/tag name ('\(ref)')")
+                    .badURL,
+                    "input \(attrs) contains both a commit hash ('\(revString)') and a branch/tag name ('\(ref)')")
             }
             if let ref, Syntax.isBadGitRef(ref) {
                 throw FlakeRefError(.badURL, "input \(attrs) contains an invalid branch/tag name")

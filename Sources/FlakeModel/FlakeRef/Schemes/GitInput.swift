@@ -14,13 +14,16 @@ public struct GitInput: InputSchemeSpec {
 
     static let fixedSchemes: Set<String> = ["git", "git+http", "git+https", "git+ssh", "git+file"]
     static let boolParams28: Set<String> = ["shallow", "submodules"]
-    static let boolParamsModern: Set<String> = ["shallow", "submodules", "lfs", "exportIgnore", "allRefs", "verifyCommit"]
+    static let boolParamsModern: Set<String> = [
+        "shallow", "submodules", "lfs", "exportIgnore", "allRefs", "verifyCommit",
+    ]
     static let stringParamsModern: Set<String> = ["keytype", "publicKey", "publicKeys"]
 
     static func attrs(fromURL url: ParsedURL, isFlake: Bool, profile: CompatProfile) throws(FlakeRefError) -> Attrs? {
         switch profile.gitTransports {
         case .fixed: guard fixedSchemes.contains(url.scheme) else { return nil }
-        case .any: guard url.scheme == "git" || (url.scheme.hasPrefix("git+") && url.scheme.count > 4) else { return nil }
+        case .any:
+            guard url.scheme == "git" || (url.scheme.hasPrefix("git+") && url.scheme.count > 4) else { return nil }
         }
         var url2 = url
         if url2.scheme.hasPrefix("git+") { url2.scheme = String(url2.scheme.dropFirst(4)) }
@@ -47,7 +50,8 @@ public struct GitInput: InputSchemeSpec {
         ]
         if profile.gitAcceptsModernAttributes {
             allowed.formUnion([
-                "lfs", "exportIgnore", "dirtyRev", "dirtyShortRev", "verifyCommit", "keytype", "publicKey", "publicKeys",
+                "lfs", "exportIgnore", "dirtyRev", "dirtyShortRev", "verifyCommit", "keytype", "publicKey",
+                "publicKeys",
             ])
         }
         try c.checkAllowed(allowed) { "unsupported Git input attribute '\($0)'" }

@@ -24,7 +24,8 @@ public struct IndirectInput: InputSchemeSpec {
             } else if refOK(parts[1]) {
                 attrs["ref"] = .string(parts[1])
             } else {
-                throw FlakeRefError(.badURL, "in flake URL '\(whole)', '\(parts[1])' is not a commit hash or branch/tag name")
+                throw FlakeRefError(
+                    .badURL, "in flake URL '\(whole)', '\(parts[1])' is not a commit hash or branch/tag name")
             }
         case 3:
             guard refOK(parts[1]) else {
@@ -60,7 +61,8 @@ public struct IndirectInput: InputSchemeSpec {
         if let rev { segments.append(rev.hex) }
         var url = ParsedURL(scheme: "flake", path: segments.joined(separator: "/"))
         if profile.indirectRenderEncodesSegments {
-            url.path = segments.map { PercentEncoding.encode($0, keeping: PercentEncoding.segment) }.joined(separator: "/")
+            url.path = segments.map { PercentEncoding.encode($0, keeping: PercentEncoding.segment) }.joined(
+                separator: "/")
             url.pathIsEncoded = true
         }
         return url

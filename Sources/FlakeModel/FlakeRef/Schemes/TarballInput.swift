@@ -59,7 +59,9 @@ public struct TarballInput: InputSchemeSpec {
         kind = Kind(rawValue: type) ?? .tarball
         let c = AttrChecker(attrs: attrs, type: type, profile: profile)
         var allowed: Set<String> = ["url", "narHash", "name"]
-        if profile.tarballAcceptsLockableAttributes { allowed.formUnion(["unpack", "rev", "revCount", "lastModified"]) }
+        if profile.tarballAcceptsLockableAttributes {
+            allowed.formUnion(["unpack", "rev", "revCount", "lastModified"])
+        }
         try c.checkAllowed(allowed) { "unsupported tarball input attribute '\($0)'" }
         url = try c.requiredString("url")
         _ = try ParsedURL.parse(url, profile: profile)
