@@ -85,7 +85,10 @@ struct CrashSafetyTests {
         let start = Date()  // after the upstream commit: only the run itself is timed
         let timed = try BuiltBinary.runFlakelock(["update", "--flake", f.top], environment: f.environment(1))
         try #require(timed.status == 0, "\(timed.stderr)")
-        let span = max(Date().timeIntervalSince(start), 0.05) * 1.5
+        // The span follows the machine's pace: a run that finished before its kill shortens
+        // it, a killed one lengthens it, so a slow first run (or a load spike) does not let
+        // most later runs finish untouched.
+        var span = max(Date().timeIntervalSince(start), 0.05) * 1.5
         var killed = 0
         var withC = false
         for run in 2..<(2 + Self.runs) {
@@ -100,12 +103,19 @@ struct CrashSafetyTests {
                 args = ["lock", f.top]
             }
             let delay = Double.random(in: 0...span)
-            if try Self.runAndKill(args, environment: f.environment(run), after: delay) != 0 { killed += 1 }
+            if try Self.runAndKill(args, environment: f.environment(run), after: delay) != 0 {
+                killed += 1
+                span *= 1.05
+            } else {
+                span = max(span * 0.85, 0.05)
+            }
             let during = f.lockBytes()
             let following = try BuiltBinary.runFlakelock(args, environment: f.environment(run))
             #expect(following.status == 0, "run \(run) after a kill at \(delay) s: \(following.stderr)")
             let new = try #require(f.lockBytes())
-            #expect(during == old || during == new, "run \(run), killed after \(delay) s: flake.lock is neither old nor new")
+            #expect(
+                during == old || during == new, "run \(run), killed after \(delay) s: flake.lock is neither old nor new"
+            )
             #expect(new != old, "run \(run) changed nothing")
             let left = try f.temporaries()
             #expect(left.isEmpty, "run \(run): \(left)")
