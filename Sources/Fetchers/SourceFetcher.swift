@@ -149,7 +149,7 @@ public actor SourceFetcher {
     /// What makes two fetches one: the reference's attributes and, where they matter, the
     /// registry scope (only to an indirect reference) and the declaring flake's directory.
     struct FetchKey: Hashable {
-        var attrs: String
+        var attrs: Attrs
         var registryScope: CompatProfile.RegistryScope?
         var parentDirectory: String
         var wantFlakeFiles: Bool
@@ -161,16 +161,11 @@ public actor SourceFetcher {
         _ ref: FlakeRef, _ registryScope: CompatProfile.RegistryScope?, _ parentDirectory: String?,
         _ wantFlakeFiles: Bool
     ) -> FetchKey {
-        let attrs = ref.toAttrs().description
-        if case .indirect = ref.input.spec {
-            return FetchKey(
-                attrs: attrs, registryScope: registryScope, parentDirectory: parentDirectory ?? "",
-                wantFlakeFiles: wantFlakeFiles)
-        }
-        let usesParent = schemes.scheme(for: ref.input)?.dependsOnParentDirectory ?? true
+        let indirect = if case .indirect = ref.input.spec { true } else { false }
+        let usesParent = indirect || (schemes.scheme(for: ref.input)?.dependsOnParentDirectory ?? true)
         return FetchKey(
-            attrs: attrs, registryScope: nil, parentDirectory: usesParent ? parentDirectory ?? "" : "",
-            wantFlakeFiles: wantFlakeFiles)
+            attrs: ref.toAttrs(), registryScope: indirect ? registryScope : nil,
+            parentDirectory: usesParent ? parentDirectory ?? "" : "", wantFlakeFiles: wantFlakeFiles)
     }
 
     static func fetchUncached(
