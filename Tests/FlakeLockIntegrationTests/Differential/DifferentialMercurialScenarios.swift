@@ -25,6 +25,9 @@ enum DifferentialMercurialScenarios {
         /// Through the forge's `ui.ssh` stand-in (no sshd): `hg+ssh://localhost//ROOT/…`.
         case ssh = "hg+ssh"
 
+        /// A scenario's name: `hg: WHAT` over `hg+file`, else prefixed by the transport.
+        func name(_ what: String) -> String { self == .file ? "hg: \(what)" : "\(rawValue): \(what)" }
+
         /// The URL of repository `name`.
         func url(_ name: String) -> String {
             switch self {
@@ -47,8 +50,7 @@ enum DifferentialMercurialScenarios {
     /// First lock, a no-op lock, a new commit and `update`, then metadata.
     static func firstLockAndUpdate(_ t: Transport) -> DiffScenario {
         DiffScenario(
-            name: t == .file
-                ? "hg: hg+file first lock, new commit + update" : "\(t.rawValue): first lock, new commit + update",
+            name: t.name("first lock, new commit + update"),
             setup: { u in
                 try repo(u)
                 try u.hgUpdate("h", to: "default")
@@ -66,7 +68,7 @@ enum DifferentialMercurialScenarios {
     /// `ref` naming a branch, a tag (recorded as the tag's branch) and `default` explicitly.
     static func namedBranch(_ t: Transport) -> DiffScenario {
         DiffScenario(
-            name: t == .file ? "hg: named branch and tag via ref" : "\(t.rawValue): named branch and tag via ref",
+            name: t.name("named branch and tag via ref"),
             setup: { u in
                 try repo(u)
                 try u.top([
@@ -91,7 +93,7 @@ enum DifferentialMercurialScenarios {
     /// `rev` with and without `ref`; a rev on another branch; a rev that does not exist.
     static func pinnedRev(_ t: Transport) -> DiffScenario {
         DiffScenario(
-            name: t == .file ? "hg: pinned rev" : "\(t.rawValue): pinned rev",
+            name: t.name("pinned rev"),
             setup: { u in
                 try repo(u)
                 try u.top([
@@ -120,7 +122,7 @@ enum DifferentialMercurialScenarios {
     /// `flake = false` on a repository without flake.nix, with a `dir`-free subdirectory tree.
     static func nonFlake(_ t: Transport) -> DiffScenario {
         DiffScenario(
-            name: t == .file ? "hg: flake = false" : "\(t.rawValue): flake = false",
+            name: t.name("flake = false"),
             setup: { u in
                 try u.hgCommit("data", id: "d1", files: ["data/a.txt": "a\n", "run.sh": "#!/bin/sh\n"])
                 try u.top([
