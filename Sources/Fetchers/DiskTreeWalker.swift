@@ -158,19 +158,11 @@ enum DiskTreeWalker {
                 try readContents(fd: fd, size: size, path: path())
                 try emit(.regularEnd)
             case S_IFLNK:
-                var buf = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
-                while true {
-                    let n = readlinkat(parentFD, name, &buf, buf.count)
-                    guard n >= 0 else { throw TreeHashError.cannotRead(path: path(), errno: errno) }
-                    if n < buf.count {
-                        try emit(.symlink(Array(buf[0..<n])), bytes: n)
-                        break
-                    }
-                    buf = [UInt8](repeating: 0, count: buf.count * 2)
-                }
+                let target = try DiskEntries.linkTarget(in: parentFD, name, size: Int(st.st_size), path: path())
+                try emit(.symlink(target), bytes: target.count)
             case S_IFDIR:
                 let dirPath = path()
-                let entries = try listDirectory(fd: fd, path: dirPath)
+                let entries = try DiskEntries.list(directoryFD: fd, path: dirPath)
                 try emit(.directoryStart)
                 for (child, type) in entries {
                     let childName = String(decoding: child, as: UTF8.self)
@@ -184,24 +176,6 @@ enum DiskTreeWalker {
             default:
                 throw TreeHashError.unsupportedType(path: path())
             }
-        }
-
-        /// The entries of a directory (without `.` and `..`) in byte order, with the type
-        /// `readdir` reports (`DT_UNKNOWN` on file systems that don't say).
-        func listDirectory(fd: Int32, path: String) throws -> [(name: [UInt8], type: UInt8)] {
-            let dupFD = dup(fd)
-            guard dupFD >= 0, let dir = fdopendir(dupFD) else {
-                throw TreeHashError.cannotOpen(path: path, errno: errno)
-            }
-            defer { closedir(dir) }
-            var names: [(name: [UInt8], type: UInt8)] = []
-            while let ent = readdir(dir) {
-                let name = Platform.entryName(ent)
-                if name == [0x2e] || name == [0x2e, 0x2e] { continue }
-                names.append((name, ent.pointee.d_type))
-            }
-            names.sort { $0.name.lexicographicallyPrecedes($1.name) }
-            return names
         }
 
         mutating func releaseCurrentSlab() {

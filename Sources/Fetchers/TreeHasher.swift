@@ -59,13 +59,7 @@ public struct DiskTreeNode: NARTreeNode {
         case S_IFREG:
             return .regular(executable: st.st_mode & S_IXUSR != 0, size: UInt64(st.st_size))
         case S_IFLNK:
-            var buf = [UInt8](repeating: 0, count: Int(st.st_size) + 1)
-            while true {
-                let n = readlink(path, &buf, buf.count)
-                guard n >= 0 else { throw TreeHashError.cannotRead(path: path, errno: errno) }
-                if n < buf.count { return .symlink(target: Array(buf[0..<n])) }
-                buf = [UInt8](repeating: 0, count: buf.count * 2)
-            }
+            return .symlink(target: try DiskEntries.linkTarget(in: AT_FDCWD, path, size: Int(st.st_size), path: path))
         case S_IFDIR:
             return .directory
         default:
@@ -74,18 +68,13 @@ public struct DiskTreeNode: NARTreeNode {
     }
 
     public func children() throws -> [(name: [UInt8], node: DiskTreeNode)] {
-        guard let dir = opendir(path) else { throw TreeHashError.cannotOpen(path: path, errno: errno) }
-        defer { closedir(dir) }
-        var out: [(name: [UInt8], node: DiskTreeNode)] = []
-        while let ent = readdir(dir) {
-            let name = Platform.entryName(ent)
-            if name == [0x2e] || name == [0x2e, 0x2e] { continue }
-            let child =
-                path.hasSuffix("/")
-                ? path + String(decoding: name, as: UTF8.self) : path + "/" + String(decoding: name, as: UTF8.self)
-            out.append((name, DiskTreeNode(path: child, stats: stats)))
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw TreeHashError.cannotOpen(path: path, errno: errno) }
+        defer { close(fd) }
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        return try DiskEntries.list(directoryFD: fd, path: path).map { entry in
+            (entry.name, DiskTreeNode(path: prefix + String(decoding: entry.name, as: UTF8.self), stats: stats))
         }
-        return out
     }
 
     public func readContents(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {

@@ -37,13 +37,16 @@ public enum ExternalCommand {
     }
 
     /// Runs `program` on the calling thread (blocking).
+    /// - Parameter baseEnvironment: the environment `environment` is added to (this
+    ///   process's own unless a caller builds the child's environment itself).
     public static func runBlocking(
-        _ program: String, _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil
+        _ program: String, _ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil,
+        baseEnvironment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Output {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = [program] + arguments
-        var env = ProcessInfo.processInfo.environment
+        var env = baseEnvironment
         for (k, v) in environment { env[k] = v }
         p.environment = env
         if let currentDirectory { p.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }

@@ -1,5 +1,6 @@
 internal import CLibGit2
 import Fetchers
+import FlakeLockBasics
 import Foundation
 
 /// Fetching and listing remotes: libgit2 for `file://`, local paths, `http(s)://` and
@@ -188,12 +189,10 @@ struct GitRemoteOps {
         return try body(&opts)
     }
 
-    /// Runs the git CLI with the configured environment; returns stdout.
+    /// Runs the git CLI with the configured environment; returns stdout. Blocking: callers
+    /// run on the blocking executor, as every libgit2 call here does.
     @discardableResult
     func runGit(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [settings.gitExecutable] + args
         var env = settings.cliEnvironment
         if env["PATH"] == nil { env["PATH"] = "/usr/local/bin:/usr/bin:/bin" }
         if settings.noSystemConfig { env["GIT_CONFIG_NOSYSTEM"] = "1" }
@@ -208,30 +207,13 @@ struct GitRemoteOps {
             env["GIT_CONFIG_VALUE_\(i)"] = e.value
         }
         env["GIT_TERMINAL_PROMPT"] = "0"
-        p.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        nonisolated(unsafe) var errData = Data()
-        let g = DispatchGroup()
-        g.enter()
-        DispatchQueue.global().async {
-            errData = err.fileHandleForReading.readDataToEndOfFile()
-            g.leave()
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        g.wait()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
+        let out = try ExternalCommand.runBlocking(settings.gitExecutable, args, baseEnvironment: env)
+        guard out.succeeded else {
             throw GitTransportError.commandFailed(
                 command: "git "
                     + (args.first == "-C" ? Array(args.dropFirst(2)) : args).prefix(2).joined(separator: " "),
-                status: p.terminationStatus,
-                stderr: String(decoding: errData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+                status: out.status, stderr: out.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        return String(decoding: data, as: UTF8.self)
+        return out.stdoutText
     }
 }
