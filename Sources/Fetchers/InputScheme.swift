@@ -31,14 +31,27 @@ public protocol InputScheme: Sendable {
     /// Whether a top-level flake of this scheme is a local tree its lock file may be written
     /// into (a path, or a local Git or Mercurial checkout without `ref` or `rev`).
     func isWritableTop(_ input: Input) -> Bool
+    /// The version control a lock file written into this top-level flake is handed to
+    /// (Nix's `markChangedFile`: `git add --intent-to-add`, `hg add`, and the commit of
+    /// `--commit-lock-file`); nil when there is none.
+    func lockFileVersionControl(_ input: Input) -> LockFileVersionControl?
     /// Fetches `input` (resolved, so never indirect).
     func fetch(_ input: Input, context: FetchContext) async throws -> FetchedSource
+}
+
+/// Where a written lock file is recorded (see ``InputScheme/lockFileVersionControl(_:)``).
+public enum LockFileVersionControl: Sendable, Equatable {
+    /// The Git work tree that contains the lock file.
+    case git
+    /// The local Mercurial repository at this path.
+    case mercurial(repository: String)
 }
 
 extension InputScheme {
     public var dependsOnParentDirectory: Bool { true }
     public var localTreeIsGitCheckout: Bool { false }
     public func isWritableTop(_ input: Input) -> Bool { false }
+    public func lockFileVersionControl(_ input: Input) -> LockFileVersionControl? { nil }
 
     /// Whether `input` names a local checkout's work tree: a `file:` URL without `ref` or `rev`.
     func isLocalWorkTree(_ input: Input, url: String) -> Bool {

@@ -197,31 +197,3 @@ public actor SourceFetcher {
         }
     }
 }
-
-extension SourceFetcher.FetchResult {
-    /// Nix 2.8's fetcher cache keys a locked Git fetch by cache type (`git`, `-shallow`,
-    /// `-submodules`, `-all-refs`), store name and revision — not by URL. A Git input with a
-    /// `rev` whose key was fetched earlier in the same run is answered from that cache before
-    /// `ref` is filled in, so its locked input has no `ref` (docs/nix-behaviour.md,
-    /// "Nix 2.8's revision cache"). `seen` holds the keys fetched so far, in Nix's (serial) order.
-    public func applyingNix28GitRevisionCache(seen: inout Set<String>, profile: CompatProfile) throws -> Self {
-        guard profile.gitRevCacheOmitsRef, case .git(let spec) = resolved.input.spec,
-            let rev = locked.input.common.rev?.hex
-        else { return self }
-        var type = "git"
-        if spec.shallow == true { type += "-shallow" }
-        if spec.submodules == true { type += "-submodules" }
-        if spec.allRefs == true { type += "-all-refs" }
-        let key = "\(type)|\(spec.name ?? "source")|\(rev)"
-        let wasSeen = !seen.insert(key).inserted
-        guard wasSeen, resolved.input.common.rev != nil, resolved.input.common.ref == nil,
-            locked.input.attrs["ref"] != nil
-        else { return self }
-        var attrs = locked.input.attrs
-        attrs["ref"] = nil
-        var copy = self
-        copy.source.locked = try Input.fromAttrs(attrs, profile: profile)
-        copy.locked = FlakeRef(input: copy.source.locked, subdir: locked.subdir)
-        return copy
-    }
-}

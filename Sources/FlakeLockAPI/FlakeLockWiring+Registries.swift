@@ -77,7 +77,9 @@ extension FlakeLockWiring {
 
     /// A locking session on this wiring.
     package func session() -> FlakeLockSession {
-        FlakeLockSession(profile: profile, fetcher: fetcher, reporter: reporter, probe: probe, logger: logger)
+        FlakeLockSession(
+            profile: profile, fetcher: fetcher, reporter: reporter, probe: probe, logger: logger,
+            commitLockFileSummary: settings.commitLockFileSummary)
     }
 
     /// Parses a FLAKE argument (default `.`) as Nix parses installables: relative paths

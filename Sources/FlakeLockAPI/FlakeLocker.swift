@@ -123,15 +123,14 @@ public struct FlakeLocker: Sendable {
     private static func outcome(_ wiring: FlakeLockWiring, _ flake: String, flags: LockFlags) async throws
         -> LockOutcome
     {
-        let (result, commit) = try await LockFileCommitter.lock(
-            wiring, try wiring.parseFlakeArgument(flake), flags: flags)
+        let result = try await wiring.session().lock(try wiring.parseFlakeArgument(flake), flags: flags)
         let path = result.lockFilePath ?? "flake.lock"
         return LockOutcome(
             lockFile: try FlakeLockFile(text: result.lockText, path: path, profile: wiring.profile),
             previousLockFile: try FlakeLockFile(text: result.oldLockText, path: path, profile: wiring.profile),
             changed: result.changed, written: result.written, created: result.created,
             lockFilePath: result.lockFilePath,
-            nixDiff: result.diff, commit: commit)
+            nixDiff: result.diff, commit: result.commit)
     }
 }
 

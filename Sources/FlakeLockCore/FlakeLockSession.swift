@@ -21,12 +21,17 @@ public struct FlakeLockSession: Sendable {
     /// Where the locker tells each decision (`.info`: keeping or locking an input); by
     /// default nowhere.
     public let logger: Logger
+    /// The first line of a `--commit-lock-file` commit message (`commit-lock-file-summary`;
+    /// empty: Nix's "flake.lock: Update").
+    public let commitLockFileSummary: String
 
     public init(
         profile: CompatProfile, fetcher: SourceFetcher, reporter: any LockReporter,
         probe: (any FileSystemProbe & Sendable)?,
-        logger: Logger = Logger(label: "flakelock", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "flakelock", factory: { _ in SwiftLogNoOpLogHandler() }),
+        commitLockFileSummary: String = ""
     ) {
+        self.commitLockFileSummary = commitLockFileSummary
         self.profile = profile
         self.fetcher = fetcher
         self.reporter = reporter
@@ -53,21 +58,73 @@ public struct FlakeLockSession: Sendable {
         public var diff: String
         /// Where the lock file is (or would be).
         public var lockFilePath: String?
+        /// The revision `--commit-lock-file` made, if it committed.
+        public var commit: String?
+
+        /// The diff without its final newline, as the messages quote it.
+        var trimmedDiff: String { diff.hasSuffix("\n") ? String(diff.dropLast()) : diff }
     }
 
-    /// Locks the flake `topRef`.
+    /// Locks the flake `topRef`, in Nix's stages (src/libflake/flake.cc, `lockFlake`): load
+    /// the top-level flake, read its old lock file, resolve the new one, decide whether and
+    /// where it may be written, then write it and hand it to the flake's version control.
     public func lock(_ topRef: FlakeRef, flags: LockFlags) async throws -> Result {
         let loader = FlakeLoader(fetcher: fetcher, profile: profile, probe: probe)
-        let topURL = (try? topRef.toURLString(profile: profile)) ?? topRef.description
-        let top = try await loader.load(topRef, registryScope: flags.useRegistries ? .all : nil, lockRootPath: [])
+        let top = try await loadTop(topRef, flags: flags, loader: loader)
+        let oldLock = try readOldLock(top, flags: flags)
+        let newLock = try await resolve(top, oldLock: oldLock, flags: flags, loader: loader)
+        var result = Result(
+            top: top.loaded.fetch, description: top.loaded.file.description, lockText: newLock.text,
+            oldLockText: oldLock.text, changed: !newLock.isEquivalent(to: oldLock) || flags.outputLockFilePath != nil,
+            written: false, diff: try LockFile.diff(from: oldLock, to: newLock, profile: profile),
+            lockFilePath: flags.outputLockFilePath ?? top.lockPath)
+        guard case .write(let target) = try decideWrite(top, newLock: newLock, result: result, flags: flags) else {
+            return result
+        }
+        try write(&result, to: target)
+        if flags.outputLockFilePath == nil,
+            let rev = try await LockFileCommitter.recordWrittenLockFile(
+                path: target,
+                versionControl: fetcher.schemes.scheme(for: topRef.input)?.lockFileVersionControl(
+                    topRef.input),
+                commit: flags.commitLockFile, created: result.created, diff: result.diff,
+                summary: commitLockFileSummary, profile: profile)
+        {
+            reporter.warning("committed new revision '\(rev)'")
+            result.commit = rev
+        }
+        return result
+    }
 
-        if flags.applyNixConfig, let setting = top.file.nixConfig.first(where: { $0.name == "flake-registry" }) {
+    /// The top-level flake as the stages after loading see it.
+    struct Top {
+        var ref: FlakeRef
+        var loaded: LoadedFlake
+        /// The reference as messages quote it (`path:/src/x`).
+        var url: String
+        /// `flake.lock` in the flake's directory, when it has one on disk.
+        var lockPath: String? { loaded.flakeDirectory.map { $0 + "/flake.lock" } }
+        /// What errors of the resolve stage are wrapped in.
+        var updateContext: String {
+            "while updating the lock file of flake '\((try? loaded.lockedRef.toURLString(profile: profile)) ?? url)'"
+        }
+        let profile: CompatProfile
+    }
+
+    /// Stage 1: fetches and reads the top-level flake and applies what its `nixConfig` and
+    /// the flags ask before anything is resolved.
+    func loadTop(_ topRef: FlakeRef, flags: LockFlags, loader: FlakeLoader) async throws -> Top {
+        let loaded = try await loader.load(topRef, registryScope: flags.useRegistries ? .all : nil, lockRootPath: [])
+        let top = Top(
+            ref: topRef, loaded: loaded, url: (try? topRef.toURLString(profile: profile)) ?? topRef.description,
+            profile: profile)
+        if flags.applyNixConfig, let setting = loaded.file.nixConfig.first(where: { $0.name == "flake-registry" }) {
             // Applied without asking, like Nix (docs/nix-behaviour.md, "nixConfig"); other
             // settings need trust.
             switch setting.value {
             case .string(let s): await fetcher.useGlobalRegistry(s)
             case .path(let p):
-                let dir = top.flakeDirectory ?? ""
+                let dir = loaded.flakeDirectory ?? ""
                 await fetcher.useGlobalRegistry(p.hasPrefix("/") ? p : PathSyntax.canonicalize(dir + "/" + p))
             default: break
             }
@@ -77,49 +134,52 @@ public struct FlakeLockSession: Sendable {
             // reference lock file is refused when dirty trees are.
             throw ErrorWithContext(
                 LockError.message("reference lock file was provided, but the `allow-dirty` setting is set to false"),
-                context:
-                    "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'"
-            )
+                context: top.updateContext)
         }
         if flags.applyWholeNixConfig {
-            warnAboutUntrustedSettings(top.file.nixConfig, accepted: flags.acceptFlakeConfig)
+            warnAboutUntrustedSettings(loaded.file.nixConfig, accepted: flags.acceptFlakeConfig)
         }
-        let lockPath = top.flakeDirectory.map { $0 + "/flake.lock" }
-        if flags.writeLockFile, let path = flags.outputLockFilePath ?? lockPath {
+        if flags.writeLockFile, let path = flags.outputLockFilePath ?? top.lockPath {
             // A run killed between writing and renaming leaves its temporary file behind.
             for removed in AtomicFile.removeStaleTemporaries(for: path) {
                 reporter.warning("removed '\(removed)', left behind by an earlier run")
             }
         }
+        return top
+    }
+
+    /// Stage 2: the lock file the new one starts from: `--reference-lock-file`, the flake's
+    /// own, or an empty one.
+    func readOldLock(_ top: Top, flags: LockFlags) throws -> LockFile {
         let oldLock: LockFile
-        do {
-            if let ref = flags.referenceLockFilePath {
-                let data = FileManager.default.contents(atPath: ref).map(Array.init)
-                oldLock = try data.map { try LockFile.parse($0, path: ref, profile: profile) } ?? LockFile()
-            } else if let bytes = top.lockFileBytes {
-                oldLock = try LockFile.parse(bytes, path: lockPath ?? "flake.lock", profile: profile)
-            } else {
-                oldLock = LockFile()
-            }
+        if let ref = flags.referenceLockFilePath {
+            let data = FileManager.default.contents(atPath: ref).map(Array.init)
+            oldLock = try data.map { try LockFile.parse($0, path: ref, profile: profile) } ?? LockFile()
+        } else if let bytes = top.loaded.lockFileBytes {
+            oldLock = try LockFile.parse(bytes, path: top.lockPath ?? "flake.lock", profile: profile)
+        } else {
+            oldLock = LockFile()
         }
         for w in oldLock.warnings { reporter.warning(w) }
+        return oldLock
+    }
 
+    /// Stage 3: the locking walk, then the checks of the whole new lock (flags that matched
+    /// nothing, follows that lead nowhere).
+    func resolve(_ top: Top, oldLock: LockFile, flags: LockFlags, loader: FlakeLoader) async throws -> LockFile {
         let newRoot = LockNode()
         let resolver = LockResolver(
             profile: profile, loader: loader, fetcher: fetcher, flags: flags, reporter: reporter, logger: logger)
         do {
             try await resolver.computeLocks(
-                top.sortedInputs, node: newRoot, prefix: [], oldNode: flags.recreateLockFile ? nil : oldLock.root,
-                followsPrefix: [], source: top.source, trustLock: false)
+                top.loaded.sortedInputs, node: newRoot, prefix: [],
+                oldNode: flags.recreateLockFile ? nil : oldLock.root, followsPrefix: [], source: top.loaded.source,
+                trustLock: false)
         } catch {
-            throw ErrorWithContext(
-                error,
-                context:
-                    "while updating the lock file of flake '\((try? top.lockedRef.toURLString(profile: profile)) ?? topURL)'"
-            )
+            throw ErrorWithContext(error, context: top.updateContext)
         }
         var newLock = LockFile(root: newRoot)
-        newLock.path = flags.outputLockFilePath ?? lockPath
+        newLock.path = flags.outputLockFilePath ?? top.lockPath
 
         for (path, text) in flags.inputOverrideArguments where !resolver.overridesUsed.contains(path) {
             reporter.warning("the flag '--override-input \(path) \(text)' does not match any input")
@@ -132,24 +192,30 @@ public struct FlakeLockSession: Sendable {
             }
         }
         try FollowsCheck.check(newLock, profile: profile)
+        return newLock
+    }
 
-        let changed = !newLock.isEquivalent(to: oldLock) || flags.outputLockFilePath != nil
-        let diff = try LockFile.diff(from: oldLock, to: newLock, profile: profile)
-        var result = Result(
-            top: top.fetch, description: top.file.description, lockText: newLock.text, oldLockText: oldLock.text,
-            changed: changed, written: false,
-            diff: diff, lockFilePath: flags.outputLockFilePath ?? lockPath)
-        guard changed else { return result }
+    /// What stage 4 decided.
+    enum WriteDecision: Equatable {
+        /// Nothing changed, or the change is not to be written (a warning may have said why).
+        case keep
+        /// Write the new lock file here.
+        case write(String)
+    }
 
-        let trimmedDiff = diff.hasSuffix("\n") ? String(diff.dropLast()) : diff
+    /// Stage 4: whether the changed lock may be written, and where; refusals are the errors
+    /// and warnings Nix gives.
+    func decideWrite(_ top: Top, newLock: LockFile, result: Result, flags: LockFlags) throws -> WriteDecision {
+        guard result.changed else { return .keep }
         if !flags.writeLockFile {
-            if flags.dryRun { return result }
-            reporter.warning("not writing modified lock file of flake '\(topURL)':\n\(trimmedDiff)")
-            return result
+            if !flags.dryRun {
+                reporter.warning("not writing modified lock file of flake '\(top.url)':\n\(result.trimmedDiff)")
+            }
+            return .keep
         }
-        guard let target = result.lockFilePath, top.sourcePath != nil, isWritableTop(topRef) else {
+        guard let target = result.lockFilePath, top.loaded.sourcePath != nil, isWritableTop(top.ref) else {
             throw LockError.message(
-                "cannot write modified lock file of flake '\(topURL)' (use '--no-write-lock-file' to ignore)")
+                "cannot write modified lock file of flake '\(top.url)' (use '--no-write-lock-file' to ignore)")
         }
         if let unlocked = newLock.firstUnlockedInput(profile: profile), !flags.allowDirtyLocks {
             let url = (try? unlocked.toURLString(profile: profile)) ?? unlocked.description
@@ -157,41 +223,44 @@ public struct FlakeLockSession: Sendable {
             case .revOrNarHash:
                 reporter.warning(
                     profile.mutableInputWarningNamesInput
-                        ? "will not write lock file of flake '\(topURL)' because it has an unlocked input ('\(url)')"
-                        : "will not write lock file of flake '\(topURL)' because it has a mutable input")
-                return result
+                        ? "will not write lock file of flake '\(top.url)' because it has an unlocked input ('\(url)')"
+                        : "will not write lock file of flake '\(top.url)' because it has a mutable input")
+                return .keep
             case .perScheme:
                 if flags.failOnUnlocked {
                     throw LockError.message(
-                        "Not writing lock file of flake '\(topURL)' because it has an unlocked input ('\(url)'). Use '--allow-dirty-locks' to allow this anyway."
+                        "Not writing lock file of flake '\(top.url)' because it has an unlocked input ('\(url)'). Use '--allow-dirty-locks' to allow this anyway."
                     )
                 }
                 reporter.warning(
-                    "not writing lock file of flake '\(topURL)' because it has an unlocked input ('\(url)')")
-                return result
+                    "not writing lock file of flake '\(top.url)' because it has an unlocked input ('\(url)')")
+                return .keep
             }
         }
         if !flags.updateLockFile {
             throw LockError.message(
-                "flake '\(topURL)' requires lock file changes but they're not allowed due to '--no-update-lock-file'")
+                "flake '\(top.url)' requires lock file changes but they're not allowed due to '--no-update-lock-file'")
         }
+        return .write(target)
+    }
 
+    /// Stage 5: says what changes, as Nix does, and writes the lock file atomically.
+    func write(_ result: inout Result, to target: String) throws {
         let existed = FileManager.default.fileExists(atPath: target)
         let shown = Self.quotedLockFilePath(target, profile: profile)
+        let diff = result.trimmedDiff
         if existed {
-            reporter.warning(
-                trimmedDiff.isEmpty ? "updating lock file \(shown)" : "updating lock file \(shown):\n\(trimmedDiff)")
+            reporter.warning(diff.isEmpty ? "updating lock file \(shown)" : "updating lock file \(shown):\n\(diff)")
         } else {
             switch profile.creatingLockFileMessage {
             case .withoutDiff: reporter.warning("creating lock file \(shown)")
-            case .withDiff: reporter.warning("creating lock file \(shown): \n\(trimmedDiff)")
-            case .withDiffNoTrailingSpace: reporter.warning("creating lock file \(shown):\n\(trimmedDiff)")
+            case .withDiff: reporter.warning("creating lock file \(shown): \n\(diff)")
+            case .withDiffNoTrailingSpace: reporter.warning("creating lock file \(shown):\n\(diff)")
             }
         }
         try AtomicFile.write(Array(result.lockText.utf8), to: target)
         result.written = true
         result.created = !existed
-        return result
     }
 
     /// The `nixConfig` settings Nix applies without asking (`src/libflake/config.cc`).

@@ -8,6 +8,7 @@ public struct GitScheme: InputScheme {
     public func isWritableTop(_ input: Input) -> Bool {
         if case .git(let g) = input.spec { isLocalWorkTree(input, url: g.url) } else { false }
     }
+    public func lockFileVersionControl(_ input: Input) -> LockFileVersionControl? { .git }
     public func fetch(_ input: Input, context c: FetchContext) async throws -> FetchedSource {
         guard case .git(let spec) = input.spec else { throw FetchError.unsupportedInput(input.description) }
         return try await GitFetcher(

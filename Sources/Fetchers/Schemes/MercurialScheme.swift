@@ -7,6 +7,10 @@ public struct MercurialScheme: InputScheme {
     public func isWritableTop(_ input: Input) -> Bool {
         if case .hg(let h) = input.spec { isLocalWorkTree(input, url: h.url) } else { false }
     }
+    public func lockFileVersionControl(_ input: Input) -> LockFileVersionControl? {
+        guard case .hg(let h) = input.spec, let repository = MercurialLocation.localPath(h.url) else { return nil }
+        return .mercurial(repository: repository)
+    }
     public func fetch(_ input: Input, context c: FetchContext) async throws -> FetchedSource {
         guard case .hg(let spec) = input.spec else { throw FetchError.unsupportedInput(input.description) }
         return try await MercurialFetcher(settings: c.settings, reporter: c.reporter, cache: c.cache)

@@ -124,9 +124,9 @@ extension FlakeLockCommand.Update {
     }
 }
 
-/// Runs a lock operation, with Nix's follow-up on a Git or Mercurial flake (the library's).
+/// Runs a lock operation (with Nix's follow-up on a Git or Mercurial flake).
 enum LockRunner {
     static func run(_ ctx: CommandContext, flake: String?, flags: LockFlags) async throws {
-        _ = try await LockFileCommitter.lock(ctx.wiring, try ctx.parseFlakeArgument(flake), flags: flags)
+        _ = try await ctx.session().lock(try ctx.parseFlakeArgument(flake), flags: flags)
     }
 }

@@ -8,7 +8,7 @@ enum DifferentialGitScenarios {
     static let all: [DiffScenario] = [
         gitFileBare, gitFileBareWithoutRef, gitFileWorkTree, gitFileRelative, gitWorkTreeRefs, gitHTTP, gitDaemon,
         gitFollows, gitRevs,
-        gitTopLevel,
+        gitTopLevel, gitTopLevelMetadataWrites,
     ]
 
     static func gitRepo(_ u: ForgeUniverse, _ name: String = "alice/g") throws {
@@ -268,5 +268,24 @@ enum DifferentialGitScenarios {
             .change("a moves again") { u in try u.commit("alice/a", id: "a3", files: ["x": "3\n"]) },
             .nix("flake update --commit-lock-file"),
             .metadata,
+        ])
+
+    /// `metadata` of a committed Git work tree without flake.lock writes the lock and marks it
+    /// intended to be added, as `lock` does (src/libflake/flake.cc, `lockFlake`), so the tree
+    /// it then describes is dirty and has no revision.
+    static let gitTopLevelMetadataWrites = DiffScenario(
+        name: "git: metadata writes the lock of a git work tree (intent-to-add, then dirty)",
+        setup: { u in
+            try u.commit("alice/a", id: "a1", files: ["flake.nix": leafFlake])
+            let top = try u.top(["flake.nix": flakeNix("a.url = \"github:alice/a\";")])
+            let repo = try GitFixtureRepository(at: top)
+            try repo.git("add", "flake.nix")
+            try repo.commit("init")
+        },
+        steps: [
+            .metadata,
+            .metadata,
+            .change("a moves") { u in try u.commit("alice/a", id: "a2", files: ["x": "2\n"]) },
+            .nix("flake metadata --json --update-input a"),
         ])
 }

@@ -68,6 +68,9 @@ struct DiffStepResult {
     var stderr: String
     var lockBefore: Data?
     var lockAfter: Data?
+    /// `git status --porcelain` of the top-level flake after the step, when it is a Git work
+    /// tree (Nix marks a lock file it wrote there as intended to be added).
+    var gitStatusAfter: String?
 }
 
 /// Owns the fake forge and the universe root shared by a suite's scenarios.
@@ -140,10 +143,17 @@ final class DifferentialHarness: @unchecked Sendable {
                     DiffStepResult(
                         label: step.label, arguments: [exe] + args, status: r.status, timedOut: r.timedOut,
                         stdout: r.stdout, stderr: r.stderr, lockBefore: before,
-                        lockAfter: FileManager.default.contents(atPath: lockPath)))
+                        lockAfter: FileManager.default.contents(atPath: lockPath),
+                        gitStatusAfter: try Self.gitStatus(top)))
             }
         }
         return results
+    }
+
+    /// `git status --porcelain` of `dir` when it is a Git work tree.
+    static func gitStatus(_ dir: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: dir + "/.git") else { return nil }
+        return try ProcessRunner.run("/usr/bin/git", ["-C", dir, "status", "--porcelain"]).stdout
     }
 
     /// Runs the scenario with Nix, then with flakelock, and records every difference.
@@ -226,7 +236,23 @@ final class DifferentialHarness: @unchecked Sendable {
                     "\(whereText): flakelock changed flake.lock:\n\(Self.diff(t.lockBefore, t.lockAfter))",
                     sourceLocation: sourceLocation)
             }
+            if n.gitStatusAfter != t.gitStatusAfter {
+                Issue.record(
+                    """
+                    \(whereText): git status of the top-level flake differs:
+                    nix:
+                    \(Self.indent(n.gitStatusAfter ?? ""))
+                    flakelock:
+                    \(Self.indent(t.gitStatusAfter ?? ""))
+                    """, sourceLocation: sourceLocation)
+            }
             if n.arguments.contains("metadata"), n.status == 0, t.status == 0 {
+                let (nixRevision, toolRevision) = (Self.metadataRevision(n.stdout), Self.metadataRevision(t.stdout))
+                if nixRevision != toolRevision {
+                    Issue.record(
+                        "\(whereText): metadata --json 'revision' differs: nix \(nixRevision ?? "none"), flakelock \(toolRevision ?? "none")",
+                        sourceLocation: sourceLocation)
+                }
                 let a = Self.metadataLocks(n.stdout)
                 let b = Self.metadataLocks(t.stdout)
                 if a != b {
@@ -254,6 +280,12 @@ final class DifferentialHarness: @unchecked Sendable {
                 if let l = r.lockAfter { try l.write(to: URL(fileURLWithPath: "\(d)/\(n).flake.lock")) }
             }
         }
+    }
+
+    /// The top-level flake's `revision` in `nix flake metadata --json` (none when dirty).
+    static func metadataRevision(_ stdout: String) -> String? {
+        let object = try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any]
+        return object?["revision"] as? String
     }
 
     /// The `locks` object of `nix flake metadata --json`, re-serialised canonically.

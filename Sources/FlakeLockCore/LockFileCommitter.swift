@@ -1,12 +1,14 @@
-package import Fetchers
+import Fetchers
 import FlakeLockBasics
-package import FlakeLockCore
-package import FlakeModel
+import FlakeModel
 import Foundation
 
-/// `--commit-lock-file` and the `git add --intent-to-add` Nix does after writing a lock
-/// file inside a Git work tree (docs/nix-behaviour.md, "Writing and committing").
-package enum LockFileCommitter {
+/// `--commit-lock-file` and the `git add --intent-to-add` (or `hg add`) Nix does after
+/// writing a lock file inside a Git work tree or Mercurial repository
+/// (docs/nix-behaviour.md, "Writing and committing"): the last stage of
+/// ``FlakeLockSession/lock(_:flags:)``. Nix runs the `git` and `hg` programs for this too, so
+/// hooks, signing and the user's configuration apply as they do for Nix.
+enum LockFileCommitter {
     struct GitFailed: UserFacingError {
         var command: String
         var output: String
@@ -91,37 +93,24 @@ package enum LockFileCommitter {
 }
 
 extension LockFileCommitter {
-    /// Locks `ref` on the wiring; after writing the lock file of a Git or local Mercurial
-    /// flake, does what Nix does with it (intent-to-add or `hg add`, and the commit with
-    /// `commitLockFile`). Returns the session's result and the new revision, if any.
-    package static func lock(
-        _ wiring: FlakeLockWiring, _ ref: FlakeRef, flags: LockFlags
-    ) async throws -> (result: FlakeLockSession.Result, commit: String?) {
-        let result = try await wiring.session().lock(ref, flags: flags)
-        guard result.written, let path = result.lockFilePath, flags.outputLockFilePath == nil else {
-            return (result, nil)
+    /// What Nix does with a lock file it has just written into a local top-level flake
+    /// (`markChangedFile`, src/libflake/flake.cc `lockFlake`): in a Git work tree, marks it
+    /// intended to be added and, with `commit`, commits it; in a local Mercurial repository,
+    /// `hg add` and the commit. Returns the new revision when it committed.
+    static func recordWrittenLockFile(
+        path: String, versionControl: LockFileVersionControl?, commit: Bool, created: Bool, diff: String,
+        summary: String, profile: CompatProfile
+    ) async throws -> String? {
+        switch versionControl {
+        case nil:
+            return nil
+        case .mercurial(let repository):
+            return try await markChangedInMercurial(
+                path: path, repository: repository, commit: commit, created: created, diff: diff, summary: summary)
+        case .git:
+            try await intentToAdd(path: path, forceIgnored: !profile.lockNodesHaveParent)
+            guard commit else { return nil }
+            return try await Self.commit(path: path, created: created, diff: diff, summary: summary)
         }
-        let summary = wiring.settings.commitLockFileSummary
-        var commit: String?
-        if case .hg(let hg) = ref.input.spec, let repository = MercurialLocation.localPath(hg.url) {
-            if let rev = try await markChangedInMercurial(
-                path: path, repository: repository, commit: flags.commitLockFile, created: result.created,
-                diff: result.diff, summary: summary)
-            {
-                wiring.reporter.warning("committed new revision '\(rev)'")
-                commit = rev
-            }
-        }
-        if case .git = ref.input.spec {
-            try await intentToAdd(path: path, forceIgnored: !wiring.profile.lockNodesHaveParent)
-            if flags.commitLockFile,
-                let rev = try await Self.commit(
-                    path: path, created: result.created, diff: result.diff, summary: summary)
-            {
-                wiring.reporter.warning("committed new revision '\(rev)'")
-                commit = rev
-            }
-        }
-        return (result, commit)
     }
 }
