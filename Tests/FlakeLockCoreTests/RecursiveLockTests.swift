@@ -56,10 +56,14 @@ final class RecursiveLockTests {
         return repo
     }
 
-    func run(_ args: [String], in dir: String, engine: String) throws -> TimedProcess.Output {
-        let env = try ForgeEngineEnvironment(name: engine, universe: universe, forge: fixture.forge)
+    func run(
+        _ args: [String], in dir: String, engine: String, config: String = "", environment: [String: String] = [:]
+    ) throws -> TimedProcess.Output {
+        let env = try ForgeEngineEnvironment(
+            name: engine, universe: universe, forge: fixture.forge, extraNixConfig: config)
         let r = try TimedProcess.run(
-            BuiltBinary.flakelock, args, environment: env.variables, currentDirectory: dir, scratch: env.directory,
+            BuiltBinary.flakelock, args, environment: env.variables.merging(environment) { $1 }, currentDirectory: dir,
+            scratch: env.directory,
             timeout: 120)
         #expect(!r.timedOut)
         return r
@@ -77,6 +81,16 @@ final class RecursiveLockTests {
         let doc = try #require(try JSONSerialization.jsonObject(with: bytes) as? [String: Any])
         let lib = try #require((doc["nodes"] as? [String: Any])?["lib"] as? [String: Any])
         return try #require((lib["locked"] as? [String: Any])?["lastModified"] as? Int)
+    }
+
+    /// Whether two locks are byte-identical once the `lib` node's lastModified (and, given,
+    /// its path) of the first are the second's.
+    func sameApartFromLibMTime(_ a: Data?, _ b: Data?, paths: (String, String)? = nil) throws -> Bool {
+        var text = String(decoding: a ?? Data(), as: UTF8.self)
+        if let paths { text = text.replacingOccurrences(of: paths.0, with: paths.1) }
+        text = text.replacingOccurrences(
+            of: "\"lastModified\": \(try pathLastModified(a)),", with: "\"lastModified\": \(try pathLastModified(b)),")
+        return text == String(decoding: b ?? Data(), as: UTF8.self)
     }
 
     static let locked = ["app", "lib", "svc", "tools/tool"]
@@ -126,13 +140,8 @@ final class RecursiveLockTests {
         // app's lock names the path of its monorepo, and the lastModified of a path: input
         // is the newest mtime in it (lib/flake.lock, written by each run); otherwise the
         // same, with the same narHash of lib: its flake.lock was written before app was locked.
-        let oneApp = String(decoding: one["app"] ?? Data(), as: UTF8.self)
-        var appText = String(decoding: recursive["app"] ?? Data(), as: UTF8.self)
-        appText = appText.replacingOccurrences(of: mono + "/lib", with: single.path + "/lib")
-        appText = appText.replacingOccurrences(
-            of: "\"lastModified\": \(try pathLastModified(recursive["app"])),",
-            with: "\"lastModified\": \(try pathLastModified(one["app"])),")
-        #expect(appText == oneApp)
+        #expect(
+            try sameApartFromLibMTime(recursive["app"], one["app"], paths: (mono + "/lib", single.path + "/lib")))
 
         // Nothing changed: a second run fetches nothing new and reports the flakes unchanged.
         try FileManager.default.removeItem(atPath: mono + "/broken/flake.nix")
@@ -169,6 +178,41 @@ final class RecursiveLockTests {
         #expect(message.hasPrefix("Update 3 flake lock files"), "\(message)")
         #expect(message.contains("lib/flake.lock: Update"), "\(message)")
         #expect(try repo.git("rev-list", "--count", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines) == "2")
+    }
+
+    /// Two machines share the fact cache (nginx WebDAV on loopback): the second, with an
+    /// empty local cache, locks every flake of the monorepo without downloading an archive.
+    @Test func secondMachineWithTheFactCacheDownloadsNoArchive() throws {
+        guard try LoopbackNginx.available() else { return }
+        let nginx = try LoopbackNginx(root: fixture.root + "/nginx")
+        let keys = fixture.root + "/keys"
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+        try SharedFactCacheTests.secret.write(toFile: "\(keys)/secret", atomically: true, encoding: .utf8)
+        let repo = try makeMonorepo("mono", broken: false)
+        let args = ["lock", "--recursive", "--exclude", "vendor/*"]
+        let direct = SharedFactCacheTests.direct
+        fixture.forge.clearRequestLog()
+        let writer = try run(
+            args, in: repo.path, engine: "writer",
+            config: "fact-cache = \(nginx.base)\nfact-cache-secret-key-file = \(keys)/secret\n", environment: direct)
+        #expect(writer.status == 0, "\(writer.stderr)")
+        let archives = {
+            self.fixture.forge.requestLog().filter { $0.contains("/tarball/") || $0.contains("/archive/") }
+        }
+        #expect(archives().count == 3, "\(archives())")
+        let written = lockBytes(repo.path, Self.locked)
+        for d in Self.locked { try FileManager.default.removeItem(atPath: "\(repo.path)/\(d)/flake.lock") }
+
+        fixture.forge.clearRequestLog()
+        let reader = try run(
+            args, in: repo.path, engine: "reader",
+            config: "fact-cache = \(nginx.base)\nfact-cache-public-keys = \(SharedFactCacheTests.publicKey)\n",
+            environment: direct)
+        #expect(reader.status == 0, "\(reader.stderr)")
+        #expect(archives().isEmpty, "\(archives())")
+        let read = lockBytes(repo.path, Self.locked)
+        for d in Self.locked where d != "app" { #expect(read[d] == written[d], "\(d)") }
+        #expect(try sameApartFromLibMTime(read["app"], written["app"]))
     }
 
     /// Outside Git: a directory walk that skips hidden and symlinked directories; a cycle
