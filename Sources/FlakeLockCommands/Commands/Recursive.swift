@@ -39,7 +39,7 @@ struct RecursiveOptions: ParsableArguments {
     func check(flake: String?, lock: LockOptions) throws {
         guard recursive else {
             for (given, flag) in [
-                (!exclude.isEmpty, "--exclude"), (reportFile != nil, "--report-file"),
+                (!exclude.isEmpty, "--exclude"), (report != .text, "--report"), (reportFile != nil, "--report-file"),
                 (maxConcurrentFlakes != nil, "--max-concurrent-flakes"),
             ]
             where given {
