@@ -76,9 +76,10 @@ extension FlakeLockWiring {
     }
 
     /// A locking session on this wiring.
-    package func session() -> FlakeLockSession {
+    /// - Parameter reporter: where the lock's messages go (default: the wiring's reporter).
+    package func session(reporter: (any LockReporter)? = nil) -> FlakeLockSession {
         FlakeLockSession(
-            profile: profile, fetcher: fetcher, reporter: reporter, probe: probe, logger: logger,
+            profile: profile, fetcher: fetcher, reporter: reporter ?? self.reporter, probe: probe, logger: logger,
             commitLockFileSummary: settings.commitLockFileSummary)
     }
 

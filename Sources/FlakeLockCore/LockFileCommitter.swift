@@ -8,7 +8,7 @@ import Foundation
 /// (docs/nix-behaviour.md, "Writing and committing"): the last stage of
 /// ``FlakeLockSession/lock(_:flags:)``. Nix runs the `git` and `hg` programs for this too, so
 /// hooks, signing and the user's configuration apply as they do for Nix.
-enum LockFileCommitter {
+package enum LockFileCommitter {
     struct GitFailed: UserFacingError {
         var command: String
         var output: String
@@ -29,12 +29,16 @@ enum LockFileCommitter {
     /// failure reports what git printed on both streams.
     @discardableResult
     static func git(_ args: [String], in dir: String) async throws -> String {
-        let out = try await ExternalCommand.run("git", ["-C", dir] + args)
+        // Flakes of one work tree locked at once (`--recursive`) share its index lock.
+        let out = try await gitSteps.withLock(dir) { try await ExternalCommand.run("git", ["-C", dir] + args) }
         guard out.succeeded else {
             throw GitFailed(command: args.joined(separator: " "), output: out.stderr + out.stdoutText)
         }
         return out.stdoutText
     }
+
+    /// One Git command at a time per work tree.
+    static let gitSteps = KeyedLock()
 
     /// Marks the lock file as intended to be added (Nix 2.8: always, `--force`; current:
     /// unless ignored).
@@ -112,5 +116,44 @@ extension LockFileCommitter {
             guard commit else { return nil }
             return try await Self.commit(path: path, created: created, diff: diff, summary: summary)
         }
+    }
+}
+
+extension LockFileCommitter {
+    /// A lock file written by a recursive run.
+    package struct WrittenLock: Sendable {
+        package var path: String
+        package var created: Bool
+        package var diff: String
+        package init(path: String, created: Bool, diff: String) {
+            self.path = path
+            self.created = created
+            self.diff = diff
+        }
+    }
+
+    /// `--commit-lock-file` of a recursive run: one commit per Git work tree with every lock
+    /// file written in it, the first line `summary` (or "Update N flake lock files"), then
+    /// each file's diff under its path. Returns the new revisions, by work tree.
+    package static func commitAll(_ locks: [WrittenLock], summary: String) async throws -> [(String, String)] {
+        var byTree: [String: [WrittenLock]] = [:]
+        for lock in locks {
+            guard let tree = workTree(of: lock.path) else { continue }
+            byTree[tree, default: []].append(lock)
+        }
+        var revisions: [(String, String)] = []
+        for (tree, locks) in byTree.sorted(by: { $0.key < $1.key }) {
+            let rels = locks.map { String($0.path.dropFirst(tree.count + 1)) }
+            var message =
+                summary.isEmpty ? "Update \(locks.count) flake lock file\(locks.count == 1 ? "" : "s")" : summary
+            message += "\n\nFlake lock file updates:\n"
+            for (rel, lock) in zip(rels, locks) {
+                message += "\n\(rel): \(lock.created ? "Add" : "Update")\n\n\(lock.diff)"
+            }
+            try await git(["commit", "-m", message, "--"] + rels, in: tree)
+            let rev = try await git(["rev-parse", "HEAD"], in: tree).trimmingCharacters(in: .whitespacesAndNewlines)
+            revisions.append((tree, rev))
+        }
+        return revisions
     }
 }

@@ -36,7 +36,13 @@ struct HelpSnapshotTests {
     static let values: [String: String] = [
         "--compat": "nix", "--format": "text", "--log-format": "raw", "--max-age": "1",
         "--max-concurrent-downloads": "1",
-        "--fail-on": "none", "--now": "1",
+        "--fail-on": "none", "--now": "1", "--report": "json", "--max-concurrent-flakes": "1",
+    ]
+
+    /// Flags that are usage errors without another one.
+    static let companions: [String: [String]] = [
+        "--exclude": ["--recursive"], "--report": ["--recursive"], "--report-file": ["--recursive"],
+        "--max-concurrent-flakes": ["--recursive"],
     ]
 
     /// Each `--flag` the help of a command lists is accepted by that command.
@@ -60,6 +66,7 @@ struct HelpSnapshotTests {
                 args.append(flag == "--format" && command == ["hash", "path"] ? "sri" : Self.values[flag] ?? "x")
             }
             if group(4) != nil { args.append("y") }
+            args += Self.companions[flag] ?? []
             for variant in [args] + (group(2).map { [[$0]] } ?? []) {
                 let argv = PairArgument.preprocess(command + positional + variant)
                 #expect(throws: Never.self, "\(argv)") { _ = try FlakeLockCommand.parseAsRoot(argv) }

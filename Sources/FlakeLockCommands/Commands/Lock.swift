@@ -13,6 +13,13 @@ extension FlakeLockCommand {
                 Inputs already in flake.lock stay as they are unless their declaration in \
                 flake.nix changed. flake.lock is written only when its content changes, and \
                 atomically.
+
+                With --recursive, every flake under the directory (FLAKE, default: the current \
+                directory) is locked in one process: in a Git work tree the tracked and \
+                untracked-but-not-ignored flake.nix files, elsewhere every flake.nix outside \
+                hidden directories. Each distinct input is resolved and downloaded once; flakes \
+                used by another through a local path are locked first. The exit status is 1 if \
+                any flake failed. See docs/recursive.md.
                 """)
 
         @Argument(help: "The flake: a directory or a flake reference (default: the current directory).")
@@ -21,13 +28,20 @@ extension FlakeLockCommand {
         @OptionGroup var lock: LockOptions
         @OptionGroup var recreate: RecreateOptions
         @OptionGroup var noUpdate: NoUpdateLockFileOption
+        @OptionGroup(title: "Many flakes") var recursive: RecursiveOptions
         @OptionGroup var global: GlobalOptions
+
+        func validate() throws { try recursive.check(flake: flake, lock: lock) }
 
         func run() async throws {
             let ctx = try await CommandContext.make(global: global, lock: lock)
             var flags = try ctx.lockFlags(lock, recreate: recreate, noUpdateLockFile: noUpdate.noUpdateLockFile)
             // Like `nix flake lock`: write even with --override-input.
             flags.setLockCommand(profile: ctx.profile)
+            if recursive.recursive {
+                try await RecursiveRunner.run(ctx, directory: flake, options: recursive, flags: flags)
+                return
+            }
             try await LockRunner.run(ctx, flake: flake, flags: flags)
         }
     }
@@ -36,7 +50,14 @@ extension FlakeLockCommand {
     struct Update: AsyncParsableCommand, HasGlobalOptions {
         static let configuration = CommandConfiguration(
             abstract: "Update flake inputs, like 'nix flake update'.",
-            discussion: "With no INPUT, every input is re-resolved; otherwise only the named ones (nested: a/b).")
+            discussion: """
+                With no INPUT, every input is re-resolved; otherwise only the named ones (nested: a/b).
+
+                With --recursive, every flake under the --flake directory (default: the current \
+                directory) is updated in one process, the same INPUTs in each (a flake without \
+                one of them warns); --dry-run writes nothing and reports every flake's changes \
+                in the --report format. See 'flakelock lock --help' and docs/recursive.md.
+                """)
 
         @Argument(
             help: "Input paths to update (e.g. nixpkgs, dwarffs/nixpkgs). Default: all.",
@@ -55,7 +76,15 @@ extension FlakeLockCommand {
 
         @OptionGroup var lock: LockOptions
         @OptionGroup var recreate: RecreateOptions
+        @OptionGroup(title: "Many flakes") var recursive: RecursiveOptions
         @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            try recursive.check(flake: flake, lock: lock)
+            if recursive.recursive, output.json || output.format != .text {
+                throw ValidationError("with --recursive, the report's format is set with --report")
+            }
+        }
 
         func run() async throws {
             // Nix 2.8's `flake update` has no --recreate-lock-file and --update-input; current
@@ -73,6 +102,10 @@ extension FlakeLockCommand {
             let ctx = try await CommandContext.make(global: global, lock: lock)
             var flags = try ctx.lockFlags(lock, recreate: recreate)
             flags.setUpdateCommand(paths, dryRun: dryRun)
+            if recursive.recursive {
+                try await RecursiveRunner.run(ctx, directory: flake, options: recursive, flags: flags)
+                return
+            }
             if dryRun {
                 let ref = try ctx.parseFlakeArgument(flake)
                 let result = try await ctx.session().lock(ref, flags: flags)
