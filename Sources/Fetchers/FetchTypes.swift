@@ -141,6 +141,8 @@ public enum FetchError: UserFacingError, Equatable {
     /// profile forbids them for this kind of input).
     case registryLookupsNotAllowed(reference: String)
     case cannotResolveRef(ref: String, url: String)
+    /// `github-api = always` and the API's quota of `host` is exhausted (`cause` says when it resets).
+    case githubQuotaExhausted(host: String, cause: String)
 
     public var exitStatus: Int32 {
         if case .narHashMismatch = self { return 102 }
@@ -171,6 +173,10 @@ public enum FetchError: UserFacingError, Equatable {
         case .noCommits(let url):
             "No commits returned by GitLab API -- does the git ref really exist? (requested '\(url)')"
         case .unexpectedResponse(let m): m
+        case .githubQuotaExhausted(let host, let cause):
+            "\(cause); the GitHub API quota of '\(host)' is exhausted: set 'github-api = auto' (or 'never') to resolve "
+                + "GitHub refs over git without the API, or give a token for a larger quota with "
+                + "'access-tokens = \(host)=TOKEN'"
         case .registryLookupsNotAllowed(let reference):
             "'\(reference)' is an indirect flake reference, but registry lookups are not allowed"
         case .cannotResolveRef(let ref, let url): "could not find ref '\(ref)' in '\(url)'"

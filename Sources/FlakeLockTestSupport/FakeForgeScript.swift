@@ -21,7 +21,8 @@
 ///   go to the HTTP server. Host names ending in `.unreachable` get `502 Bad Gateway`.
 ///   Nothing but 127.0.0.1 is ever connected to.
 ///
-/// Every request is appended to `STATE/requests.log` as a JSON line. The ports are written
+/// Every request is appended to `STATE/requests.log` as a JSON line (`auth`: the scheme of
+/// its `Authorization` header, e.g. `token` or `Basic`, never the credentials). The ports are written
 /// to `STATE/ports.json`. The process exits after TTL seconds or when PARENT_PID is gone.
 let fakeForgeScript = #"""
     import gzip, http.server, json, os, re, select, socket, socketserver, ssl, subprocess, sys, threading, time, urllib.parse
@@ -42,8 +43,10 @@ let fakeForgeScript = #"""
         return p
 
     def resolve(repo, ref):
-        cands = ["HEAD"] if ref == "HEAD" else ["refs/heads/" + ref, "refs/tags/" + ref]
-        if ref != "HEAD" and re.fullmatch(r"[0-9a-f]{4,40}|refs/.+", ref):
+        # A full ref name as given first, then a branch, then a tag (GitRefAdvertisement's order).
+        cands = ["HEAD"] if ref == "HEAD" else (
+            [ref] if ref.startswith("refs/") else []) + ["refs/heads/" + ref, "refs/tags/" + ref]
+        if ref != "HEAD" and re.fullmatch(r"[0-9a-f]{4,40}", ref):
             cands.append(ref)
         for c in cands:
             p = git(repo, "rev-parse", "--verify", "-q", c + "^{commit}", check=False)
@@ -125,7 +128,9 @@ let fakeForgeScript = #"""
                     self.route(path, query, urllib.parse.parse_qs(query))
             except Exception as e:
                 if self.status is None: self.reply(500, "forge error: %r\n" % (e,))
-            log({"server": self.server.kind, "method": self.command, "host": host, "path": raw, "status": self.status})
+            auth = self.headers.get("Authorization", "").split(" ")[0] or None  # the scheme, never the secret
+            log({"server": self.server.kind, "method": self.command, "host": host, "path": raw,
+                 "status": self.status, "auth": auth})
 
         def route(self, path, query, qs):
             if (path.endswith("/info/refs") and "service" in qs) or path.endswith("/git-upload-pack"):

@@ -156,19 +156,52 @@ struct ForgeFetcher: Sendable {
 
     /// Runs `body` with the API (`true`) or without it (`false`), per `github-api`: `never`
     /// goes without; `auto` uses the API until a host's quota is found exhausted, then says so
-    /// once and goes without for the rest of the run; `always` (and non-GitHub forges) use it.
-    private func withGitHubFallback<T>(
-        _ spec: ForgeInput, endpoints: ForgeEndpoints, _ body: (Bool) async throws -> T
+    /// once and goes without for the rest of the run; `always` (and non-GitHub forges) use it,
+    /// `always` failing with the remedies when the quota is exhausted.
+    private func withGitHubFallback<T: Sendable>(
+        _ spec: ForgeInput, endpoints: ForgeEndpoints, _ body: @Sendable (Bool) async throws -> T
     ) async throws -> T {
-        guard spec.forge == .github, settings.githubAPI != .always else { return try await body(true) }
-        if settings.githubAPI == .never || quota.isExhausted(endpoints.host) { return try await body(false) }
+        guard spec.forge == .github else { return try await body(true) }
+        let host = endpoints.host
+        switch settings.githubAPI {
+        case .always:
+            do {
+                return try await body(true)
+            } catch let error as HTTPTransportError where error.isRateLimit {
+                throw FetchError.githubQuotaExhausted(host: host, cause: error.description)
+            }
+        case .never:
+            return try await body(false)
+        case .auto:
+            if !quota.hasAnswered(host) {
+                // Before the host's first answer, one API request at a time (see ``GitHubQuota``).
+                let first: T? = try await quota.firstRequest.withLock(host) { [quota, reporter] in
+                    if quota.isExhausted(host) || quota.hasAnswered(host) { return nil }
+                    guard let value = try await Self.apiUnlessExhausted(host, quota, reporter, body) else { return nil }
+                    quota.markAnswered(host)
+                    return value
+                }
+                if let first { return first }
+            }
+            if !quota.isExhausted(host), let value = try await Self.apiUnlessExhausted(host, quota, reporter, body) {
+                return value
+            }
+            return try await body(false)
+        }
+    }
+
+    /// `body(true)`, or nil when the API of `host` answers that the quota is exhausted (said once).
+    private static func apiUnlessExhausted<T: Sendable>(
+        _ host: String, _ quota: GitHubQuota, _ reporter: any FetchReporter,
+        _ body: @Sendable (Bool) async throws -> T
+    ) async throws -> T? {
         do {
             return try await body(true)
         } catch let error as HTTPTransportError where error.isRateLimit {
-            if quota.markExhausted(endpoints.host) {
-                reporter.warning(GitHubWithoutAPI.exhaustedWarning(host: endpoints.host, error: error))
+            if quota.markExhausted(host) {
+                reporter.warning(GitHubWithoutAPI.exhaustedWarning(host: host, error: error))
             }
-            return try await body(false)
+            return nil
         }
     }
 

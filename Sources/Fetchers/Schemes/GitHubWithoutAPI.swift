@@ -14,25 +14,35 @@ public enum GitHubAPIMode: String, Sendable, CaseIterable {
 }
 
 /// Per-run memory of the GitHub hosts whose API quota is exhausted, so that the fallback
-/// is announced once and later inputs skip the API at once.
+/// is announced once and later inputs skip the API at once. Until a host's API has answered
+/// once, its requests go one at a time (``firstRequest``): an exhausted quota then costs a
+/// single 403, not one per input fetched in parallel.
 public final class GitHubQuota: @unchecked Sendable {
-    // @unchecked: `exhausted` is guarded by `lock`.
+    // @unchecked: `exhausted` and `answered` are guarded by `lock`.
     private let lock = NSLock()
     private var exhausted: Set<String> = []
+    private var answered: Set<String> = []
+    /// Held, per host, around the API requests made before the host's first answer.
+    let firstRequest = KeyedLock()
 
     public init() {}
 
     func isExhausted(_ host: String) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return exhausted.contains(host)
+        lock.withLock { exhausted.contains(host) }
+    }
+
+    /// Whether the API of `host` has answered a request this run (so the quota was not exhausted then).
+    func hasAnswered(_ host: String) -> Bool {
+        lock.withLock { answered.contains(host) }
+    }
+
+    func markAnswered(_ host: String) {
+        _ = lock.withLock { answered.insert(host) }
     }
 
     /// Records that `host`'s quota is exhausted; true the first time (the caller warns then).
     func markExhausted(_ host: String) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return exhausted.insert(host).inserted
+        lock.withLock { exhausted.insert(host).inserted }
     }
 }
 

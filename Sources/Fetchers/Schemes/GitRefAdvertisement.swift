@@ -82,13 +82,15 @@ public struct GitRefAdvertisement: Sendable, Equatable {
         }
     }
 
-    /// The commit `ref` names, resolved as GitHub's commits API does for a branch or tag:
-    /// `HEAD`, then `refs/heads/REF`, then `refs/tags/REF` (peeled), then a full ref name.
+    /// The commit `ref` names, as `git ls-remote` would find it and GitHub's commits API
+    /// resolves a branch or tag: `HEAD` is the HEAD line (or its symref target); otherwise
+    /// the ref as given when it is a full name (`refs/…`), then `refs/heads/REF`, then
+    /// `refs/tags/REF`, an annotated tag peeled to its commit.
     public func commit(for ref: String) -> GitObjectID? {
         if ref == "HEAD" {
             return refs["HEAD"] ?? headTarget.flatMap { refs[$0] }
         }
-        for name in ["refs/heads/\(ref)", "refs/tags/\(ref)", ref] where name.hasPrefix("refs/") {
+        for name in [ref, "refs/heads/\(ref)", "refs/tags/\(ref)"] where name.hasPrefix("refs/") {
             if let id = peeled[name] ?? refs[name] { return id }
         }
         return nil

@@ -196,8 +196,15 @@ struct CurlTransfer {
         }
         let reset = response.header("X-RateLimit-Reset").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
         let limit = response.header("X-RateLimit-Limit")?.trimmingCharacters(in: .whitespaces)
+        // GitHub's quota answer: `X-RateLimit-Remaining: 0`, or a body saying so ("API rate limit
+        // exceeded for …", "You have exceeded a secondary rate limit"), e.g. behind a proxy that
+        // drops the headers.
+        let text = String(decoding: ctx.errorBody, as: UTF8.self).lowercased()
+        let saysRateLimit = text.contains("rate limit exceeded") || text.contains("exceeded a secondary rate limit")
         let exhausted = remaining == 0
-        if status == 403 && !exhausted && retryAfter == nil { return fail(httpError(status, ctx), false, nil) }
+        if status == 403 && !exhausted && retryAfter == nil && !saysRateLimit {
+            return fail(httpError(status, ctx), false, nil)
+        }
         let error = HTTPTransportError.rateLimited(
             url: displayURL, status: status, limit: limit, resetsAt: reset, retryAfter: retryAfter)
         var wait: Duration? = retryAfter.map { .seconds($0) }
