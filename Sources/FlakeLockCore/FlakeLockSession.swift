@@ -105,12 +105,16 @@ public struct FlakeLockSession: Sendable {
         for w in oldLock.warnings { reporter.warning(w) }
 
         let newRoot = LockNode()
+        let graph = GraphPrefetcher(profile: profile, loader: loader, flags: flags)
         let resolver = LockResolver(
-            profile: profile, loader: loader, fetcher: fetcher, flags: flags, reporter: reporter, logger: logger)
+            profile: profile, loader: loader, fetcher: fetcher, flags: flags, reporter: reporter, logger: logger,
+            graph: graph)
         do {
-            try await resolver.computeLocks(
-                top.sortedInputs, node: newRoot, prefix: [], oldNode: flags.recreateLockFile ? nil : oldLock.root,
-                followsPrefix: [], source: top.source, trustLock: false)
+            try await graph.run {
+                try await resolver.computeLocks(
+                    top.sortedInputs, node: newRoot, prefix: [], oldNode: flags.recreateLockFile ? nil : oldLock.root,
+                    followsPrefix: [], source: top.source, trustLock: false)
+            }
         } catch {
             throw ErrorWithContext(
                 error,
