@@ -1,5 +1,6 @@
 import FlakeLockBasics
 import FlakeModel
+import Foundation
 import NixCompat
 
 /// The fetchers' front door: resolves a flake reference through the registries, dispatches to
@@ -20,7 +21,7 @@ public actor SourceFetcher {
     let githubQuota = GitHubQuota()
     /// The input types this fetcher dispatches to.
     public nonisolated let schemes: InputSchemeRegistry
-    private var inFlight: [FetchKey: Task<FetchResult, any Error>] = [:]
+    private var inFlight: [FetchKey: InFlight] = [:]
     private var pendingGlobal: Task<Registry, Never>?
 
     /// What a fetch produced, with the references at each stage (docs/nix-behaviour.md,
@@ -97,12 +98,15 @@ public actor SourceFetcher {
     ///     (`'<ref>' is an indirect flake reference, but registry lookups are not allowed`).
     ///   - parentDirectory: where a relative `path:` resolves (the declaring flake's directory).
     ///   - wantFlakeFiles: capture `<subdir>/flake.nix` and `<subdir>/flake.lock`.
+    ///   - speculative: a fetch the caller may never use (the locker's prefetching): its
+    ///     warnings are held back until a non-speculative caller asks for the same fetch,
+    ///     and ``cancelSpeculativeFetches()`` cancels it while nobody else has.
     public func fetch(
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
-        wantFlakeFiles: Bool = true
+        wantFlakeFiles: Bool = true, speculative: Bool = false
     ) async throws -> FetchResult {
         let key = key(ref, registryScope, parentDirectory, wantFlakeFiles)
-        if let task = inFlight[key] { return try await task.value }
+        if let entry = inFlight[key] { return try await value(of: entry, speculative: speculative) }
         if case .indirect = ref.input.spec {
             // Load the global registry once; callers that arrive while it loads (the actor is
             // re-entered at the `await`) wait for the same load instead of seeing the old one.
@@ -114,15 +118,18 @@ public actor SourceFetcher {
                 registries.global = await pending.value
                 if pendingGlobal == pending { pendingGlobal = nil }
             }
-            if let task = inFlight[key] { return try await task.value }
+            if let entry = inFlight[key] { return try await value(of: entry, speculative: speculative) }
         }
-        let task = Task { [settings, transports, registries, reporter, cache, limiter, aliases, githubQuota, schemes] in
+        let warnings = HeldWarnings()
+        let task = Task { [settings, transports, registries, cache, limiter, aliases, githubQuota, schemes] in
             try await limiter.withSlot {
+                // Cancelled while queued for a slot: a speculative fetch nobody needs any more.
+                try Task.checkCancellation()
                 let r = try await Self.fetchUncached(
                     ref, registryScope: registryScope, registries: registries, wantFlakeFiles: wantFlakeFiles,
                     schemes: schemes,
                     context: FetchContext(
-                        settings: settings, transports: transports, reporter: reporter, cache: cache, aliases: aliases,
+                        settings: settings, transports: transports, reporter: warnings, cache: cache, aliases: aliases,
                         githubQuota: githubQuota, parentDirectory: parentDirectory, capture: []))
                 if let dir = r.source.localPath {
                     let isGit = schemes.scheme(for: r.source.locked)?.localTreeIsGitCheckout ?? false
@@ -133,8 +140,30 @@ public actor SourceFetcher {
                 return r
             }
         }
-        inFlight[key] = task
-        return try await task.value
+        let entry = InFlight(task: task, warnings: warnings)
+        inFlight[key] = entry
+        return try await value(of: entry, speculative: speculative)
+    }
+
+    /// A fetch under way or done, and the warnings it has given so far.
+    private struct InFlight {
+        var task: Task<FetchResult, any Error>
+        var warnings: HeldWarnings
+    }
+
+    private func value(of entry: InFlight, speculative: Bool) async throws -> FetchResult {
+        if !speculative { entry.warnings.release(to: reporter) }
+        return try await entry.task.value
+    }
+
+    /// Cancels the fetches that only speculative callers have asked for and forgets them (a
+    /// later request fetches again); their warnings are dropped. The locker calls this when
+    /// its walk is over.
+    public func cancelSpeculativeFetches() {
+        for (key, entry) in inFlight where !entry.warnings.isReleased {
+            entry.task.cancel()
+            inFlight[key] = nil
+        }
     }
 
     /// Forgets the result remembered for these arguments: the next ``fetch`` reads the
@@ -145,7 +174,6 @@ public actor SourceFetcher {
     ) {
         inFlight[key(ref, registryScope, parentDirectory, wantFlakeFiles)] = nil
     }
-
     /// What makes two fetches one: the reference's attributes and, where they matter, the
     /// registry scope (only to an indirect reference) and the declaring flake's directory.
     struct FetchKey: Hashable {
@@ -194,6 +222,33 @@ public actor SourceFetcher {
             return FetchResult(
                 original: ref, resolved: resolved, locked: FlakeRef(input: source.locked, subdir: resolved.subdir),
                 source: source)
+        }
+    }
+}
+
+/// The warnings of one fetch: held while only speculative callers wait for it, passed on
+/// (those held first, in order) once a caller that uses the result has asked for it.
+final class HeldWarnings: FetchReporter, @unchecked Sendable {
+    // @unchecked: every mutable field is guarded by `lock`.
+    private let lock = NSLock()
+    private var held: [String] = []
+    private var target: (any FetchReporter)?
+
+    var isReleased: Bool { lock.withLock { target != nil } }
+
+    func warning(_ message: String) {
+        lock.withLock {
+            if let target { target.warning(message) } else { held.append(message) }
+        }
+    }
+
+    /// From now on warnings go to `reporter`; those held so far go first.
+    func release(to reporter: any FetchReporter) {
+        lock.withLock {
+            guard target == nil else { return }
+            target = reporter
+            for message in held { reporter.warning(message) }
+            held = []
         }
     }
 }

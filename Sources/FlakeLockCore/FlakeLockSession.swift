@@ -168,13 +168,17 @@ public struct FlakeLockSession: Sendable {
     /// nothing, follows that lead nowhere).
     func resolve(_ top: Top, oldLock: LockFile, flags: LockFlags, loader: FlakeLoader) async throws -> LockFile {
         let newRoot = LockNode()
+        let graph = GraphPrefetcher(profile: profile, loader: loader, flags: flags)
         let resolver = LockResolver(
-            profile: profile, loader: loader, fetcher: fetcher, flags: flags, reporter: reporter, logger: logger)
+            profile: profile, loader: loader, fetcher: fetcher, flags: flags, reporter: reporter, logger: logger,
+            graph: graph)
         do {
-            try await resolver.computeLocks(
-                top.loaded.sortedInputs, node: newRoot, prefix: [],
-                oldNode: flags.recreateLockFile ? nil : oldLock.root, followsPrefix: [], source: top.loaded.source,
-                trustLock: false)
+            try await graph.run {
+                try await resolver.computeLocks(
+                    top.loaded.sortedInputs, node: newRoot, prefix: [],
+                    oldNode: flags.recreateLockFile ? nil : oldLock.root, followsPrefix: [], source: top.loaded.source,
+                    trustLock: false)
+            }
         } catch {
             throw ErrorWithContext(error, context: top.updateContext)
         }

@@ -20,6 +20,8 @@ final class LockResolver {
     let flags: LockFlags
     let reporter: any LockReporter
     let logger: Logger
+    /// Starts fetches ahead of the walk, across the whole graph.
+    let graph: GraphPrefetcher
 
     /// Overrides by input path (CLI ones first, then those declared in flake.nix files).
     private var overrides: [InputPath: FlakeInputSpec] = [:]
@@ -31,9 +33,9 @@ final class LockResolver {
 
     init(
         profile: CompatProfile, loader: FlakeLoader, fetcher: SourceFetcher, flags: LockFlags,
-        reporter: any LockReporter,
-        logger: Logger
+        reporter: any LockReporter, logger: Logger, graph: GraphPrefetcher
     ) {
+        self.graph = graph
         self.logger = logger
         self.profile = profile
         self.loader = loader
@@ -43,7 +45,7 @@ final class LockResolver {
         for (path, ref) in flags.inputOverrides {
             overrides[path] = FlakeInputSpec(ref: ref)
         }
-        cliOverridePaths = Set(flags.inputOverrides.map(\.0))
+        cliOverridePaths = graph.cliOverridePaths
     }
 
     /// Where an indirect input may be looked up: nowhere with `--no-registries`; current
@@ -53,32 +55,25 @@ final class LockResolver {
         return cliOverride ? .all : profile.registriesForInputs
     }
 
-    private func registerOverride(_ path: InputPath, _ spec: FlakeInputSpec) {
-        if profile.overridesKeepFirst {
-            if overrides[path] == nil { overrides[path] = spec }
-        } else {
-            overrides[path] = spec
-        }
-    }
-
-    /// Registers the nested overrides declared by `specs` (step (a)). Current Nix registers
-    /// to any depth, skipping specs that have neither a reference nor follows.
-    private func registerOverrides(_ specs: [(String, FlakeInputSpec)], prefix: InputPath, source: FlakeSource) {
-        for (id, spec) in specs {
-            for (childID, child) in spec.sortedOverrides {
-                registerDeep(prefix.appending(id).appending(childID), child, source: source)
+    /// Registers the nested overrides declared by `specs` (step (a)) into `overrides`.
+    /// Current Nix registers to any depth, skipping specs that have neither a reference nor
+    /// follows.
+    static func registerOverrides(
+        _ specs: [(String, FlakeInputSpec)], prefix: InputPath, source: FlakeSource,
+        into overrides: inout [InputPath: FlakeInputSpec], profile: CompatProfile
+    ) {
+        func register(_ path: InputPath, _ spec: FlakeInputSpec) {
+            if spec.ref != nil || spec.follows != nil || !profile.deepOverrides {
+                var spec = spec
+                spec.declaringSource = source
+                if !profile.overridesKeepFirst || overrides[path] == nil { overrides[path] = spec }
             }
+            guard profile.deepOverrides else { return }
+            for (id, child) in spec.sortedOverrides { register(path.appending(id), child) }
         }
-    }
-
-    private func registerDeep(_ path: InputPath, _ spec: FlakeInputSpec, source: FlakeSource) {
-        if spec.ref != nil || spec.follows != nil || !profile.deepOverrides {
-            var spec = spec
-            spec.declaringSource = source
-            registerOverride(path, spec)
+        for (id, spec) in specs {
+            for (childID, child) in spec.sortedOverrides { register(prefix.appending(id).appending(childID), child) }
         }
-        guard profile.deepOverrides else { return }
-        for (id, child) in spec.sortedOverrides { registerDeep(path.appending(id), child, source: source) }
     }
 
     /// Computes the inputs of `node` from `specs`.
@@ -92,11 +87,13 @@ final class LockResolver {
         _ specs: [(String, FlakeInputSpec)], node: LockNode, prefix: InputPath, oldNode: LockNode?,
         followsPrefix: InputPath, source: FlakeSource, trustLock: Bool
     ) async throws {
-        registerOverrides(specs, prefix: prefix, source: source)
+        Self.registerOverrides(specs, prefix: prefix, source: source, into: &overrides, profile: profile)
         if profile.warnsOverrideForNonexistentInput {
             warnAboutDanglingOverrides(specs, prefix: prefix)
         }
-        prefetch(specs, prefix: prefix, oldNode: oldNode, source: source)
+        graph.prefetch(
+            specs, prefix: prefix, overrides: overrides, oldNode: oldNode.map { OldLockView($0) }, source: source,
+            ancestors: parents)
 
         for (id, declared) in specs {
             let path = prefix.appending(id)
@@ -152,6 +149,15 @@ final class LockResolver {
     /// (Nix 2.8)"; "Locking changes after 2.8" for later versions).
     private func canKeep(
         _ oldLock: LockedInput, ref: FlakeRef, parentPath: InputPath?, override: FlakeInputSpec?, isCLIOverride: Bool
+    ) -> Bool {
+        Self.canKeep(
+            oldLock, ref: ref, parentPath: parentPath, override: override, isCLIOverride: isCLIOverride,
+            profile: profile)
+    }
+
+    static func canKeep(
+        _ oldLock: LockedInput, ref: FlakeRef, parentPath: InputPath?, override: FlakeInputSpec?, isCLIOverride: Bool,
+        profile: CompatProfile
     ) -> Bool {
         let sameOriginal: Bool
         if profile.canonicalizesOriginals {
@@ -339,32 +345,6 @@ final class LockResolver {
             guard path.hasPrefix(prefix), let last = path.components.last, !names.contains(last) else { continue }
             if cliOverridePaths.contains(path) { continue }
             reporter.warning("input '\(prefix)' has an override for a non-existent input '\(last)'")
-        }
-    }
-
-    /// Starts, in the background, the fetches this node's walk will probably need.
-    private func prefetch(
-        _ specs: [(String, FlakeInputSpec)], prefix: InputPath, oldNode: LockNode?, source: FlakeSource
-    ) {
-        for (id, declared) in specs {
-            let path = prefix.appending(id)
-            let isCLIOverride = cliOverridePaths.contains(path)
-            let spec = overrides[path] ?? declared
-            guard spec.follows == nil, let ref = spec.ref ?? declared.ref else { continue }
-            if ref.input.isRelativePath(profile: profile) { continue }
-            if let oldNode, !flags.inputUpdates.contains(path), case .node(let n) = oldNode.inputs[id], let l = n.lock,
-                canKeep(l, ref: ref, parentPath: nil, override: overrides[path], isCLIOverride: isCLIOverride)
-            {
-                continue
-            }
-            let scope = registryScope(cliOverride: isCLIOverride)
-            let parentDirectory = isCLIOverride ? flags.topDirectory : source.directory
-            let wantFiles = declared.isFlake
-            let fetcher = self.fetcher
-            Task {
-                _ = try? await fetcher.fetch(
-                    ref, registryScope: scope, parentDirectory: parentDirectory, wantFlakeFiles: wantFiles)
-            }
         }
     }
 }

@@ -4,6 +4,9 @@
 //   flakelock-bench lock [--inputs N] [--delay-ms D] [--runs R] [--flakelock PATH]
 //       cold lock of N GitHub inputs following the root's nixpkgs, a no-op lock and an
 //       update of one input: Nix 2.8 and flakelock on the same fake forge with D ms per request
+//   flakelock-bench tree [--delay-ms D] [--runs R] [--flakelock PATH]
+//       cold lock of a 102-node tree (30 GitHub inputs, each with children known only once
+//       its flake.nix is read, some with grandchildren): Nix 2.8 and flakelock, D ms per request
 //   flakelock-bench prefetch [--files N] [--mib M] [--runs R] [--flakelock PATH]
 //       a nixpkgs-sized GitHub input (and the same repository over git+http, cold and warm):
 //       `nix flake prefetch` and `flakelock prefetch`, wall time and peak RSS
@@ -87,18 +90,36 @@ func engines(flakelock: String) -> [Engine] {
     ]
 }
 
+/// The options every forge benchmark takes (`--delay-ms`, `--runs`, `--flakelock`), and a
+/// fresh fake forge with that delay, holding `nixos/nixpkgs`.
+struct ForgeBench {
+    var delay: Int
+    var runs: Int
+    var flakelock: String
+    var forge: FakeForge
+    var universe: ForgeUniverse
+
+    init(_ args: [String], prefix: String) throws {
+        delay = Int(option("--delay-ms", args, "50")) ?? 50
+        runs = Int(option("--runs", args, "5")) ?? 5
+        flakelock = option("--flakelock", args, defaultFlakelock())
+        setenv("FLAKELOCK_FORGE_DELAY_MS", String(delay), 1)
+        let root = TestDirectory.make(prefix: prefix)
+        forge = try FakeForge(root: root.path)
+        universe = ForgeUniverse(root: root.path, forge: forge)
+        try universe.reset()
+        try universe.commit(
+            "nixos/nixpkgs", id: "n1", files: ["flake.nix": "{ outputs = _: { }; }", "lib.nix": "1\n"])
+    }
+}
+
 func lockBenchmark(_ args: [String]) throws {
     let n = Int(option("--inputs", args, "20")) ?? 20
-    let delay = Int(option("--delay-ms", args, "50")) ?? 50
-    let runs = Int(option("--runs", args, "5")) ?? 5
-    let flakelock = option("--flakelock", args, defaultFlakelock())
-    setenv("FLAKELOCK_FORGE_DELAY_MS", String(delay), 1)
-    let root = TestDirectory.make(prefix: "flakelock-bench-lock")
-    let forge = try FakeForge(root: root.path)
-    defer { forge.stop() }
-    let universe = ForgeUniverse(root: root.path, forge: forge)
-    try universe.reset()
-    try universe.commit("nixos/nixpkgs", id: "n1", files: ["flake.nix": "{ outputs = _: { }; }", "lib.nix": "1\n"])
+    let bench = try ForgeBench(args, prefix: "flakelock-bench-lock")
+    defer { bench.forge.stop() }
+    let (delay, runs, flakelock, forge, universe) = (
+        bench.delay, bench.runs, bench.flakelock, bench.forge, bench.universe
+    )
     var top = ["{", "  inputs.nixpkgs.url = \"github:nixos/nixpkgs\";"]
     for i in 0..<n {
         let name = String(format: "dep%02d", i)
@@ -122,27 +143,15 @@ func lockBenchmark(_ args: [String]) throws {
         var dirs: [String: (String, ForgeEngineEnvironment)] = [:]
         func step(_ engine: Engine, _ label: String, _ argv: [String]) throws {
             let (dir, env) = dirs[engine.name]!
-            let m = try measure(argv, env: env.variables, cwd: dir)
-            guard m.status == 0 else { fail("\(engine.name) \(label) failed:\n\(m.stderr)") }
-            times[label, default: [:]][engine.name, default: []].append(m.wall)
+            times[label, default: [:]][engine.name, default: []].append(try timed(engine, label, argv, dir, env))
         }
         for engine in engines(flakelock: flakelock) {
-            let env = try ForgeEngineEnvironment(
-                name: engine.name.replacingOccurrences(of: " ", with: "-"), universe: universe, forge: forge)
-            let dir =
-                try universe.top(["flake.nix": top.joined(separator: "\n") + "\n"]) + "-" + env.directory.split(
-                    separator: "/"
-                ).last!
-            try? FileManager.default.removeItem(atPath: dir)
-            try FileManager.default.copyItem(atPath: universe.root + "/top", toPath: dir)
-            dirs[engine.name] = (dir, env)
-            forge.clearRequestLog()
+            dirs[engine.name] = try freshTop(engine, top.joined(separator: "\n") + "\n", universe, forge)
             try step(engine, "cold lock", engine.lock)
-            if ProcessInfo.processInfo.environment["FLAKELOCK_BENCH_TRACE"] != nil {
-                print("== requests of \(engine.name), cold lock")
-                for line in forge.requestLog() { print(line) }
+            traceRequests(engine, forge)
+            if run == 0 {
+                locks[engine.name] = try String(contentsOfFile: dirs[engine.name]!.0 + "/flake.lock", encoding: .utf8)
             }
-            if run == 0 { locks[engine.name] = try String(contentsOfFile: dir + "/flake.lock", encoding: .utf8) }
             try step(engine, "no-op lock", engine.lock)
         }
         try universe.commit("org/\(moved)", id: "c\(commit)", files: ["src/\(moved).nix": "moved \(commit)\n"])
@@ -150,10 +159,7 @@ func lockBenchmark(_ args: [String]) throws {
         for engine in engines(flakelock: flakelock) { try step(engine, "update one input", engine.update(moved)) }
     }
     let names = engines(flakelock: flakelock).map(\.name)
-    if Set(locks.values).count != 1 {
-        let dump = locks.map { "== \($0.key)\n\($0.value)" }.joined(separator: "\n")
-        fail("the engines wrote different lock files:\n\(dump)")
-    }
+    requireIdentical(locks)
     print(
         "\(n) GitHub inputs following nixpkgs, \(delay) ms per request, \(runs) runs, median wall time (identical locks)"
     )
@@ -167,6 +173,97 @@ func lockBenchmark(_ args: [String]) throws {
             label.padding(toLength: 20, withPad: " ", startingAt: 0)
                 + String(format: "%11.3fs%11.3fs%8.1fx", a, b, a / b))
     }
+}
+
+/// A copy of the universe's top-level flake with `flakeNix`, for one engine, and that
+/// engine's environment (its own store, caches and nix.conf).
+func freshTop(_ engine: Engine, _ flakeNix: String, _ universe: ForgeUniverse, _ forge: FakeForge) throws -> (
+    String, ForgeEngineEnvironment
+) {
+    let env = try ForgeEngineEnvironment(
+        name: engine.name.replacingOccurrences(of: " ", with: "-"), universe: universe, forge: forge)
+    let dir = try universe.top(["flake.nix": flakeNix]) + "-" + env.directory.split(separator: "/").last!
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.copyItem(atPath: universe.root + "/top", toPath: dir)
+    forge.clearRequestLog()
+    return (dir, env)
+}
+
+/// The wall time of one lock command (which must succeed).
+func timed(_ engine: Engine, _ label: String, _ argv: [String], _ dir: String, _ env: ForgeEngineEnvironment) throws
+    -> Double
+{
+    let m = try measure(argv, env: env.variables, cwd: dir)
+    guard m.status == 0 else { fail("\(engine.name) \(label) failed:\n\(m.stderr)") }
+    return m.wall
+}
+
+/// With FLAKELOCK_BENCH_TRACE set, prints the forge's requests since the last clear.
+func traceRequests(_ engine: Engine, _ forge: FakeForge) {
+    guard ProcessInfo.processInfo.environment["FLAKELOCK_BENCH_TRACE"] != nil else { return }
+    print("== requests of \(engine.name), cold lock")
+    for line in forge.requestLog() { print(line) }
+}
+
+func requireIdentical(_ locks: [String: String]) {
+    guard Set(locks.values).count != 1 else { return }
+    let dump = locks.map { "== \($0.key)\n\($0.value)" }.joined(separator: "\n")
+    fail("the engines wrote different lock files:\n\(dump)")
+}
+
+/// A cold lock of a 102-node tree whose children are known only once each parent's
+/// flake.nix is read: the root's `nixpkgs`; 30 inputs `p<i>`, each following the root's
+/// `nixpkgs` and declaring its own `lib`, the shared `utils` (one fetch, 30 nodes) and, for
+/// every eighth, a non-flake `data`; every fifth `lib` declares an `extra` input of its own
+/// (a grandchild, a third round of fetches). No flake has a lock file.
+func treeBenchmark(_ args: [String]) throws {
+    let bench = try ForgeBench(args, prefix: "flakelock-bench-tree")
+    defer { bench.forge.stop() }
+    let (delay, runs, flakelock, forge, universe) = (
+        bench.delay, bench.runs, bench.flakelock, bench.forge, bench.universe
+    )
+    try universe.commit("numtide/utils", id: "u1", files: ["flake.nix": "{ outputs = _: { }; }"])
+    var top = ["{", "  inputs.nixpkgs.url = \"github:nixos/nixpkgs\";"]
+    for i in 0..<30 {
+        var libInputs = ""
+        if i % 5 == 0 {
+            try universe.commit("extra\(i)/x\(i)", id: "x\(i)", files: ["flake.nix": "{ outputs = _: { }; }\n"])
+            libInputs = "inputs.extra.url = \"github:extra\(i)/x\(i)\"; "
+        }
+        try universe.commit("lib\(i)/l\(i)", id: "l\(i)", files: ["flake.nix": "{ \(libInputs)outputs = _: { }; }\n"])
+        var parent = [
+            "{", "  inputs.nixpkgs.url = \"github:nixos/nixpkgs\";", "  inputs.utils.url = \"github:numtide/utils\";",
+            "  inputs.lib.url = \"github:lib\(i)/l\(i)\";",
+        ]
+        if i % 8 == 0 {
+            try universe.commit("data\(i)/d\(i)", id: "d\(i)", files: ["data.txt": "data \(i)\n"])
+            parent.append("  inputs.data = { url = \"github:data\(i)/d\(i)\"; flake = false; };")
+        }
+        parent += ["  outputs = _: { };", "}"]
+        try universe.commit(
+            "p\(i)/p\(i)", id: "p\(i)",
+            files: ["flake.nix": parent.joined(separator: "\n") + "\n", "src/main.c": "int main(){return \(i);}\n"])
+        top.append("  inputs.p\(i) = { url = \"github:p\(i)/p\(i)\"; inputs.nixpkgs.follows = \"nixpkgs\"; };")
+    }
+    top += ["  outputs = _: { };", "}"]
+    var times: [String: [Double]] = [:]
+    var locks: [String: String] = [:]
+    for _ in 0..<runs {
+        for engine in engines(flakelock: flakelock) {
+            let (dir, env) = try freshTop(engine, top.joined(separator: "\n") + "\n", universe, forge)
+            times[engine.name, default: []].append(try timed(engine, "cold lock", engine.lock, dir, env))
+            traceRequests(engine, forge)
+            let text = try String(contentsOfFile: dir + "/flake.lock", encoding: .utf8)
+            locks[engine.name] = text
+            let nodes = (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["nodes"]
+            if let nodes = nodes as? [String: Any], nodes.count != 102 { fail("\(nodes.count) lock nodes, not 102") }
+        }
+        requireIdentical(locks)
+    }
+    let names = engines(flakelock: flakelock).map(\.name)
+    let (a, b) = (median(times[names[0]] ?? []), median(times[names[1]] ?? []))
+    print("102-node tree, \(delay) ms per request, \(runs) runs, median wall time (identical locks)")
+    print(String(format: "cold lock   %@ %7.3fs   %@ %7.3fs   %5.1fx", names[0], a, names[1], b, a / b))
 }
 
 func prefetchBenchmark(_ args: [String]) throws {
@@ -255,10 +352,11 @@ do {
     switch args.first {
     case "sha256": sha256Benchmark(Array(args.dropFirst()))
     case "lock": try lockBenchmark(Array(args.dropFirst()))
+    case "tree": try treeBenchmark(Array(args.dropFirst()))
     case "prefetch": try prefetchBenchmark(Array(args.dropFirst()))
     default:
         fail(
-            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--runs R] | prefetch [--files N] [--mib M] [--runs R]"
+            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--runs R] | tree [--delay-ms D] [--runs R] | prefetch [--files N] [--mib M] [--runs R]"
         )
     }
 } catch {

@@ -27,6 +27,9 @@ public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var routes: [String: Route] = [:]
     private var log: [HTTPRequest] = []
+    private var latency: @Sendable (String) -> Duration = { _ in .zero }
+    private var running = 0
+    private var peak = 0
     /// How many bytes one `receive` call gets (small, so streaming consumers see several chunks).
     public var chunkSize = 4096
 
@@ -51,14 +54,28 @@ public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
         lock.withLock { routes[url] = nil }
     }
 
-    /// The requests made so far, in order.
+    /// The requests made so far, in the order they started.
     public var requests: [HTTPRequest] { lock.withLock { log } }
 
+    /// Makes every request to `url` take `latency(url)` before it is answered (a sleep, not a
+    /// blocked thread), as a server far away would.
+    public func setLatency(_ latency: @escaping @Sendable (String) -> Duration) {
+        lock.withLock { self.latency = latency }
+    }
+
+    /// The most requests that were ever under way at once.
+    public var peakConcurrency: Int { lock.withLock { peak } }
+
     public func get(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws -> HTTPResponse {
-        let route = lock.withLock { () -> Route? in
+        let delay = lock.withLock { () -> Duration in
             log.append(request)
-            return routes[request.url]
+            running += 1
+            peak = max(peak, running)
+            return latency(request.url)
         }
+        defer { lock.withLock { running -= 1 } }
+        if delay > .zero { try await Task.sleep(for: delay) }
+        let route = lock.withLock { routes[request.url] }
         guard let route else {
             throw HTTPTransportError.httpStatus(url: request.url, status: 404, reason: "Not Found", body: "")
         }
