@@ -21,6 +21,8 @@ public actor SourceFetcher {
     /// The input types this fetcher dispatches to.
     public nonisolated let schemes: InputSchemeRegistry
     private var inFlight: [FetchKey: Task<FetchResult, any Error>] = [:]
+    /// The request trace of each in-flight fetch (`--timings`; empty otherwise).
+    private var traces: [FetchKey: RequestTrace] = [:]
     private var pendingGlobal: Task<Registry, Never>?
 
     /// What a fetch produced, with the references at each stage (docs/nix-behaviour.md,
@@ -102,7 +104,7 @@ public actor SourceFetcher {
         wantFlakeFiles: Bool = true
     ) async throws -> FetchResult {
         let key = key(ref, registryScope, parentDirectory, wantFlakeFiles)
-        if let task = inFlight[key] { return try await task.value }
+        if let task = inFlight[key] { return try await awaitTraced(task, key) }
         if case .indirect = ref.input.spec {
             // Load the global registry once; callers that arrive while it loads (the actor is
             // re-entered at the `await`) wait for the same load instead of seeing the old one.
@@ -114,27 +116,40 @@ public actor SourceFetcher {
                 registries.global = await pending.value
                 if pendingGlobal == pending { pendingGlobal = nil }
             }
-            if let task = inFlight[key] { return try await task.value }
+            if let task = inFlight[key] { return try await awaitTraced(task, key) }
         }
+        let trace = RequestTrace.current?.fork(label: ref.description)
+        traces[key] = trace
         let task = Task { [settings, transports, registries, reporter, cache, limiter, aliases, githubQuota, schemes] in
-            try await limiter.withSlot {
-                let r = try await Self.fetchUncached(
-                    ref, registryScope: registryScope, registries: registries, wantFlakeFiles: wantFlakeFiles,
-                    schemes: schemes,
-                    context: FetchContext(
-                        settings: settings, transports: transports, reporter: reporter, cache: cache, aliases: aliases,
-                        githubQuota: githubQuota, parentDirectory: parentDirectory, capture: []))
-                if let dir = r.source.localPath {
-                    let isGit = schemes.scheme(for: r.source.locked)?.localTreeIsGitCheckout ?? false
-                    aliases.register(storePath: r.source.storePath.description, directory: dir, withoutGit: isGit)
-                    aliases.register(
-                        storePath: settings.realPath(of: r.source.storePath), directory: dir, withoutGit: isGit)
+            try await RequestTrace.$current.withValue(trace) {
+                try await limiter.withSlot {
+                    let r = try await Self.fetchUncached(
+                        ref, registryScope: registryScope, registries: registries, wantFlakeFiles: wantFlakeFiles,
+                        schemes: schemes,
+                        context: FetchContext(
+                            settings: settings, transports: transports, reporter: reporter, cache: cache,
+                            aliases: aliases,
+                            githubQuota: githubQuota, parentDirectory: parentDirectory, capture: []))
+                    if let dir = r.source.localPath {
+                        let isGit = schemes.scheme(for: r.source.locked)?.localTreeIsGitCheckout ?? false
+                        aliases.register(storePath: r.source.storePath.description, directory: dir, withoutGit: isGit)
+                        aliases.register(
+                            storePath: settings.realPath(of: r.source.storePath), directory: dir, withoutGit: isGit)
+                    }
+                    return r
                 }
-                return r
             }
         }
         inFlight[key] = task
-        return try await task.value
+        return try await awaitTraced(task, key)
+    }
+
+    /// Waits for a fetch; the caller's request trace then knows the fetch's last request.
+    private func awaitTraced(_ task: Task<FetchResult, any Error>, _ key: FetchKey) async throws -> FetchResult {
+        let trace = traces[key]
+        let r = try await task.value
+        if let trace { RequestTrace.current?.learned(from: trace) }
+        return r
     }
 
     /// Forgets the result remembered for these arguments: the next ``fetch`` reads the
@@ -143,7 +158,9 @@ public actor SourceFetcher {
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
         wantFlakeFiles: Bool = true
     ) {
-        inFlight[key(ref, registryScope, parentDirectory, wantFlakeFiles)] = nil
+        let k = key(ref, registryScope, parentDirectory, wantFlakeFiles)
+        inFlight[k] = nil
+        traces[k] = nil
     }
 
     /// What makes two fetches one: the reference's attributes and, where they matter, the

@@ -1,9 +1,11 @@
 // Benchmarks (not tests): each prints its figures. See BENCHMARKS.md.
 //   flakelock-bench sha256 [MiB]
 //       single-core SHA-256 throughput of swift-crypto on 64 KiB buffers
-//   flakelock-bench lock [--inputs N] [--delay-ms D] [--runs R] [--flakelock PATH]
+//   flakelock-bench lock [--inputs N] [--delay-ms D] [--backlog B] [--runs R] [--flakelock PATH]
 //       cold lock of N GitHub inputs following the root's nixpkgs, a no-op lock and an
 //       update of one input: Nix 2.8 and flakelock on the same fake forge with D ms per request
+//       and a listen backlog of B (default 256; 5 is a small server's); with a flakelock that
+//       has `--timings`, also its cold lock's wall/critical path ratio
 //   flakelock-bench prefetch [--files N] [--mib M] [--runs R] [--flakelock PATH]
 //       a nixpkgs-sized GitHub input (and the same repository over git+http, cold and warm):
 //       `nix flake prefetch` and `flakelock prefetch`, wall time and peak RSS
@@ -92,9 +94,12 @@ func lockBenchmark(_ args: [String]) throws {
     let delay = Int(option("--delay-ms", args, "50")) ?? 50
     let runs = Int(option("--runs", args, "5")) ?? 5
     let flakelock = option("--flakelock", args, defaultFlakelock())
+    let backlog = Int(option("--backlog", args, "256")) ?? 256
     setenv("FLAKELOCK_FORGE_DELAY_MS", String(delay), 1)
     let root = TestDirectory.make(prefix: "flakelock-bench-lock")
-    let forge = try FakeForge(root: root.path)
+    let forge = try FakeForge(root: root.path, backlog: backlog)
+    let timed = hasTimings(flakelock)
+    var ratios: [Double] = []
     defer { forge.stop() }
     let universe = ForgeUniverse(root: root.path, forge: forge)
     try universe.reset()
@@ -122,9 +127,12 @@ func lockBenchmark(_ args: [String]) throws {
         var dirs: [String: (String, ForgeEngineEnvironment)] = [:]
         func step(_ engine: Engine, _ label: String, _ argv: [String]) throws {
             let (dir, env) = dirs[engine.name]!
-            let m = try measure(argv, env: env.variables, cwd: dir)
+            let traced = timed && engine.name == "flakelock" && label == "cold lock"
+            let m = try measure(
+                argv + (traced ? ["--timings=\(root.path)/timings.html"] : []), env: env.variables, cwd: dir)
             guard m.status == 0 else { fail("\(engine.name) \(label) failed:\n\(m.stderr)") }
             times[label, default: [:]][engine.name, default: []].append(m.wall)
+            if traced, let r = criticalPathRatio(m.stderr) { ratios.append(r) }
         }
         for engine in engines(flakelock: flakelock) {
             let env = try ForgeEngineEnvironment(
@@ -155,7 +163,7 @@ func lockBenchmark(_ args: [String]) throws {
         fail("the engines wrote different lock files:\n\(dump)")
     }
     print(
-        "\(n) GitHub inputs following nixpkgs, \(delay) ms per request, \(runs) runs, median wall time (identical locks)"
+        "\(n) GitHub inputs following nixpkgs, \(delay) ms per request, backlog \(backlog), \(runs) runs, median wall time (identical locks)"
     )
     print(
         "step".padding(toLength: 20, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(12) }.joined()
@@ -167,6 +175,21 @@ func lockBenchmark(_ args: [String]) throws {
             label.padding(toLength: 20, withPad: " ", startingAt: 0)
                 + String(format: "%11.3fs%11.3fs%8.1fx", a, b, a / b))
     }
+    if !ratios.isEmpty {
+        print(
+            String(format: "flakelock cold lock: wall/critical path %.2f (median of %d)", median(ratios), ratios.count))
+    }
+}
+
+/// Whether this flakelock has `lock --timings`.
+func hasTimings(_ flakelock: String) -> Bool {
+    (try? ProcessRunner.run(flakelock, ["lock", "--help"]))?.stdout.contains("--timings") ?? false
+}
+
+/// The figure of flakelock's `timings: … wall/critical path R` line.
+func criticalPathRatio(_ stderr: String) -> Double? {
+    guard let r = stderr.range(of: "wall/critical path ") else { return nil }
+    return Double(stderr[r.upperBound...].prefix { $0.isNumber || $0 == "." })
 }
 
 func prefetchBenchmark(_ args: [String]) throws {
@@ -258,7 +281,7 @@ do {
     case "prefetch": try prefetchBenchmark(Array(args.dropFirst()))
     default:
         fail(
-            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--runs R] | prefetch [--files N] [--mib M] [--runs R]"
+            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--backlog B] [--runs R] | prefetch [--files N] [--mib M] [--runs R]"
         )
     }
 } catch {

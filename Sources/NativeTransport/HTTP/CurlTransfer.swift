@@ -14,6 +14,8 @@ private final class TransferContext {
     var errorBody: [UInt8] = []
     var delivered: UInt64 = 0
     var sinkError: (any Error)?
+    /// Called at the first response line (the connection is up).
+    var onResponseStart: (() -> Void)?
 
     init(sink: any HTTPBodySink, flag: CancellationFlag, isFile: Bool) {
         self.sink = sink
@@ -28,6 +30,10 @@ private final class TransferContext {
         while let last = bytes.last, last == 0x0a || last == 0x0d { bytes = bytes.dropLast() }
         let line = String(decoding: bytes, as: UTF8.self)
         if line.hasPrefix("HTTP/") {
+            if let start = onResponseStart {
+                onResponseStart = nil
+                start()
+            }
             // A new response (redirect hop, 100 Continue): start over.
             let parts = line.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
@@ -88,12 +94,20 @@ struct CurlTransfer {
     let configuration: HTTPConfiguration
     let userAgent: String
     let flag: CancellationFlag
+    /// Told when this transfer opened a connection and heard the first response line.
+    var onNewConnection: (@Sendable () -> Void)? = nil
+    /// Receives the exchange's connection and timing figures.
+    var log: HTTPExchangeLog? = nil
 
     func perform() throws -> TransferResult {
         let handle = try pool.take()
         defer { pool.give(handle) }
         let isFile = url.lowercased().hasPrefix("file://")
         let ctx = TransferContext(sink: sink, flag: flag, isFile: isFile)
+        if let onNewConnection {
+            ctx.onResponseStart = { if handle.infoLong(CURLINFO_NUM_CONNECTS) > 0 { onNewConnection() } }
+        }
+        defer { if !isFile { log?.append(exchange(handle)) } }
         let code: CURLcode = try withExtendedLifetime(ctx) {
             let opaque = Unmanaged.passUnretained(ctx).toOpaque()
             try configure(handle, isFile: isFile)
@@ -110,6 +124,27 @@ struct CurlTransfer {
             }
         }
         return classify(code, handle: handle, ctx: ctx)
+    }
+
+    /// libcurl's figures for the exchange just performed.
+    private func exchange(_ handle: CurlEasyHandle) -> HTTPExchangeLog.Exchange {
+        func seconds(_ info: CURLINFO) -> Double { Double(handle.infoOff(info)) / 1_000_000 }
+        let version: String =
+            switch handle.infoLong(CURLINFO_HTTP_VERSION) {
+            case CURL_HTTP_VERSION_1_0: "1.0"
+            case CURL_HTTP_VERSION_1_1: "1.1"
+            case CURL_HTTP_VERSION_2_0: "2"
+            case CURL_HTTP_VERSION_3: "3"
+            default: ""
+            }
+        let ip = handle.infoString(CURLINFO_PRIMARY_IP) ?? ""
+        let port = handle.infoLong(CURLINFO_PRIMARY_PORT)
+        let isNew = handle.infoLong(CURLINFO_NUM_CONNECTS) > 0
+        return HTTPExchangeLog.Exchange(
+            peer: ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)", newConnection: isNew,
+            httpVersion: version,
+            connectSeconds: isNew ? max(seconds(CURLINFO_APPCONNECT_TIME_T), seconds(CURLINFO_CONNECT_TIME_T)) : 0,
+            firstByteSeconds: seconds(CURLINFO_STARTTRANSFER_TIME_T), totalSeconds: seconds(CURLINFO_TOTAL_TIME_T))
     }
 
     private func configure(_ handle: CurlEasyHandle, isFile: Bool) throws {
