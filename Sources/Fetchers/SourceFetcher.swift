@@ -118,7 +118,8 @@ public actor SourceFetcher {
             }
             if let task = inFlight[key] { return try await awaitTraced(task, key) }
         }
-        let trace = RequestTrace.current?.fork(label: ref.description)
+        let trace = RequestTrace.current?.fork(
+            label: (try? ref.toURLString(profile: settings.profile)) ?? ref.description)
         traces[key] = trace
         let task = Task { [settings, transports, registries, reporter, cache, limiter, aliases, githubQuota, schemes] in
             try await RequestTrace.$current.withValue(trace) {

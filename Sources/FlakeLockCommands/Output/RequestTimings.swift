@@ -47,7 +47,8 @@ final class RequestTimings: @unchecked Sendable {
         return lock.withLock {
             nextID += 1
             entries[nextID] = Entry(
-                id: nextID, url: Self.redact(url), input: trace?.label ?? "(walk)", dependsOn: trace?.dependency,
+                id: nextID, url: Self.redact(url), input: Self.redact(trace?.label ?? "(walk)"),
+                dependsOn: trace?.dependency,
                 startMs: now, firstByteMs: nil, endMs: now, bytes: 0, status: nil, newConnections: 0,
                 reusedConnections: 0, cacheHit: false, error: nil)
             return nextID
