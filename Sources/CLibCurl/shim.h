@@ -54,5 +54,7 @@ static inline void flk_curl_share_free(flk_curl_share *s) {
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&s->locks[i]);
     free(s);
 }
+typedef int (*flk_curl_prereq_cb)(void *, char *, char *, int, int);
+static inline CURLcode flk_curl_easy_setopt_prereq_cb(CURL *h, flk_curl_prereq_cb v) { return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, v); }
 static inline CURLcode flk_curl_easy_set_share(CURL *h, flk_curl_share *s) { return curl_easy_setopt(h, CURLOPT_SHARE, s->share); }
 #endif

@@ -133,6 +133,9 @@ func lockBenchmark(_ args: [String]) throws {
             guard m.status == 0 else { fail("\(engine.name) \(label) failed:\n\(m.stderr)") }
             times[label, default: [:]][engine.name, default: []].append(m.wall)
             if traced, let r = criticalPathRatio(m.stderr) { ratios.append(r) }
+            if traced, ProcessInfo.processInfo.environment["FLAKELOCK_BENCH_TRACE"] != nil {
+                print(m.stderr.split(separator: "\n").filter { $0.hasPrefix("timings:") }.joined(separator: "\n"))
+            }
         }
         for engine in engines(flakelock: flakelock) {
             let env = try ForgeEngineEnvironment(

@@ -2,8 +2,8 @@ import Foundation
 
 /// Grows the number of concurrent transfers to one peer (`host:port`, or the proxy's) the
 /// way TCP slow start grows a window: at first `initial` transfers may run, and each
-/// transfer that opened a connection and got its first response line allows one more, up to
-/// `maximum`. Transfers beyond the window wait for a slot and then mostly reuse one of the
+/// transfer that opened a connection allows one more as soon as its handshakes (TCP, TLS,
+/// proxy tunnel) completed, up to `maximum`. Transfers beyond the window wait for a slot and then mostly reuse one of the
 /// connections already open (the transport's libcurl share handle keeps them).
 ///
 /// So at most about `initial` connection handshakes are ever outstanding to a peer: a burst
@@ -36,7 +36,8 @@ final class ConnectionRamp: @unchecked Sendable {
         return try await body()
     }
 
-    /// A transfer to `peer` opened a connection and heard back: the window grows by one.
+    /// A transfer to `peer` opened a connection and its handshakes completed: the window
+    /// grows by one.
     func connected(_ peer: String) {
         let ready: [CheckedContinuation<Void, any Error>] = lock.withLock {
             guard var p = peers[peer] else { return [] }

@@ -14,8 +14,9 @@ private final class TransferContext {
     var errorBody: [UInt8] = []
     var delivered: UInt64 = 0
     var sinkError: (any Error)?
-    /// Called at the first response line (the connection is up).
-    var onResponseStart: (() -> Void)?
+    /// Called once the connection is ready (TCP and TLS handshakes, proxy tunnel), before
+    /// the request is sent (libcurl's `CURLOPT_PREREQFUNCTION`).
+    var onConnectionReady: (() -> Void)?
 
     init(sink: any HTTPBodySink, flag: CancellationFlag, isFile: Bool) {
         self.sink = sink
@@ -30,10 +31,6 @@ private final class TransferContext {
         while let last = bytes.last, last == 0x0a || last == 0x0d { bytes = bytes.dropLast() }
         let line = String(decoding: bytes, as: UTF8.self)
         if line.hasPrefix("HTTP/") {
-            if let start = onResponseStart {
-                onResponseStart = nil
-                start()
-            }
             // A new response (redirect hop, 100 Continue): start over.
             let parts = line.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
@@ -76,6 +73,14 @@ private let headerCallback: flk_curl_write_cb = { data, size, count, userdata in
     return n
 }
 
+private let prereqCallback: flk_curl_prereq_cb = { userdata, _, _, _, _ in
+    if let userdata {
+        let ctx = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+        ctx.onConnectionReady?()
+    }
+    return 0  // CURL_PREREQFUNC_OK
+}
+
 private let progressCallback: flk_curl_xferinfo_cb = { userdata, _, _, _, _ in
     guard let userdata else { return 0 }
     let ctx = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
@@ -94,7 +99,7 @@ struct CurlTransfer {
     let configuration: HTTPConfiguration
     let userAgent: String
     let flag: CancellationFlag
-    /// Told when this transfer opened a connection and heard the first response line.
+    /// Told when this transfer opened a connection and its handshakes completed.
     var onNewConnection: (@Sendable () -> Void)? = nil
     /// Receives the exchange's connection and timing figures.
     var log: HTTPExchangeLog? = nil
@@ -105,7 +110,7 @@ struct CurlTransfer {
         let isFile = url.lowercased().hasPrefix("file://")
         let ctx = TransferContext(sink: sink, flag: flag, isFile: isFile)
         if let onNewConnection {
-            ctx.onResponseStart = { if handle.infoLong(CURLINFO_NUM_CONNECTS) > 0 { onNewConnection() } }
+            ctx.onConnectionReady = { if handle.infoLong(CURLINFO_NUM_CONNECTS) > 0 { onNewConnection() } }
         }
         defer { if !isFile { log?.append(exchange(handle)) } }
         let code: CURLcode = try withExtendedLifetime(ctx) {
@@ -119,6 +124,8 @@ struct CurlTransfer {
                 _ = flk_curl_easy_setopt_long(h, CURLOPT_NOPROGRESS, 0)
                 _ = flk_curl_easy_setopt_xferinfo_cb(h, progressCallback)
                 _ = flk_curl_easy_setopt_ptr(h, CURLOPT_XFERINFODATA, opaque)
+                _ = flk_curl_easy_setopt_prereq_cb(h, prereqCallback)
+                _ = flk_curl_easy_setopt_ptr(h, CURLOPT_PREREQDATA, opaque)
                 _ = flk_curl_easy_setopt_errorbuffer(h, handle.errorBuffer)
                 return curl_easy_perform(h)
             }
