@@ -121,39 +121,49 @@ public actor SourceFetcher {
             if let entry = inFlight[key] { return try await value(of: entry, speculative: speculative) }
         }
         let warnings = HeldWarnings()
+        let trace = RequestTrace.current?.fork(
+            label: (try? ref.toURLString(profile: settings.profile)) ?? ref.description)
         let task = Task { [settings, transports, registries, cache, limiter, aliases, githubQuota, schemes] in
-            try await limiter.withSlot {
-                // Cancelled while queued for a slot: a speculative fetch nobody needs any more.
-                try Task.checkCancellation()
-                let r = try await Self.fetchUncached(
-                    ref, registryScope: registryScope, registries: registries, wantFlakeFiles: wantFlakeFiles,
-                    schemes: schemes,
-                    context: FetchContext(
-                        settings: settings, transports: transports, reporter: warnings, cache: cache, aliases: aliases,
-                        githubQuota: githubQuota, parentDirectory: parentDirectory, capture: []))
-                if let dir = r.source.localPath {
-                    let isGit = schemes.scheme(for: r.source.locked)?.localTreeIsGitCheckout ?? false
-                    aliases.register(storePath: r.source.storePath.description, directory: dir, withoutGit: isGit)
-                    aliases.register(
-                        storePath: settings.realPath(of: r.source.storePath), directory: dir, withoutGit: isGit)
+            try await RequestTrace.$current.withValue(trace) {
+                try await limiter.withSlot {
+                    // Cancelled while queued for a slot: a speculative fetch nobody needs any more.
+                    try Task.checkCancellation()
+                    let r = try await Self.fetchUncached(
+                        ref, registryScope: registryScope, registries: registries, wantFlakeFiles: wantFlakeFiles,
+                        schemes: schemes,
+                        context: FetchContext(
+                            settings: settings, transports: transports, reporter: warnings, cache: cache,
+                            aliases: aliases, githubQuota: githubQuota, parentDirectory: parentDirectory, capture: []))
+                    if let dir = r.source.localPath {
+                        let isGit = schemes.scheme(for: r.source.locked)?.localTreeIsGitCheckout ?? false
+                        aliases.register(storePath: r.source.storePath.description, directory: dir, withoutGit: isGit)
+                        aliases.register(
+                            storePath: settings.realPath(of: r.source.storePath), directory: dir, withoutGit: isGit)
+                    }
+                    return r
                 }
-                return r
             }
         }
-        let entry = InFlight(task: task, warnings: warnings)
+        let entry = InFlight(task: task, warnings: warnings, trace: trace)
         inFlight[key] = entry
         return try await value(of: entry, speculative: speculative)
     }
 
-    /// A fetch under way or done, and the warnings it has given so far.
+    /// A fetch under way or done, the warnings it has given so far, and its request trace
+    /// (`--timings`; nil otherwise).
     private struct InFlight {
         var task: Task<FetchResult, any Error>
         var warnings: HeldWarnings
+        var trace: RequestTrace?
     }
 
+    /// Waits for a fetch; a non-speculative caller releases its warnings, and the caller's
+    /// request trace then knows the fetch's last request.
     private func value(of entry: InFlight, speculative: Bool) async throws -> FetchResult {
         if !speculative { entry.warnings.release(to: reporter) }
-        return try await entry.task.value
+        let r = try await entry.task.value
+        if let trace = entry.trace { RequestTrace.current?.learned(from: trace) }
+        return r
     }
 
     /// Cancels the fetches that only speculative callers have asked for and forgets them (a
@@ -174,6 +184,7 @@ public actor SourceFetcher {
     ) {
         inFlight[key(ref, registryScope, parentDirectory, wantFlakeFiles)] = nil
     }
+
     /// What makes two fetches one: the reference's attributes and, where they matter, the
     /// registry scope (only to an indirect reference) and the declaring flake's directory.
     struct FetchKey: Hashable {

@@ -90,8 +90,13 @@ struct GraphPrefetcher: Sendable {
                 registryScope: registryScope(cliOverride: isCLIOverride),
                 parentDirectory: isCLIOverride ? flags.topDirectory : (override?.declaringSource ?? source).directory)
             guard started.insert(fetch) else { continue }
+            // `--timings`: the guessed fetch depends on what made it known (the parent's
+            // fetch, which the calling job has awaited), not on the walk's progress.
+            let trace = RequestTrace.current?.fork(label: "(prefetch)")
             jobs.yield {
-                await descend(fetch, overrides: overrides, old: old, ancestors: ancestors)
+                await RequestTrace.$current.withValue(trace) {
+                    await descend(fetch, overrides: overrides, old: old, ancestors: ancestors)
+                }
             }
         }
     }

@@ -74,7 +74,11 @@ public final class FakeForge: @unchecked Sendable {
     public let hgServeTLS: ForgeHgServe?
     private let process: Process
 
-    public init(root: String, gitDaemon: Bool = false, hgServe: Bool = false, lifetime: TimeInterval = 900) throws {
+    /// - Parameter backlog: the servers' listen backlog (default 256; 5 is Python's own default).
+    public init(
+        root: String, gitDaemon: Bool = false, hgServe: Bool = false, lifetime: TimeInterval = 900,
+        backlog: Int? = nil
+    ) throws {
         self.root = root
         let ca = try FakeForgeCA.files()
         self.ca = ca
@@ -91,6 +95,11 @@ public final class FakeForge: @unchecked Sendable {
             "python3", script, root, ca.serverCertificate, ca.serverKey, String(Int(lifetime)),
             String(getpid()),
         ]
+        if let backlog {
+            p.environment = ProcessInfo.processInfo.environment.merging(["FLAKELOCK_FORGE_BACKLOG": "\(backlog)"]) {
+                _, b in b
+            }
+        }
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -179,6 +188,12 @@ public final class FakeForge: @unchecked Sendable {
     public func requestLog() -> [String] {
         guard let text = try? String(contentsOfFile: "\(root)/requests.log", encoding: .utf8) else { return [] }
         return text.split(separator: "\n").map(String.init)
+    }
+
+    /// The TCP connections accepted so far, per server (`http`, `https`, `proxy`).
+    public func acceptedConnections() -> [String: Int] {
+        guard let text = try? String(contentsOfFile: "\(root)/connections.log", encoding: .utf8) else { return [:] }
+        return text.split(separator: "\n").reduce(into: [:]) { $0[String($1), default: 0] += 1 }
     }
 
     /// Forgets the request log.

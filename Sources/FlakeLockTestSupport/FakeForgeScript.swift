@@ -22,7 +22,10 @@
 ///   Nothing but 127.0.0.1 is ever connected to.
 ///
 /// Every request is appended to `STATE/requests.log` as a JSON line (`auth`: the scheme of
-/// its `Authorization` header, e.g. `token` or `Basic`, never the credentials). The ports are written
+/// its `Authorization` header, e.g. `token` or `Basic`, never the credentials), every
+/// accepted TCP connection to `STATE/connections.log` as the accepting server's name
+/// (`http`, `https`, `proxy`). `FLAKELOCK_FORGE_BACKLOG` sets the listen backlog (default
+/// 256), `FLAKELOCK_FORGE_DELAY_MS` a delay before each answer. The ports are written
 /// to `STATE/ports.json`. The process exits after TTL seconds or when PARENT_PID is gone.
 let fakeForgeScript = #"""
     import gzip, http.server, json, os, re, select, socket, socketserver, ssl, subprocess, sys, threading, time, urllib.parse
@@ -55,6 +58,15 @@ let fakeForgeScript = #"""
         return None
 
     DELAY = float(os.environ.get("FLAKELOCK_FORGE_DELAY_MS", "0") or 0) / 1000.0
+    # The listen backlog of every server (the proxy's too); 5 is Python's default and that
+    # of many small servers and proxies.
+    BACKLOG = int(os.environ.get("FLAKELOCK_FORGE_BACKLOG", "256") or 256)
+    CONN_LOCK = threading.Lock()
+
+    def count_connection(kind):
+        with CONN_LOCK:
+            with open(os.path.join(STATE, "connections.log"), "a") as f:
+                f.write(kind + "\n")
     FAULTS = {"text": None, "rules": [], "used": []}
     FAULTS_LOCK = threading.Lock()
 
@@ -223,10 +235,14 @@ let fakeForgeScript = #"""
     class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         daemon_threads = True
         allow_reuse_address = True
-        request_queue_size = 256  # the default backlog of 5 drops parallel connects (1 s SYN retry)
+        request_queue_size = BACKLOG  # a backlog of 5 drops parallel connects (1 s SYN retry)
         def __init__(self, kind, ctx=None):
             self.kind, self.ctx = kind, ctx
             super().__init__(("127.0.0.1", 0), Handler)
+        def get_request(self):
+            r = super().get_request()
+            count_connection(self.kind)
+            return r
         def finish_request(self, request, client_address):
             if self.ctx:  # TLS handshake in the handler thread, never in the accept loop
                 request.settimeout(30)
@@ -284,8 +300,12 @@ let fakeForgeScript = #"""
 
     class ProxyServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
         daemon_threads = True
-        request_queue_size = 256
+        request_queue_size = BACKLOG
         allow_reuse_address = True
+        def get_request(self):
+            r = super().get_request()
+            count_connection("proxy")
+            return r
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(CERT, KEY)

@@ -1,12 +1,14 @@
 // Benchmarks (not tests): each prints its figures. See BENCHMARKS.md.
 //   flakelock-bench sha256 [MiB]
 //       single-core SHA-256 throughput of swift-crypto on 64 KiB buffers
-//   flakelock-bench lock [--inputs N] [--delay-ms D] [--runs R] [--flakelock PATH]
+//   flakelock-bench lock [--inputs N] [--delay-ms D] [--backlog B] [--runs R] [--flakelock PATH]
 //       cold lock of N GitHub inputs following the root's nixpkgs, a no-op lock and an
 //       update of one input: Nix 2.8 and flakelock on the same fake forge with D ms per request
 //   flakelock-bench tree [--delay-ms D] [--runs R] [--flakelock PATH]
 //       cold lock of a 102-node tree (30 GitHub inputs, each with children known only once
 //       its flake.nix is read, some with grandchildren): Nix 2.8 and flakelock, D ms per request
+//       (lock) and a listen backlog of B (default 256; 5 is a small server's); with a flakelock that
+//       has `--timings`, also its cold lock's wall/critical path ratio
 //   flakelock-bench prefetch [--files N] [--mib M] [--runs R] [--flakelock PATH]
 //       a nixpkgs-sized GitHub input (and the same repository over git+http, cold and warm):
 //       `nix flake prefetch` and `flakelock prefetch`, wall time and peak RSS
@@ -98,14 +100,17 @@ struct ForgeBench {
     var flakelock: String
     var forge: FakeForge
     var universe: ForgeUniverse
+    /// The forge's listen backlog (`--backlog`; 5 is a small server's).
+    var backlog: Int
 
     init(_ args: [String], prefix: String) throws {
+        backlog = Int(option("--backlog", args, "256")) ?? 256
         delay = Int(option("--delay-ms", args, "50")) ?? 50
         runs = Int(option("--runs", args, "5")) ?? 5
         flakelock = option("--flakelock", args, defaultFlakelock())
         setenv("FLAKELOCK_FORGE_DELAY_MS", String(delay), 1)
         let root = TestDirectory.make(prefix: prefix)
-        forge = try FakeForge(root: root.path)
+        forge = try FakeForge(root: root.path, backlog: backlog)
         universe = ForgeUniverse(root: root.path, forge: forge)
         try universe.reset()
         try universe.commit(
@@ -120,6 +125,9 @@ func lockBenchmark(_ args: [String]) throws {
     let (delay, runs, flakelock, forge, universe) = (
         bench.delay, bench.runs, bench.flakelock, bench.forge, bench.universe
     )
+    let backlog = bench.backlog
+    let canTrace = hasTimings(flakelock)
+    var ratios: [Double] = []
     var top = ["{", "  inputs.nixpkgs.url = \"github:nixos/nixpkgs\";"]
     for i in 0..<n {
         let name = String(format: "dep%02d", i)
@@ -143,7 +151,15 @@ func lockBenchmark(_ args: [String]) throws {
         var dirs: [String: (String, ForgeEngineEnvironment)] = [:]
         func step(_ engine: Engine, _ label: String, _ argv: [String]) throws {
             let (dir, env) = dirs[engine.name]!
-            times[label, default: [:]][engine.name, default: []].append(try timed(engine, label, argv, dir, env))
+            let traced = canTrace && engine.name == "flakelock" && label == "cold lock"
+            let m = try measure(
+                argv + (traced ? ["--timings=\(dir).timings.html"] : []), env: env.variables, cwd: dir)
+            guard m.status == 0 else { fail("\(engine.name) \(label) failed:\n\(m.stderr)") }
+            times[label, default: [:]][engine.name, default: []].append(m.wall)
+            if traced, let r = criticalPathRatio(m.stderr) { ratios.append(r) }
+            if traced, ProcessInfo.processInfo.environment["FLAKELOCK_BENCH_TRACE"] != nil {
+                print(m.stderr.split(separator: "\n").filter { $0.hasPrefix("timings:") }.joined(separator: "\n"))
+            }
         }
         for engine in engines(flakelock: flakelock) {
             dirs[engine.name] = try freshTop(engine, top.joined(separator: "\n") + "\n", universe, forge)
@@ -161,7 +177,7 @@ func lockBenchmark(_ args: [String]) throws {
     let names = engines(flakelock: flakelock).map(\.name)
     requireIdentical(locks)
     print(
-        "\(n) GitHub inputs following nixpkgs, \(delay) ms per request, \(runs) runs, median wall time (identical locks)"
+        "\(n) GitHub inputs following nixpkgs, \(delay) ms per request, backlog \(backlog), \(runs) runs, median wall time (identical locks)"
     )
     print(
         "step".padding(toLength: 20, withPad: " ", startingAt: 0) + names.map { $0.leftPadded(12) }.joined()
@@ -173,6 +189,21 @@ func lockBenchmark(_ args: [String]) throws {
             label.padding(toLength: 20, withPad: " ", startingAt: 0)
                 + String(format: "%11.3fs%11.3fs%8.1fx", a, b, a / b))
     }
+    if !ratios.isEmpty {
+        print(
+            String(format: "flakelock cold lock: wall/critical path %.2f (median of %d)", median(ratios), ratios.count))
+    }
+}
+
+/// Whether this flakelock has `lock --timings`.
+func hasTimings(_ flakelock: String) -> Bool {
+    (try? ProcessRunner.run(flakelock, ["lock", "--help"]))?.stdout.contains("--timings") ?? false
+}
+
+/// The figure of flakelock's `timings: … wall/critical path R` line.
+func criticalPathRatio(_ stderr: String) -> Double? {
+    guard let r = stderr.range(of: "wall/critical path ") else { return nil }
+    return Double(stderr[r.upperBound...].prefix { $0.isNumber || $0 == "." })
 }
 
 /// A copy of the universe's top-level flake with `flakeNix`, for one engine, and that
@@ -356,7 +387,7 @@ do {
     case "prefetch": try prefetchBenchmark(Array(args.dropFirst()))
     default:
         fail(
-            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--runs R] | tree [--delay-ms D] [--runs R] | prefetch [--files N] [--mib M] [--runs R]"
+            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--backlog B] [--runs R] | tree [--delay-ms D] [--backlog B] [--runs R] | prefetch [--files N] [--mib M] [--runs R]"
         )
     }
 } catch {

@@ -3,6 +3,7 @@ import Fetchers
 import FlakeLockAPI
 import FlakeLockCore
 import FlakeModel
+import Foundation
 
 extension FlakeLockCommand {
     /// `flakelock lock [FLAKE]`, like `nix flake lock`.
@@ -29,20 +30,23 @@ extension FlakeLockCommand {
         @OptionGroup var recreate: RecreateOptions
         @OptionGroup var noUpdate: NoUpdateLockFileOption
         @OptionGroup(title: "Many flakes") var recursive: RecursiveOptions
+        @OptionGroup var timings: TimingsOption
         @OptionGroup var global: GlobalOptions
 
         func validate() throws { try recursive.check(flake: flake, lock: lock) }
 
         func run() async throws {
-            let ctx = try await CommandContext.make(global: global, lock: lock)
+            let ctx = try await CommandContext.make(global: global, lock: lock, timings: timings.file != nil)
             var flags = try ctx.lockFlags(lock, recreate: recreate, noUpdateLockFile: noUpdate.noUpdateLockFile)
             // Like `nix flake lock`: write even with --override-input.
             flags.setLockCommand(profile: ctx.profile)
             if recursive.recursive {
-                try await RecursiveRunner.run(ctx, directory: flake, options: recursive, flags: flags)
+                try await LockRunner.measured(ctx, timings: timings.file) {
+                    try await RecursiveRunner.run(ctx, directory: flake, options: recursive, flags: flags)
+                }
                 return
             }
-            try await LockRunner.run(ctx, flake: flake, flags: flags)
+            try await LockRunner.run(ctx, flake: flake, flags: flags, timings: timings.file)
         }
     }
 
@@ -77,6 +81,7 @@ extension FlakeLockCommand {
         @OptionGroup var lock: LockOptions
         @OptionGroup var recreate: RecreateOptions
         @OptionGroup(title: "Many flakes") var recursive: RecursiveOptions
+        @OptionGroup var timings: TimingsOption
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
@@ -99,23 +104,27 @@ extension FlakeLockCommand {
                 }
             }
             let paths = try Self.inputPaths(inputs, profile: global.compat.profile)
-            let ctx = try await CommandContext.make(global: global, lock: lock)
+            let ctx = try await CommandContext.make(global: global, lock: lock, timings: timings.file != nil)
             var flags = try ctx.lockFlags(lock, recreate: recreate)
             flags.setUpdateCommand(paths, dryRun: dryRun)
             if recursive.recursive {
-                try await RecursiveRunner.run(ctx, directory: flake, options: recursive, flags: flags)
+                try await LockRunner.measured(ctx, timings: timings.file) {
+                    try await RecursiveRunner.run(ctx, directory: flake, options: recursive, flags: flags)
+                }
                 return
             }
             if dryRun {
                 let ref = try ctx.parseFlakeArgument(flake)
-                let result = try await ctx.session().lock(ref, flags: flags)
+                let result = try await LockRunner.measured(ctx, timings: timings.file) {
+                    try await ctx.session().lock(ref, flags: flags)
+                }
                 let old = try LockFile.parse(Array(result.oldLockText.utf8), path: "flake.lock", profile: ctx.profile)
                 let new = try LockFile.parse(Array(result.lockText.utf8), path: "flake.lock", profile: ctx.profile)
                 let report = LockChangeReport(old: old, new: new, profile: ctx.profile)
                 output.write(report)
                 return
             }
-            try await LockRunner.run(ctx, flake: flake, flags: flags)
+            try await LockRunner.run(ctx, flake: flake, flags: flags, timings: timings.file)
         }
     }
 }
@@ -159,7 +168,34 @@ extension FlakeLockCommand.Update {
 
 /// Runs a lock operation (with Nix's follow-up on a Git or Mercurial flake).
 enum LockRunner {
-    static func run(_ ctx: CommandContext, flake: String?, flags: LockFlags) async throws {
-        _ = try await ctx.session().lock(try ctx.parseFlakeArgument(flake), flags: flags)
+    static func run(_ ctx: CommandContext, flake: String?, flags: LockFlags, timings: String? = nil) async throws {
+        let ref = try ctx.parseFlakeArgument(flake)
+        _ = try await measured(ctx, timings: timings) {
+            try await ctx.session().lock(ref, flags: flags)
+        }
+    }
+
+    /// Runs `body`, then logs the connection totals (`-vv`) and, with `--timings`, writes
+    /// the waterfall to `timings` and prints the wall time and the critical path, also when
+    /// `body` failed.
+    static func measured<T>(_ ctx: CommandContext, timings: String?, _ body: () async throws -> T) async throws -> T {
+        let start = ContinuousClock.now
+        defer {
+            ctx.logger.debug("\(ctx.connections.summary)")
+            if let recorder = ctx.timings, let timings { report(recorder, wall: .now - start, file: timings) }
+        }
+        guard ctx.timings != nil else { return try await body() }
+        return try await RequestTrace.$current.withValue(RequestTrace(label: "(walk)")) { try await body() }
+    }
+
+    private static func report(_ recorder: RequestTimings, wall: Duration, file: String) {
+        var written: String? = file
+        do {
+            try Data(try recorder.html(wall: wall).utf8).write(to: URL(fileURLWithPath: file))
+        } catch {
+            written = nil
+            Diagnostics.warning("cannot write the timings to '\(file)': \(error)")
+        }
+        for line in recorder.summary(wall: wall, file: written) { Diagnostics.writeStderr(line + "\n") }
     }
 }

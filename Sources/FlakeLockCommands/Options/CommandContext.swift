@@ -12,6 +12,10 @@ import Logging
 struct CommandContext {
     let wiring: FlakeLockWiring
     let reporter: StderrReporter
+    /// Connections opened and reused (`-vv` prints the totals at the end).
+    var connections = ConnectionTally()
+    /// Every request's timings (`--timings`).
+    var timings: RequestTimings?
 
     var profile: CompatProfile { wiring.profile }
     var environment: [String: String] { wiring.environment }
@@ -25,8 +29,10 @@ struct CommandContext {
 
     /// - Parameter cacheDirectory: use this fetch cache instead of `$XDG_CACHE_HOME/flakelock`
     ///   (`audit --verify` fetches everything again into a fresh one).
+    /// - Parameter timings: record every request's timings (`--timings`).
     static func make(
-        global: GlobalOptions, lock: LockOptions?, offline: Bool = false, cacheDirectory: String? = nil
+        global: GlobalOptions, lock: LockOptions?, offline: Bool = false, cacheDirectory: String? = nil,
+        timings: Bool = false
     ) async throws -> CommandContext {
         let env = ProcessInfo.processInfo.environment
         let profile = global.compat.profile
@@ -39,11 +45,16 @@ struct CommandContext {
             offline: offline || (lock?.offline ?? false))
         let parallel = FlakeLockWiring.parallelism(lock?.maxConcurrentDownloads, settings)
         let logger = Logger(label: "flakelock")
+        let connections = ConnectionTally()
+        let recorder = timings ? RequestTimings() : nil
         let transports = try FlakeLockWiring.realTransports(
             FlakeLockWiring.transportSettings(environment: env, settings: settings), settings: settings,
             profile: profile,
             parallel: parallel, reporter: reporter
-        ) { LoggingHTTPTransport(base: $0, logger: logger, progress: progress) }
+        ) {
+            LoggingHTTPTransport(
+                base: $0, logger: logger, progress: progress, tally: connections, timings: recorder)
+        }
         let wiring = try await FlakeLockWiring.make(
             profile: profile, environment: env, settings: settings, fetchSettings: fetchSettings,
             transports: transports,
@@ -52,7 +63,7 @@ struct CommandContext {
             registryOptions: FlakeLockWiring.RegistryOptions(
                 overrideFlakes: (lock?.overrideFlakes ?? []).map { ($0.first, $0.second) },
                 inputsFrom: lock?.inputsFrom ?? []))
-        return CommandContext(wiring: wiring, reporter: reporter)
+        return CommandContext(wiring: wiring, reporter: reporter, connections: connections, timings: recorder)
     }
 
     /// nix.conf and friends, then `--option` and the setting flags.

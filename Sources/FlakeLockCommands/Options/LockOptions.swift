@@ -71,6 +71,20 @@ struct RecreateOptions: ParsableArguments {
     var updateInputs: [String] = []
 }
 
+/// `--timings[=FILE]` on `lock` and `update`. A bare `--timings` is rewritten to
+/// `--timings=flakelock-timings.html` before parsing (``PairArgument/preprocess(_:)``), so a
+/// file must be given with `=`.
+struct TimingsOption: ParsableArguments {
+    static let defaultFile = "flakelock-timings.html"
+
+    @Option(
+        name: .customLong("timings"),
+        help: ArgumentHelp(
+            "Record every HTTP request; write a waterfall page to FILE (--timings=FILE; bare --timings: \(defaultFile)) and print the wall time and the critical path of dependent requests on stderr.",
+            valueName: "file"))
+    var file: String?
+}
+
 /// `--no-update-lock-file` (not on `update`).
 struct NoUpdateLockFileOption: ParsableArguments {
     @Flag(name: .customLong("no-update-lock-file"), help: "Do not allow any updates to the flake's lock file.")
@@ -101,8 +115,8 @@ struct PairArgument: ExpressibleByArgument, Sendable {
     /// Options that take two words.
     static let twoWordOptions: Set<String> = ["--override-input", "--override-flake", "--option"]
 
-    /// Joins the two words that follow each two-word option, and turns every setting flag
-    /// into `--option NAME VALUE` (``SettingFlags``).
+    /// Joins the two words that follow each two-word option, turns every setting flag
+    /// into `--option NAME VALUE` (``SettingFlags``) and gives a bare `--timings` its file.
     static func preprocess(_ args: [String]) -> [String] {
         var out: [String] = []
         var i = 0
@@ -115,6 +129,11 @@ struct PairArgument: ExpressibleByArgument, Sendable {
             if let setting = SettingFlags.setting(in: args, at: i) {
                 out += ["--option", setting.name + String(separator) + setting.value]
                 i += setting.words
+                continue
+            }
+            if a == "--timings" {
+                out.append("--timings=" + TimingsOption.defaultFile)
+                i += 1
                 continue
             }
             if twoWordOptions.contains(a), i + 2 < args.count {

@@ -52,6 +52,13 @@ final class CurlEasyHandle {
         try check(flk_curl_easy_setopt_slist(pointer, CURLOPT_HTTPHEADER, list), "CURLOPT_HTTPHEADER")
     }
 
+    /// Uses the share handle's caches (every ``reset()`` detaches it) and lets the shared
+    /// connection cache keep enough idle connections for a parallel run.
+    func attach(_ share: UnsafeMutablePointer<flk_curl_share>) throws {
+        try check(flk_curl_easy_set_share(pointer, share), "CURLOPT_SHARE")
+        try set(CURLOPT_MAXCONNECTS, 64)
+    }
+
     func set(_ option: CURLoption, _ value: Int) throws {
         try check(flk_curl_easy_setopt_long(pointer, option, value), "option \(option.rawValue)")
     }
@@ -116,22 +123,39 @@ extension CurlEasyHandle {
     }
 }
 
-/// Idle easy handles, reused across requests.
+/// Idle easy handles, reused across requests, and the share handle they all use.
+///
+/// The share handle (`CURLSH`) holds one DNS cache, one TLS session cache and one
+/// connection cache for the whole transport: a connection opened by a transfer on one
+/// thread is reused by the next transfer to the same peer on any thread (HTTP keep-alive),
+/// and a new connection to a known host resumes its TLS session.
 final class CurlHandlePool: @unchecked Sendable {
-    // @unchecked: `idle` is guarded by `lock`; a handle is owned by one thread between
-    // `take` and `give`.
+    // @unchecked: `idle` and `shared` are guarded by `lock`; a handle is owned by one thread
+    // between `take` and `give`; libcurl locks the share handle's data itself.
     private let lock = NSLock()
     private var idle: [CurlEasyHandle] = []
     private let maxIdle: Int
+    private var shared: UnsafeMutablePointer<flk_curl_share>?
 
     init(maxIdle: Int = 8) { self.maxIdle = maxIdle }
 
+    deinit {
+        idle.removeAll()
+        flk_curl_share_free(shared)
+    }
+
+    /// A reset handle attached to the share handle (created on first use, after
+    /// `curl_global_init`).
     func take() throws -> CurlEasyHandle {
-        if let h = lock.withLock({ idle.popLast() }) {
-            h.reset()
-            return h
+        let (reused, share): (CurlEasyHandle?, UnsafeMutablePointer<flk_curl_share>?) = lock.withLock {
+            if shared == nil { shared = flk_curl_share_new() }
+            return (idle.popLast(), shared)
         }
-        return try CurlEasyHandle()
+        guard let share else { throw NativeTransportError.initialization("curl_share_init failed") }
+        let h = try reused ?? CurlEasyHandle()
+        if reused != nil { h.reset() }
+        try h.attach(share)
+        return h
     }
 
     func give(_ h: CurlEasyHandle) {

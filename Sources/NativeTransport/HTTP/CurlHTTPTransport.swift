@@ -25,6 +25,11 @@ public struct HTTPConfiguration: Sendable {
     public var userAgentProduct: String
     /// Where blocking transfers run.
     public var executor: BlockingExecutor
+    /// Transfers allowed at first to one peer (`host:port`, or the proxy); each transfer
+    /// that opened a connection allows one more, up to ``maxConnectionsPerPeer``
+    /// (``ConnectionRamp``).
+    public var initialConnectionsPerPeer: Int = 4
+    public var maxConnectionsPerPeer: Int = 16
     /// A netrc file with credentials per host (Nix's `netrc-file`); nil: none.
     public var netrcFile: String?
     /// Told of each retry before its back-off: the failure, the delay, the attempt that
@@ -61,11 +66,22 @@ public struct HTTPConfiguration: Sendable {
 public final class CurlHTTPTransport: HTTPTransport {
     public let configuration: HTTPConfiguration
     private let pool = CurlHandlePool()
+    private let ramp: ConnectionRamp
     private let userAgent: String
 
     public init(configuration: HTTPConfiguration = HTTPConfiguration()) {
         self.configuration = configuration
         self.userAgent = configuration.userAgent
+        self.ramp = ConnectionRamp(
+            initial: configuration.initialConnectionsPerPeer, maximum: configuration.maxConnectionsPerPeer)
+    }
+
+    /// What a connection for `url` goes to: the proxy, else the URL's scheme, host and port.
+    /// nil for `file://`.
+    func peer(for url: String) -> String? {
+        if let proxy = configuration.proxy.proxy(for: url), !proxy.isEmpty { return "proxy " + proxy }
+        guard let u = URLParts(url), u.scheme != "file" else { return nil }
+        return "\(u.scheme)://\(u.host):\(u.port ?? (u.scheme == "https" ? 443 : 80))"
     }
 
     public func get(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws -> HTTPResponse {
@@ -114,13 +130,21 @@ public final class CurlHTTPTransport: HTTPTransport {
         var attempt = 0
         while true {
             attempt += 1
-            let result = try await runCancellable(on: configuration.executor) { [self, pool] flag in
-                try CurlTransfer(
-                    pool: pool, url: url, displayURL: originalURL, headers: headers, ifNoneMatch: ifNoneMatch,
-                    sink: sink,
-                    configuration: configuration, userAgent: userAgent, flag: flag
-                ).perform()
+            let peer = peer(for: url)
+            let log = HTTPExchangeLog.current
+            let connected: @Sendable () -> Void = { [ramp] in if let peer { ramp.connected(peer) } }
+            let (configuration, userAgent, pool) = (configuration, userAgent, pool)
+            let transfer = {
+                try await runCancellable(on: configuration.executor) { flag in
+                    try CurlTransfer(
+                        pool: pool, url: url, displayURL: originalURL, headers: headers, ifNoneMatch: ifNoneMatch,
+                        sink: sink, configuration: configuration, userAgent: userAgent, flag: flag,
+                        onNewConnection: connected, log: log
+                    ).perform()
+                }
             }
+            let result: TransferResult
+            if let peer { result = try await ramp.withSlot(peer, transfer) } else { result = try await transfer() }
             switch result {
             case .response(let r): return .done(r)
             case .redirect(let l): return .redirect(l)

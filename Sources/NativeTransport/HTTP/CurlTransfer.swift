@@ -14,6 +14,9 @@ private final class TransferContext {
     var errorBody: [UInt8] = []
     var delivered: UInt64 = 0
     var sinkError: (any Error)?
+    /// Called once the connection is ready (TCP and TLS handshakes, proxy tunnel), before
+    /// the request is sent (libcurl's `CURLOPT_PREREQFUNCTION`).
+    var onConnectionReady: (() -> Void)?
 
     init(sink: any HTTPBodySink, flag: CancellationFlag, isFile: Bool) {
         self.sink = sink
@@ -70,6 +73,14 @@ private let headerCallback: flk_curl_write_cb = { data, size, count, userdata in
     return n
 }
 
+private let prereqCallback: flk_curl_prereq_cb = { userdata, _, _, _, _ in
+    if let userdata {
+        let ctx = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
+        ctx.onConnectionReady?()
+    }
+    return 0  // CURL_PREREQFUNC_OK
+}
+
 private let progressCallback: flk_curl_xferinfo_cb = { userdata, _, _, _, _ in
     guard let userdata else { return 0 }
     let ctx = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
@@ -88,12 +99,20 @@ struct CurlTransfer {
     let configuration: HTTPConfiguration
     let userAgent: String
     let flag: CancellationFlag
+    /// Told when this transfer opened a connection and its handshakes completed.
+    var onNewConnection: (@Sendable () -> Void)? = nil
+    /// Receives the exchange's connection and timing figures.
+    var log: HTTPExchangeLog? = nil
 
     func perform() throws -> TransferResult {
         let handle = try pool.take()
         defer { pool.give(handle) }
         let isFile = url.lowercased().hasPrefix("file://")
         let ctx = TransferContext(sink: sink, flag: flag, isFile: isFile)
+        if let onNewConnection {
+            ctx.onConnectionReady = { if handle.infoLong(CURLINFO_NUM_CONNECTS) > 0 { onNewConnection() } }
+        }
+        defer { if !isFile { log?.append(exchange(handle)) } }
         let code: CURLcode = try withExtendedLifetime(ctx) {
             let opaque = Unmanaged.passUnretained(ctx).toOpaque()
             try configure(handle, isFile: isFile)
@@ -105,11 +124,34 @@ struct CurlTransfer {
                 _ = flk_curl_easy_setopt_long(h, CURLOPT_NOPROGRESS, 0)
                 _ = flk_curl_easy_setopt_xferinfo_cb(h, progressCallback)
                 _ = flk_curl_easy_setopt_ptr(h, CURLOPT_XFERINFODATA, opaque)
+                _ = flk_curl_easy_setopt_prereq_cb(h, prereqCallback)
+                _ = flk_curl_easy_setopt_ptr(h, CURLOPT_PREREQDATA, opaque)
                 _ = flk_curl_easy_setopt_errorbuffer(h, handle.errorBuffer)
                 return curl_easy_perform(h)
             }
         }
         return classify(code, handle: handle, ctx: ctx)
+    }
+
+    /// libcurl's figures for the exchange just performed.
+    private func exchange(_ handle: CurlEasyHandle) -> HTTPExchangeLog.Exchange {
+        func seconds(_ info: CURLINFO) -> Double { Double(handle.infoOff(info)) / 1_000_000 }
+        let version: String =
+            switch handle.infoLong(CURLINFO_HTTP_VERSION) {
+            case CURL_HTTP_VERSION_1_0: "1.0"
+            case CURL_HTTP_VERSION_1_1: "1.1"
+            case CURL_HTTP_VERSION_2_0: "2"
+            case CURL_HTTP_VERSION_3: "3"
+            default: ""
+            }
+        let ip = handle.infoString(CURLINFO_PRIMARY_IP) ?? ""
+        let port = handle.infoLong(CURLINFO_PRIMARY_PORT)
+        let isNew = handle.infoLong(CURLINFO_NUM_CONNECTS) > 0
+        return HTTPExchangeLog.Exchange(
+            peer: ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)", newConnection: isNew,
+            httpVersion: version,
+            connectSeconds: isNew ? max(seconds(CURLINFO_APPCONNECT_TIME_T), seconds(CURLINFO_CONNECT_TIME_T)) : 0,
+            firstByteSeconds: seconds(CURLINFO_STARTTRANSFER_TIME_T), totalSeconds: seconds(CURLINFO_TOTAL_TIME_T))
     }
 
     private func configure(_ handle: CurlEasyHandle, isFile: Bool) throws {
