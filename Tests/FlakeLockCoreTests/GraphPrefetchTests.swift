@@ -108,7 +108,7 @@ import Testing
         try s.publishForge(.gitlab, owner: "o", repo: "b", tree: LockScenario.flake(inputs: [("y", "github:o/gone-y")]))
         try s.publishForge(.github, owner: "o", repo: "a", tree: LockScenario.flake(inputs: [("x", "github:o/gone-x")]))
         try s.top.write("flake.nix", LockScenario.flakeNix(inputs: [("a", "github:o/a"), ("b", "gitlab:o/b")]))
-        s.http.setLatency { $0.contains("gone-x") ? .milliseconds(500) : .zero }
+        s.http.setLatency { $0.contains("gone-x") ? .seconds(1) : .zero }
 
         let run = try await Self.lock(s, accessTokens: Self.unprefixedGitLabToken)
         #expect(run.lockText == nil)
