@@ -58,6 +58,15 @@ public final class StorePathAliases: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// The largest registered local tree that holds `directory` (a Git work tree whose
+    /// sub-flake `directory` is), if any.
+    public func localTree(containing directory: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return map.values.map(\.directory).filter { directory == $0 || directory.hasPrefix($0 + "/") }
+            .min { $0.count < $1.count }
+    }
+
     /// The local path standing for `path` if it lies inside a registered store path.
     public func resolve(_ path: String) -> (path: String, storePath: String, withoutGit: Bool)? {
         lock.lock()

@@ -55,7 +55,8 @@ struct FlakeInputParser {
                 let components = try FollowsPath.components(of: f)
                 follows = InputPath(lockRootPath.components + components)
             } catch {
-                throw LockError.message(profile.urlWithFollowsIsError ? error.currentNixDescription : error.description)
+                throw LockError.invalidFollows(
+                    profile.urlWithFollowsIsError ? error.currentNixDescription : error.description, d.span)
             }
         }
         var ref: FlakeRef?
@@ -66,19 +67,19 @@ struct FlakeInputParser {
             do {
                 ref = try FlakeRef.fromAttrs(attrs, profile: profile)
             } catch {
-                throw LockError.located(error.description, d.span)
+                throw LockError.declaration(error.description, d.span)
             }
         } else if let url = d.url {
             if let extra = d.attributes.first {
-                throw LockError.message("unexpected flake input attribute '\(extra.name)', at \(extra.span)")
+                throw LockError.unexpectedInputAttribute(extra.name, extra.span)
             }
             ref = try parseURL(url, isFlake: spec.isFlake, span: d.urlSpan ?? d.span)
         } else if let extra = d.attributes.first, follows == nil {
-            throw LockError.message("unexpected flake input attribute '\(extra.name)', at \(extra.span)")
+            throw LockError.unexpectedInputAttribute(extra.name, extra.span)
         }
         if ref != nil && follows != nil {
             if profile.urlWithFollowsIsError {
-                throw LockError.message("flake input has both a flake reference and a follows attribute, at \(d.span)")
+                throw LockError.bothReferenceAndFollows(d.span)
             }
             ref = nil  // 2.8–2.29: follows wins
         }
@@ -104,7 +105,7 @@ struct FlakeInputParser {
         do {
             return try FlakeRef.fromAttrs(["type": .string("indirect"), "id": .string(name)], profile: profile)
         } catch {
-            throw LockError.located(error.description, span)
+            throw LockError.declaration(error.description, span)
         }
     }
 
@@ -116,7 +117,7 @@ struct FlakeInputParser {
         case .path(let p):
             // Current Nix: a path value inside the flake's tree becomes `path:<relative>`.
             guard profile.relativePathInputs else {
-                throw LockError.located("expected a string but got a path", span)
+                throw LockError.declaration("expected a string but got a path", span)
             }
             text = "path:" + (p.hasPrefix("/") ? p : Self.relativePathValue(p))
         }
@@ -131,7 +132,7 @@ struct FlakeInputParser {
         do {
             return try FlakeRef.parse(text, profile: profile, base: base, isFlake: isFlake, allowMissing: true)
         } catch {
-            throw LockError.located(error.description, span)
+            throw LockError.declaration(error.description, span)
         }
     }
 
@@ -157,19 +158,6 @@ struct FlakeInputParser {
         case .string(let s): .string(s)
         case .int(let i): .int(i)
         case .bool(let b): .bool(b)
-        }
-    }
-}
-
-/// Locking failures that are not a fetcher's or a parser's own. Messages follow Nix.
-enum LockError: UserFacingError {
-    case message(String)
-    case located(String, SourceSpan)
-
-    var description: String {
-        switch self {
-        case .message(let m): m
-        case .located(let m, _): m
         }
     }
 }

@@ -97,8 +97,7 @@ struct FlakeLoader: Sendable {
         let lockedURL = (try? fetched.locked.toURLString(profile: profile)) ?? fetched.locked.description
         let subdir = fetched.resolved.subdir
         guard let bytes = fetched.flakeNix else {
-            throw LockError.message(
-                "source tree referenced by '\(lockedURL)' does not contain a '\(subdir)/flake.nix' file")
+            throw LockError.missingFlakeNix(lockedURL: lockedURL, subdir: subdir)
         }
         let root = fetched.source.localPath ?? fetched.source.storePath.description
         let display = subdir.isEmpty ? root + "/flake.nix" : PathSyntax.canonicalize(root + "/" + subdir) + "/flake.nix"
@@ -129,12 +128,12 @@ struct FlakeLoader: Sendable {
         if d.follows != nil { names.append("follows") }
         for name in names.sorted(by: { $0.byteWiseLess(than: $1) })
         where name != "submodules" && (name != "lfs" || !allowLFS) {
-            throw LockError.message("flake 'self' attribute '\(name)' is not supported")
+            throw LockError.unsupportedSelfAttribute(name)
         }
         var attrs = Attrs()
         for a in d.attributes {
             guard case .bool(let b) = a.value else {
-                throw LockError.located("flake 'self' attribute '\(a.name)' must be a Boolean, at \(a.span)", a.span)
+                throw LockError.selfAttributeNotBoolean(a.name, a.span)
             }
             attrs[a.name] = .bool(b)
         }
@@ -229,7 +228,6 @@ struct FlakeSource: Sendable {
             if !admitted(shown) { break }
         }
         if admitted(shown) { shown += "/flake.nix" }
-        throw LockError.message(
-            "access to absolute path '\(shown)' is forbidden in pure evaluation mode (use '--impure' to override)")
+        throw LockError.forbiddenAbsolutePath(shown)
     }
 }

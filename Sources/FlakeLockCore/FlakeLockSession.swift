@@ -133,7 +133,7 @@ public struct FlakeLockSession: Sendable {
             // src/libflake/flake.cc, lockFlake (the check came with the flag, Nix 2.18): a
             // reference lock file is refused when dirty trees are.
             throw ErrorWithContext(
-                LockError.message("reference lock file was provided, but the `allow-dirty` setting is set to false"),
+                LockError.referenceLockFileWithoutAllowDirty,
                 context: top.updateContext)
         }
         if flags.applyWholeNixConfig {
@@ -218,8 +218,7 @@ public struct FlakeLockSession: Sendable {
             return .keep
         }
         guard let target = result.lockFilePath, top.loaded.sourcePath != nil, isWritableTop(top.ref) else {
-            throw LockError.message(
-                "cannot write modified lock file of flake '\(top.url)' (use '--no-write-lock-file' to ignore)")
+            throw LockError.cannotWriteLockFile(flake: top.url)
         }
         if let unlocked = newLock.firstUnlockedInput(profile: profile), !flags.allowDirtyLocks {
             let url = (try? unlocked.toURLString(profile: profile)) ?? unlocked.description
@@ -232,9 +231,7 @@ public struct FlakeLockSession: Sendable {
                 return .keep
             case .perScheme:
                 if flags.failOnUnlocked {
-                    throw LockError.message(
-                        "Not writing lock file of flake '\(top.url)' because it has an unlocked input ('\(url)'). Use '--allow-dirty-locks' to allow this anyway."
-                    )
+                    throw LockError.unlockedInputRefused(flake: top.url, input: url)
                 }
                 reporter.warning(
                     "not writing lock file of flake '\(top.url)' because it has an unlocked input ('\(url)')")
@@ -242,8 +239,7 @@ public struct FlakeLockSession: Sendable {
             }
         }
         if !flags.updateLockFile {
-            throw LockError.message(
-                "flake '\(top.url)' requires lock file changes but they're not allowed due to '--no-update-lock-file'")
+            throw LockError.lockChangesNotAllowed(flake: top.url)
         }
         return .write(target)
     }
@@ -327,7 +323,7 @@ enum FollowsCheck {
             for (path, edge) in flat {
                 guard case .follows(let target) = edge, !target.isEmpty else { continue }
                 if try lock.findInput(target) == nil {
-                    throw LockError.message("input '\(path)' follows a non-existent input '\(target)'")
+                    throw LockError.followsNonexistentInput(path, target: target)
                 }
             }
         } else {
@@ -335,7 +331,7 @@ enum FollowsCheck {
             for (path, edge) in flat {
                 guard case .follows(let target) = edge, !target.isEmpty else { continue }
                 if !known.contains(target) {
-                    throw LockError.message("input '\(path)' follows a non-existent input '\(target)'")
+                    throw LockError.followsNonexistentInput(path, target: target)
                 }
             }
         }

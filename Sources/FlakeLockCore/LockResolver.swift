@@ -216,7 +216,7 @@ final class LockResolver {
         old: LockNode?, parentPath: InputPath?, isCLIOverride: Bool, followsPrefix: InputPath, source: FlakeSource
     ) async throws {
         if !flags.allowUnlocked && !ref.isLocked(profile: profile) {
-            throw LockError.message("cannot update flake input '\(path)' in pure mode")
+            throw LockError.unlockedInPureMode(path)
         }
         let original = recordedOriginal(spec: spec, declared: declared, isCLIOverride: isCLIOverride)
         if spec.isFlake {
@@ -231,8 +231,7 @@ final class LockResolver {
                 lock: LockedInput(locked: locked, original: original, isFlake: true, parent: parentPath))
             node.inputs[id] = .node(child)
             if parents.contains(ref) {
-                throw LockError.message(
-                    "found circular import of flake '\((try? ref.toURLString(profile: profile)) ?? ref.description)'")
+                throw LockError.circularImport((try? ref.toURLString(profile: profile)) ?? ref.description)
             }
             parents.append(ref)
             defer { parents.removeLast() }

@@ -102,6 +102,8 @@ struct ForgeBench {
     var universe: ForgeUniverse
     /// The forge's listen backlog (`--backlog`; 5 is a small server's).
     var backlog: Int
+    /// Where the forge and the universe live; removed when the benchmark is done.
+    let root: TestDirectory
 
     init(_ args: [String], prefix: String) throws {
         backlog = Int(option("--backlog", args, "256")) ?? 256
@@ -109,7 +111,7 @@ struct ForgeBench {
         runs = Int(option("--runs", args, "5")) ?? 5
         flakelock = option("--flakelock", args, defaultFlakelock())
         setenv("FLAKELOCK_FORGE_DELAY_MS", String(delay), 1)
-        let root = TestDirectory.make(prefix: prefix)
+        root = TestDirectory.make(prefix: prefix)
         forge = try FakeForge(root: root.path, backlog: backlog)
         universe = ForgeUniverse(root: root.path, forge: forge)
         try universe.reset()

@@ -85,6 +85,28 @@ struct RelativePathParityTests {
         #expect(FileManager.default.contents(atPath: repo.path + "/sub2/flake.lock") == before)
     }
 
+    /// Nix 2.8 reads a relative `path:` input of a sub-flake from the store copy of the whole
+    /// Git tree, so `../b` may climb to a sibling sub-flake. The expected lock is what Debian's
+    /// Nix 2.8.0 wrote for this repository (the store copy's modification times are 1).
+    @Test func nix28SubflakeReachesItsSiblingInsideTheGitTree() throws {
+        let cli = ParityCLI()
+        let repo = try GitFixtureRepository(at: cli.scratch.path + "/mono")
+        try repo.write("pkgs/b/flake.nix", "{ outputs = _: {}; }\n")
+        try repo.write("pkgs/a/flake.nix", "{ inputs.sib.url = \"path:../b\"; outputs = _: {}; }\n")
+        try repo.git("add", "-A")
+        try repo.commit("init")
+        let r = try cli.run(["lock", "--compat", "nix-2.8"], in: repo.path + "/pkgs/a")
+        #expect(r.status == 0, "\(r.stderr)")
+        let expected = try ParityCLI.json(
+            #"{"nodes":{"root":{"inputs":{"sib":"sib"}},"sib":{"locked":{"lastModified":1,"narHash":"sha256-hTJPMh9Bwky2TlaWmLrkBHdUBmpxSCPRK+bmnFNpNQE=","path":"../b","type":"path"},"original":{"path":"../b","type":"path"}}},"root":"root","version":7}"#
+        )
+        #expect(try ParityCLI.json(file: repo.path + "/pkgs/a/flake.lock") == expected)
+        // Climbing out of the tree stays an error.
+        try repo.write("pkgs/a/flake.nix", "{ inputs.sib.url = \"path:../../../b\"; outputs = _: {}; }\n")
+        let out = try cli.run(["lock", "--compat", "nix-2.8"], in: repo.path + "/pkgs/a")
+        #expect(out.status == 1 && out.stderr.contains("points outside of its parent's store path"), "\(out.stderr)")
+    }
+
     /// NixOS/nix#13018: a sub-flake of a repository without commits (`git add -N`) whose
     /// input is the repository's root (`../.`).
     @Test func parentOfSubflakeInFreshRepository() throws {

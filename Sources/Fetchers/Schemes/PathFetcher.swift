@@ -20,10 +20,13 @@ struct PathFetcher: Sendable {
                     url: (try? input.toURLString(profile: settings.profile)) ?? spec.path)
             }
             let joined = PathSyntax.canonicalize(parentDirectory + "/" + path)
-            guard
-                joined == parentDirectory
-                    || joined.hasPrefix(parentDirectory.hasSuffix("/") ? parentDirectory : parentDirectory + "/")
-            else {
+            // Nix 2.8 reads the path from the parent's copy in the store, which is the whole
+            // tree the parent was fetched from (a Git work tree, for a sub-flake in it): it may
+            // climb up to that tree's root, not further.
+            let bound =
+                settings.profile.relativePathInputs
+                ? parentDirectory : aliases.localTree(containing: parentDirectory) ?? parentDirectory
+            guard joined == bound || joined.hasPrefix(bound.hasSuffix("/") ? bound : bound + "/") else {
                 throw FetchError.relativePathOutsideParent(path: path, parent: parentDirectory)
             }
             path = joined
