@@ -12,6 +12,9 @@
 //   flakelock-bench prefetch [--files N] [--mib M] [--runs R] [--flakelock PATH]
 //       a nixpkgs-sized GitHub input (and the same repository over git+http, cold and warm):
 //       `nix flake prefetch` and `flakelock prefetch`, wall time and peak RSS
+//   flakelock-bench recursive [--delay-ms D] [--runs R] [--flakelock PATH]
+//       a monorepo of 20 sub-flakes: Nix 2.8 and flakelock once per sub-flake, `lock --recursive`,
+//       and `lock --recursive` on a second machine with the fact cache (nginx WebDAV)
 import Crypto
 import FlakeLockTestSupport
 import Foundation
@@ -110,14 +113,22 @@ struct ForgeBench {
         delay = Int(option("--delay-ms", args, "50")) ?? 50
         runs = Int(option("--runs", args, "5")) ?? 5
         flakelock = option("--flakelock", args, defaultFlakelock())
-        setenv("FLAKELOCK_FORGE_DELAY_MS", String(delay), 1)
-        root = TestDirectory.make(prefix: prefix)
-        forge = try FakeForge(root: root.path, backlog: backlog)
-        universe = ForgeUniverse(root: root.path, forge: forge)
-        try universe.reset()
-        try universe.commit(
-            "nixos/nixpkgs", id: "n1", files: ["flake.nix": "{ outputs = _: { }; }", "lib.nix": "1\n"])
+        (root, forge, universe) = try delayedForge(prefix, delayMs: delay, backlog: backlog)
     }
+}
+
+/// A fake forge adding `delayMs` to every request, its universe reset, with `nixos/nixpkgs` at commit `n1`.
+/// The directory is removed when the returned `TestDirectory` goes away: keep it alive.
+func delayedForge(_ prefix: String, delayMs: Int, backlog: Int = 256) throws -> (
+    TestDirectory, FakeForge, ForgeUniverse
+) {
+    setenv("FLAKELOCK_FORGE_DELAY_MS", String(delayMs), 1)
+    let root = TestDirectory.make(prefix: prefix)
+    let forge = try FakeForge(root: root.path, backlog: backlog)
+    let universe = ForgeUniverse(root: root.path, forge: forge)
+    try universe.reset()
+    try universe.commit("nixos/nixpkgs", id: "n1", files: ["flake.nix": "{ outputs = _: { }; }", "lib.nix": "1\n"])
+    return (root, forge, universe)
 }
 
 func lockBenchmark(_ args: [String]) throws {
@@ -376,6 +387,144 @@ func prefetchBenchmark(_ args: [String]) throws {
     }
 }
 
+/// The monorepo of `recursive`: 20 sub-flakes under `pkgs/`, each with nixpkgs and two to four
+/// of four shared GitHub inputs (which follow its nixpkgs); `p18` and `p19` also use a sibling
+/// through a relative `path:` input (`path:../p00`).
+func monorepoFlakes(_ mono: String) -> [String: String] {
+    let shared = ["utils", "devshell", "overlay", "data"]
+    var flakes: [String: String] = [:]
+    for i in 0..<20 {
+        var lines = ["nixpkgs.url = \"github:nixos/nixpkgs\";"]
+        for k in 0..<(2 + i % 3) {
+            let s = shared[(i + k) % shared.count]
+            lines += ["\(s).url = \"github:org/\(s)\";", "\(s).inputs.nixpkgs.follows = \"nixpkgs\";"]
+        }
+        if i >= 18 { lines.append("sibling.url = \"path:../p\(String(format: "%02d", i - 18))\";") }
+        flakes[String(format: "pkgs/p%02d", i)] = flakeNix(lines.joined(separator: "\n"))
+    }
+    return flakes
+}
+
+/// Recreates the monorepo at `path` (same commit, same mtimes every time) and returns its sub-flakes.
+func makeMonorepo(_ universe: ForgeUniverse, at path: String) throws -> [String] {
+    if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+    let repo = try GitFixtureRepository(at: path)
+    let flakes = monorepoFlakes(path)
+    for (dir, text) in flakes { try repo.write(dir + "/flake.nix", text) }
+    _ = try repo.commit("init")
+    try universe.setMTimes(path)
+    return flakes.keys.sorted()
+}
+
+/// A lock's text with the `lastModified` of its `path:` nodes zeroed: Nix takes it from the
+/// newest mtime under the path, and the sibling's flake.lock is written anew by every run.
+func normalisedLock(_ text: String) -> String {
+    guard let doc = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+        let nodes = doc["nodes"] as? [String: Any]
+    else { return text }
+    var out = text
+    for case let node as [String: Any] in nodes.values {
+        guard let locked = node["locked"] as? [String: Any], locked["type"] as? String == "path",
+            let m = locked["lastModified"] as? Int
+        else { continue }
+        out = out.replacingOccurrences(of: "\"lastModified\": \(m),", with: "\"lastModified\": 0,")
+    }
+    return out
+}
+
+func recursiveBenchmark(_ args: [String]) throws {
+    let delay = Int(option("--delay-ms", args, "50")) ?? 50
+    let runs = Int(option("--runs", args, "3")) ?? 3
+    let flakelock = option("--flakelock", args, defaultFlakelock())
+    guard try LoopbackNginx.available() else { fail("nginx is required (Scripts/setup.sh installs it)") }
+    let (root, forge, universe) = try delayedForge("flakelock-bench-recursive", delayMs: delay)
+    defer {
+        forge.stop()
+        withExtendedLifetime(root) {}
+    }
+    for s in ["utils", "devshell", "overlay", "data"] {
+        try universe.commit(
+            "org/\(s)", id: "c1",
+            files: ["flake.nix": flakeNix("nixpkgs.url = \"github:nixos/nixpkgs\";"), "\(s).nix": "\(s)\n"])
+    }
+    let mono = universe.root + "/mono"
+    let key = Curve25519.Signing.PrivateKey()
+    let pub = key.publicKey.rawRepresentation
+    let secretFile = universe.root + "/fact-cache.secret"
+    try ("bench-1:" + (key.rawRepresentation + pub).base64EncodedString()).write(
+        toFile: secretFile, atomically: true, encoding: .utf8)
+    let publicKey = "bench-1:" + pub.base64EncodedString()
+    let direct = ["no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"]
+    let labels = [
+        "nix 2.8, once per sub-flake", "flakelock, once per sub-flake", "flakelock --recursive",
+        "--recursive, 2nd machine, fact cache",
+    ]
+    var wall: [String: [Double]] = [:]
+    var requests: [String: [Double]] = [:]
+    var archives: [String: [Double]] = [:]
+    var locks: [String: [String: String]] = [:]
+    for run in 0..<runs {
+        let nginx = try LoopbackNginx(root: universe.root + "/nginx-\(run)")
+        defer { nginx.stop() }
+        let configs = [
+            "", "", "fact-cache = \(nginx.base)\nfact-cache-secret-key-file = \(secretFile)",
+            "fact-cache = \(nginx.base)\nfact-cache-public-keys = \(publicKey)",
+        ]
+        for (i, label) in labels.enumerated() {
+            let flakes = try makeMonorepo(universe, at: mono)
+            let env = try ForgeEngineEnvironment(
+                name: "m\(i)", universe: universe, forge: forge, extraNixConfig: configs[i])
+            let variables = env.variables.merging(i >= 2 ? direct : [:]) { $1 }
+            let compat = ["--compat", "nix-2.8"]
+            forge.clearRequestLog()
+            var total = 0.0
+            if i < 2 {
+                for dir in flakes {
+                    let argv = i == 0 ? ["nix", "flake", "lock"] : [flakelock, "lock"] + compat
+                    let m = try measure(argv, env: variables, cwd: mono + "/" + dir)
+                    guard m.status == 0 else { fail("\(label): \(dir) failed:\n\(m.stderr)") }
+                    total += m.wall
+                }
+            } else {
+                let m = try measure([flakelock, "lock", "--recursive"] + compat, env: variables, cwd: mono)
+                guard m.status == 0 else { fail("\(label) failed:\n\(m.stderr)") }
+                total = m.wall
+            }
+            let log = forge.requestLog().filter { !$0.contains("CONNECT") }
+            wall[label, default: []].append(total)
+            requests[label, default: []].append(Double(log.count))
+            archives[label, default: []].append(
+                Double(log.filter { $0.contains("/tarball/") || $0.contains("/archive/") }.count))
+            var these: [String: String] = [:]
+            for dir in flakes {
+                guard let text = try? String(contentsOfFile: "\(mono)/\(dir)/flake.lock", encoding: .utf8) else {
+                    fail("\(label): \(dir) has no flake.lock")
+                }
+                these[dir] = normalisedLock(text)
+            }
+            if let first = locks[labels[0]], first != these {
+                let diff = these.keys.sorted().filter { first[$0] != these[$0] }
+                let d = diff.first!
+                fail("\(label) wrote other locks than nix 2.8 (\(diff)):\n\(first[d]!)\n\(these[d]!)")
+            }
+            locks[label] = these
+        }
+    }
+    print(
+        "monorepo of 20 sub-flakes (nixpkgs + 2-4 of 4 shared GitHub inputs, 2 path: siblings), "
+            + "\(delay) ms per request, \(runs) runs, medians (identical locks)")
+    print(
+        "method".padding(toLength: 38, withPad: " ", startingAt: 0) + "wall".leftPadded(10)
+            + "requests".leftPadded(10) + "archives".leftPadded(10))
+    for label in labels {
+        print(
+            label.padding(toLength: 38, withPad: " ", startingAt: 0)
+                + String(
+                    format: "%9.2fs%10.0f%10.0f", median(wall[label] ?? []), median(requests[label] ?? []),
+                    median(archives[label] ?? [])))
+    }
+}
+
 extension String {
     func leftPadded(_ n: Int) -> String { String(repeating: " ", count: max(0, n - count)) + self }
 }
@@ -387,9 +536,10 @@ do {
     case "lock": try lockBenchmark(Array(args.dropFirst()))
     case "tree": try treeBenchmark(Array(args.dropFirst()))
     case "prefetch": try prefetchBenchmark(Array(args.dropFirst()))
+    case "recursive": try recursiveBenchmark(Array(args.dropFirst()))
     default:
         fail(
-            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--backlog B] [--runs R] | tree [--delay-ms D] [--backlog B] [--runs R] | prefetch [--files N] [--mib M] [--runs R]"
+            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--backlog B] [--runs R] | tree [--delay-ms D] [--backlog B] [--runs R] | prefetch [--files N] [--mib M] [--runs R] | recursive [--delay-ms D] [--runs R]"
         )
     }
 } catch {
