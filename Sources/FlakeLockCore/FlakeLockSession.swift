@@ -104,20 +104,20 @@ public struct FlakeLockSession: Sendable {
         var url: String
         /// `flake.lock` in the flake's directory, when it has one on disk.
         var lockPath: String? { loaded.flakeDirectory.map { $0 + "/flake.lock" } }
-        /// What errors of the resolve stage are wrapped in.
-        var updateContext: String {
-            "while updating the lock file of flake '\((try? loaded.lockedRef.toURLString(profile: profile)) ?? url)'"
-        }
-        let profile: CompatProfile
+        /// What errors of the resolve stage are wrapped in (the locked reference's URL).
+        var updateContext: String
     }
 
     /// Stage 1: fetches and reads the top-level flake and applies what its `nixConfig` and
     /// the flags ask before anything is resolved.
     func loadTop(_ topRef: FlakeRef, flags: LockFlags, loader: FlakeLoader) async throws -> Top {
         let loaded = try await loader.load(topRef, registryScope: flags.useRegistries ? .all : nil, lockRootPath: [])
+        let url = (try? topRef.toURLString(profile: profile)) ?? topRef.description
         let top = Top(
-            ref: topRef, loaded: loaded, url: (try? topRef.toURLString(profile: profile)) ?? topRef.description,
-            profile: profile)
+            ref: topRef, loaded: loaded, url: url,
+            updateContext:
+                "while updating the lock file of flake '\((try? loaded.lockedRef.toURLString(profile: profile)) ?? url)'"
+        )
         if flags.applyNixConfig, let setting = loaded.file.nixConfig.first(where: { $0.name == "flake-registry" }) {
             // Applied without asking, like Nix (docs/nix-behaviour.md, "nixConfig"); other
             // settings need trust.

@@ -57,10 +57,21 @@ package enum LockFileCommitter {
     static func commit(path: String, created: Bool, diff: String, summary: String) async throws -> String? {
         guard let tree = workTree(of: path) else { return nil }
         let rel = String(path.dropFirst(tree.count + 1))
-        let first = summary.isEmpty ? "\(rel): \(created ? "Add" : "Update")" : summary
-        let message = "\(first)\n\nFlake lock file updates:\n\n\(diff)"
-        try await git(["commit", "-m", message, "--", rel], in: tree)
+        return try await gitCommit(
+            commitMessage(relativePath: rel, created: created, diff: diff, summary: summary), paths: [rel], in: tree)
+    }
+
+    /// `git commit` of `paths` only; returns the new revision.
+    static func gitCommit(_ message: String, paths: [String], in tree: String) async throws -> String {
+        try await git(["commit", "-m", message, "--"] + paths, in: tree)
         return try await git(["rev-parse", "HEAD"], in: tree).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Nix's message for committing one lock file (`src/libflake/flake.cc`, `lockFlake`): the
+    /// `commit-lock-file-summary` or "flake.lock: Add"/"…: Update", then the diff.
+    static func commitMessage(relativePath: String, created: Bool, diff: String, summary: String) -> String {
+        let first = summary.isEmpty ? "\(relativePath): \(created ? "Add" : "Update")" : summary
+        return "\(first)\n\nFlake lock file updates:\n\n\(diff)"
     }
 
     // MARK: - Mercurial
@@ -74,8 +85,8 @@ package enum LockFileCommitter {
         try await hg(["add", path])
         guard commit else { return nil }
         let rel = String(path.dropFirst(repository.count + 1))
-        let first = summary.isEmpty ? "\(rel): \(created ? "Add" : "Update")" : summary
-        try await hg(["commit", path, "-m", "\(first)\n\nFlake lock file updates:\n\n\(diff)"])
+        let message = commitMessage(relativePath: rel, created: created, diff: diff, summary: summary)
+        try await hg(["commit", path, "-m", message])
         return try await hg(["log", "-R", repository, "-r", ".", "--template", "{node}"])
     }
 
@@ -150,9 +161,7 @@ extension LockFileCommitter {
             for (rel, lock) in zip(rels, locks) {
                 message += "\n\(rel): \(lock.created ? "Add" : "Update")\n\n\(lock.diff)"
             }
-            try await git(["commit", "-m", message, "--"] + rels, in: tree)
-            let rev = try await git(["rev-parse", "HEAD"], in: tree).trimmingCharacters(in: .whitespacesAndNewlines)
-            revisions.append((tree, rev))
+            revisions.append((tree, try await gitCommit(message, paths: rels, in: tree)))
         }
         return revisions
     }

@@ -108,27 +108,19 @@ struct ForgeBench {
     /// Where the forge and the universe live; removed when the benchmark is done.
     let root: TestDirectory
 
-    init(_ args: [String], prefix: String) throws {
+    init(_ args: [String], prefix: String, defaultRuns: Int = 5) throws {
         backlog = Int(option("--backlog", args, "256")) ?? 256
         delay = Int(option("--delay-ms", args, "50")) ?? 50
-        runs = Int(option("--runs", args, "5")) ?? 5
+        runs = Int(option("--runs", args, String(defaultRuns))) ?? defaultRuns
         flakelock = option("--flakelock", args, defaultFlakelock())
-        (root, forge, universe) = try delayedForge(prefix, delayMs: delay, backlog: backlog)
+        setenv("FLAKELOCK_FORGE_DELAY_MS", String(delay), 1)
+        root = TestDirectory.make(prefix: prefix)
+        forge = try FakeForge(root: root.path, backlog: backlog)
+        universe = ForgeUniverse(root: root.path, forge: forge)
+        try universe.reset()
+        try universe.commit(
+            "nixos/nixpkgs", id: "n1", files: ["flake.nix": "{ outputs = _: { }; }", "lib.nix": "1\n"])
     }
-}
-
-/// A fake forge adding `delayMs` to every request, its universe reset, with `nixos/nixpkgs` at commit `n1`.
-/// The directory is removed when the returned `TestDirectory` goes away: keep it alive.
-func delayedForge(_ prefix: String, delayMs: Int, backlog: Int = 256) throws -> (
-    TestDirectory, FakeForge, ForgeUniverse
-) {
-    setenv("FLAKELOCK_FORGE_DELAY_MS", String(delayMs), 1)
-    let root = TestDirectory.make(prefix: prefix)
-    let forge = try FakeForge(root: root.path, backlog: backlog)
-    let universe = ForgeUniverse(root: root.path, forge: forge)
-    try universe.reset()
-    try universe.commit("nixos/nixpkgs", id: "n1", files: ["flake.nix": "{ outputs = _: { }; }", "lib.nix": "1\n"])
-    return (root, forge, universe)
 }
 
 func lockBenchmark(_ args: [String]) throws {
@@ -433,15 +425,12 @@ func normalisedLock(_ text: String) -> String {
 }
 
 func recursiveBenchmark(_ args: [String]) throws {
-    let delay = Int(option("--delay-ms", args, "50")) ?? 50
-    let runs = Int(option("--runs", args, "3")) ?? 3
-    let flakelock = option("--flakelock", args, defaultFlakelock())
     guard try LoopbackNginx.available() else { fail("nginx is required (Scripts/setup.sh installs it)") }
-    let (root, forge, universe) = try delayedForge("flakelock-bench-recursive", delayMs: delay)
-    defer {
-        forge.stop()
-        withExtendedLifetime(root) {}
-    }
+    let bench = try ForgeBench(args, prefix: "flakelock-bench-recursive", defaultRuns: 3)
+    defer { bench.forge.stop() }
+    let (delay, runs, flakelock, forge, universe) = (
+        bench.delay, bench.runs, bench.flakelock, bench.forge, bench.universe
+    )
     for s in ["utils", "devshell", "overlay", "data"] {
         try universe.commit(
             "org/\(s)", id: "c1",

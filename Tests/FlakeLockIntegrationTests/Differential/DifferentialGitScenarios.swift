@@ -249,17 +249,20 @@ enum DifferentialGitScenarios {
             .nix("flake lock", expect: .failure, lockUnchanged: true),
         ])
 
+    /// `alice/a`, and a top-level flake taking it, committed in a Git work tree without flake.lock.
+    static func committedTopLevel(_ u: ForgeUniverse) throws {
+        try u.commit("alice/a", id: "a1", files: ["flake.nix": leafFlake])
+        let top = try u.top(["flake.nix": flakeNix("a.url = \"github:alice/a\";")])
+        let repo = try GitFixtureRepository(at: top)
+        try repo.git("add", "flake.nix")
+        try repo.commit("init")
+    }
+
     /// The top-level flake in a Git work tree: flake.lock untracked (2.8 reads the store copy),
     /// then `--commit-lock-file`.
     static let gitTopLevel = DiffScenario(
         name: "git: top-level flake in a git work tree, --commit-lock-file",
-        setup: { u in
-            try u.commit("alice/a", id: "a1", files: ["flake.nix": leafFlake])
-            let top = try u.top(["flake.nix": flakeNix("a.url = \"github:alice/a\";")])
-            let repo = try GitFixtureRepository(at: top)
-            try repo.git("add", "flake.nix")
-            try repo.commit("init")
-        },
+        setup: committedTopLevel,
         steps: [
             .lock,
             .lock,
@@ -275,13 +278,7 @@ enum DifferentialGitScenarios {
     /// it then describes is dirty and has no revision.
     static let gitTopLevelMetadataWrites = DiffScenario(
         name: "git: metadata writes the lock of a git work tree (intent-to-add, then dirty)",
-        setup: { u in
-            try u.commit("alice/a", id: "a1", files: ["flake.nix": leafFlake])
-            let top = try u.top(["flake.nix": flakeNix("a.url = \"github:alice/a\";")])
-            let repo = try GitFixtureRepository(at: top)
-            try repo.git("add", "flake.nix")
-            try repo.commit("init")
-        },
+        setup: committedTopLevel,
         steps: [
             .metadata,
             .metadata,
