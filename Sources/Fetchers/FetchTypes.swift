@@ -30,6 +30,9 @@ public struct FetchSettings: Sendable {
     public var githubAPI: GitHubAPIMode = .auto
     /// `fact-cache`: a fact cache shared with other machines, or nil.
     public var factCache: FactCacheSettings?
+    /// Download a GitHub input's archive by its ref while the ref
+    /// resolves, keeping it when it is of the resolved commit (one round trip less).
+    public var archiveWithRef: Bool = true
 
     public init(
         profile: CompatProfile, cacheDirectory: String, accessTokens: [String: String] = [:], tarballTTL: Int = 0,

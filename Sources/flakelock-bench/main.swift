@@ -15,6 +15,9 @@
 //   flakelock-bench recursive [--delay-ms D] [--runs R] [--flakelock PATH]
 //       a monorepo of 20 sub-flakes: Nix 2.8 and flakelock once per sub-flake, `lock --recursive`,
 //       and `lock --recursive` on a second machine with the fact cache (nginx WebDAV)
+//   flakelock-bench public [--delay-ms D] [--runs R] [--flakelock PATH]
+//       cold lock of a flake whose inputs are the real public flakes of the corpus, with their
+//       real lock files: Nix 2.8 and flakelock, D ms per request
 import Crypto
 import FlakeLockTestSupport
 import Foundation
@@ -247,6 +250,28 @@ func requireIdentical(_ locks: [String: String]) {
     fail("the engines wrote different lock files:\n\(dump)")
 }
 
+/// `runs` cold locks of the top-level flake `flakeNix` by each engine, which must write the
+/// same lock: the median wall times of Nix 2.8 and flakelock, and the lock's node count.
+func coldLocks(_ flakeNix: String, _ bench: ForgeBench) throws -> (nix: Double, flakelock: Double, nodes: Int) {
+    var times: [String: [Double]] = [:]
+    var locks: [String: String] = [:]
+    var nodes = 0
+    for _ in 0..<bench.runs {
+        for engine in engines(flakelock: bench.flakelock) {
+            let (dir, env) = try freshTop(engine, flakeNix, bench.universe, bench.forge)
+            times[engine.name, default: []].append(try timed(engine, "cold lock", engine.lock, dir, env))
+            traceRequests(engine, bench.forge)
+            let text = try String(contentsOfFile: dir + "/flake.lock", encoding: .utf8)
+            locks[engine.name] = text
+            let doc = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+            nodes = (doc?["nodes"] as? [String: Any])?.count ?? 0
+        }
+        requireIdentical(locks)
+    }
+    let names = engines(flakelock: bench.flakelock).map(\.name)
+    return (median(times[names[0]] ?? []), median(times[names[1]] ?? []), nodes)
+}
+
 /// A cold lock of a 102-node tree whose children are known only once each parent's
 /// flake.nix is read: the root's `nixpkgs`; 30 inputs `p<i>`, each following the root's
 /// `nixpkgs` and declaring its own `lib`, the shared `utils` (one fetch, 30 nodes) and, for
@@ -282,22 +307,9 @@ func treeBenchmark(_ args: [String]) throws {
         top.append("  inputs.p\(i) = { url = \"github:p\(i)/p\(i)\"; inputs.nixpkgs.follows = \"nixpkgs\"; };")
     }
     top += ["  outputs = _: { };", "}"]
-    var times: [String: [Double]] = [:]
-    var locks: [String: String] = [:]
-    for _ in 0..<runs {
-        for engine in engines(flakelock: flakelock) {
-            let (dir, env) = try freshTop(engine, top.joined(separator: "\n") + "\n", universe, forge)
-            times[engine.name, default: []].append(try timed(engine, "cold lock", engine.lock, dir, env))
-            traceRequests(engine, forge)
-            let text = try String(contentsOfFile: dir + "/flake.lock", encoding: .utf8)
-            locks[engine.name] = text
-            let nodes = (try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["nodes"]
-            if let nodes = nodes as? [String: Any], nodes.count != 102 { fail("\(nodes.count) lock nodes, not 102") }
-        }
-        requireIdentical(locks)
-    }
+    let (a, b, nodes) = try coldLocks(top.joined(separator: "\n") + "\n", bench)
+    if nodes != 102 { fail("\(nodes) lock nodes, not 102") }
     let names = engines(flakelock: flakelock).map(\.name)
-    let (a, b) = (median(times[names[0]] ?? []), median(times[names[1]] ?? []))
     print("102-node tree, \(delay) ms per request, \(runs) runs, median wall time (identical locks)")
     print(String(format: "cold lock   %@ %7.3fs   %@ %7.3fs   %5.1fx", names[0], a, names[1], b, a / b))
 }
@@ -526,9 +538,10 @@ do {
     case "tree": try treeBenchmark(Array(args.dropFirst()))
     case "prefetch": try prefetchBenchmark(Array(args.dropFirst()))
     case "recursive": try recursiveBenchmark(Array(args.dropFirst()))
+    case "public": try publicBenchmark(Array(args.dropFirst()))
     default:
         fail(
-            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--backlog B] [--runs R] | tree [--delay-ms D] [--backlog B] [--runs R] | prefetch [--files N] [--mib M] [--runs R] | recursive [--delay-ms D] [--runs R]"
+            "usage: flakelock-bench sha256 [MiB] | lock [--inputs N] [--delay-ms D] [--backlog B] [--runs R] | tree [--delay-ms D] [--backlog B] [--runs R] | prefetch [--files N] [--mib M] [--runs R] | recursive [--delay-ms D] [--runs R] | public [--delay-ms D] [--runs R]"
         )
     }
 } catch {

@@ -31,12 +31,16 @@ import Testing
     /// Locks the top-level flake of `scenario` with a fresh fetcher and cache.
     static func lock(
         _ scenario: LockScenario, maxConcurrent: Int = 25, profile: CompatProfile = .nix28,
-        accessTokens: [String: String] = [:]
+        accessTokens: [String: String] = [:], cacheDirectory: String? = nil, archiveWithRef: Bool = true
     ) async throws -> Run {
-        let cache = TestDirectory.make(prefix: "flakelock-graph-cache")
+        let owned = cacheDirectory == nil ? TestDirectory.make(prefix: "flakelock-graph-cache") : nil
+        defer { withExtendedLifetime(owned) {} }
+        let cache = cacheDirectory ?? owned!.path
         let warnings = Warnings()
+        var settings = FetchSettings(profile: profile, cacheDirectory: cache, accessTokens: accessTokens)
+        settings.archiveWithRef = archiveWithRef
         let fetcher = SourceFetcher(
-            settings: FetchSettings(profile: profile, cacheDirectory: cache.path, accessTokens: accessTokens),
+            settings: settings,
             transports: scenario.transports(archives: LibArchiveHasher(http: scenario.http)), registries: Registries(),
             reporter: warnings, schemes: .standard, maxConcurrent: maxConcurrent)
         let session = FlakeLockSession(

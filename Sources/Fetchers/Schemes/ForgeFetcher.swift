@@ -26,19 +26,17 @@ struct ForgeFetcher: Sendable {
             }
         }
         let rev: String
+        let tree: Tree
         if let given = spec.rev {
             rev = given.hex
+            tree = try await self.tree(rev: rev, spec: spec, endpoints: endpoints, capture: capture)
+        } else if shouldSpeculate(spec, endpoints: endpoints) {
+            (rev, tree) = try await resolveWithArchive(spec, endpoints: endpoints, capture: capture)
         } else {
-            rev = try await withGitHubFallback(spec, endpoints: endpoints) { useAPI in
-                if useAPI { return try await resolveRev(spec, endpoints: endpoints) }
-                if settings.offline {
-                    throw FetchError.offline(what: "'\(spec.ref ?? "HEAD")' of github:\(spec.owner)/\(spec.repo)")
-                }
-                return try await GitHubWithoutAPI(spec: spec, endpoints: endpoints, transports: transports)
-                    .resolveRev(spec.ref ?? "HEAD")
-            }
+            rev = try await resolveRef(spec, endpoints: endpoints)
+            tree = try await self.tree(rev: rev, spec: spec, endpoints: endpoints, capture: capture)
         }
-        let tree = try await tree(rev: rev, spec: spec, endpoints: endpoints, capture: capture)
+        if spec.rev == nil { rememberRef(spec, endpoints: endpoints, rev: rev, narHash: tree.narHash) }
         var attrs = input.attrs
         attrs["ref"] = nil
         attrs["rev"] = .string(rev)
@@ -51,6 +49,19 @@ struct ForgeFetcher: Sendable {
         return FetchedSource(
             locked: locked, narHash: tree.narHash, files: tree.files, localPath: nil,
             storePath: StorePath.fixedOutputSource(narHash: tree.narHash, storeDirectory: settings.storeDirectory))
+    }
+
+    /// The commit the input's ref (or HEAD) points at: from the API, or over git once the
+    /// API's quota is exhausted (see ``withGitHubFallback(_:endpoints:_:)``).
+    func resolveRef(_ spec: ForgeInput, endpoints: ForgeEndpoints) async throws -> String {
+        try await withGitHubFallback(spec, endpoints: endpoints) { useAPI in
+            if useAPI { return try await resolveRev(spec, endpoints: endpoints) }
+            if settings.offline {
+                throw FetchError.offline(what: "'\(spec.ref ?? "HEAD")' of github:\(spec.owner)/\(spec.repo)")
+            }
+            return try await GitHubWithoutAPI(spec: spec, endpoints: endpoints, transports: transports)
+                .resolveRev(spec.ref ?? "HEAD")
+        }
     }
 
     private func tokens(for spec: ForgeInput) -> String? {
@@ -125,29 +136,49 @@ struct ForgeFetcher: Sendable {
     /// changes; like Nix, keyed by the revision alone, so the same commit on two forges is
     /// downloaded once), else downloaded and hashed while streaming.
     func tree(rev: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String]) async throws -> Tree {
-        let topLevel = SchemeChecks.archiveTopLevel(settings.profile)
-        let key = "forge-rev:\(rev):\(topLevel)"
-        if let hit = await cache.lookupShared(key), hit.covers(capture), let t = lastModified(from: hit.facts) {
-            return Tree(narHash: hit.narHash, lastModified: t, files: hit.files.filter { capture.contains($0.key) })
-        }
+        if let hit = await cachedTree(rev: rev, capture: capture) { return hit }
         if settings.offline {
             throw FetchError.offline(what: "revision \(rev) of \(spec.forge.rawValue):\(spec.owner)/\(spec.repo)")
         }
+        let archive = try await downloadArchive(of: rev, spec: spec, endpoints: endpoints, capture: capture)
+        return await remember(archive, rev: rev, capture: capture)
+    }
+
+    func treeKey(rev: String) -> String { "forge-rev:\(rev):\(SchemeChecks.archiveTopLevel(settings.profile))" }
+
+    /// The cached tree of `rev` (local cache, then the shared fact cache), if it holds `capture`.
+    func cachedTree(rev: String, capture: [String]) async -> Tree? {
+        guard let hit = await cache.lookupShared(treeKey(rev: rev)), hit.covers(capture),
+            let t = lastModified(from: hit.facts)
+        else { return nil }
+        return Tree(narHash: hit.narHash, lastModified: t, files: hit.files.filter { capture.contains($0.key) })
+    }
+
+    /// Downloads and hashes the archive of `name` (a revision, or a ref: the forges serve both).
+    func downloadArchive(
+        of name: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String]
+    ) async throws -> ArchiveHashResult {
+        let topLevel = SchemeChecks.archiveTopLevel(settings.profile)
         let (url, result) = try await withGitHubFallback(spec, endpoints: endpoints) { useAPI in
             let url =
                 useAPI
-                ? endpoints.archiveURL(rev: rev)
-                : GitHubWithoutAPI(spec: spec, endpoints: endpoints, transports: transports).archiveURL(rev: rev)
+                ? endpoints.archiveURL(rev: name)
+                : GitHubWithoutAPI(spec: spec, endpoints: endpoints, transports: transports).archiveURL(rev: name)
             let options = ArchiveOptions(topLevel: topLevel, captureFiles: capture, sourceDescription: url)
             return (url, try await transports.archives.download(endpoints.request(url), mode: .archive(options)))
         }
         guard let archive = result.archive else {
             throw FetchError.unexpectedResponse("unexpected answer while downloading '\(url)'")
         }
+        return archive
+    }
+
+    /// Stores the downloaded tree of `rev` in the cache and returns it.
+    func remember(_ archive: ArchiveHashResult, rev: String, capture: [String]) async -> Tree {
         var facts = ["maxMtime": String(archive.maxMtime)]
         if let top = archive.topLevelMtime { facts["topMtime"] = String(top) }
         await cache.storeShared(
-            key,
+            treeKey(rev: rev),
             FetchCache.Entry(
                 narHash: archive.narHash, facts: facts, files: archive.capturedFiles, capturedPaths: Set(capture)))
         return Tree(
@@ -158,7 +189,7 @@ struct ForgeFetcher: Sendable {
     /// goes without; `auto` uses the API until a host's quota is found exhausted, then says so
     /// once and goes without for the rest of the run; `always` (and non-GitHub forges) use it,
     /// `always` failing with the remedies when the quota is exhausted.
-    private func withGitHubFallback<T: Sendable>(
+    func withGitHubFallback<T: Sendable>(
         _ spec: ForgeInput, endpoints: ForgeEndpoints, _ body: @Sendable (Bool) async throws -> T
     ) async throws -> T {
         guard spec.forge == .github else { return try await body(true) }
@@ -205,7 +236,7 @@ struct ForgeFetcher: Sendable {
         }
     }
 
-    private func lastModified(from facts: [String: String]) -> Int64? {
+    func lastModified(from facts: [String: String]) -> Int64? {
         switch settings.profile.forgeLastModified {
         case .topDirectory: facts["topMtime"].flatMap { Int64($0) } ?? facts["maxMtime"].flatMap { Int64($0) }
         case .maxEntry: facts["maxMtime"].flatMap { Int64($0) }

@@ -22,6 +22,7 @@ public final class GitHubQuota: @unchecked Sendable {
     private let lock = NSLock()
     private var exhausted: Set<String> = []
     private var answered: Set<String> = []
+    private var lackCommitID: Set<String> = []
     /// Held, per host, around the API requests made before the host's first answer.
     let firstRequest = KeyedLock()
 
@@ -38,6 +39,16 @@ public final class GitHubQuota: @unchecked Sendable {
 
     func markAnswered(_ host: String) {
         _ = lock.withLock { answered.insert(host) }
+    }
+
+    /// Whether an archive from `host` named no commit this run (so downloading the archive of
+    /// a ref before it resolves cannot be checked there).
+    func archivesLackCommitID(_ host: String) -> Bool {
+        lock.withLock { lackCommitID.contains(host) }
+    }
+
+    func markArchivesLackCommitID(_ host: String) {
+        _ = lock.withLock { lackCommitID.insert(host) }
     }
 
     /// Records that `host`'s quota is exhausted; true the first time (the caller warns then).

@@ -52,11 +52,15 @@ public struct ArchiveHashResult: Sendable, Hashable {
     public var capturedFiles: [String: [UInt8]]
     /// Number of archive entries read.
     public var entryCount: Int
+    /// The commit a downloaded `git archive` tarball says it was made from (the `comment` of
+    /// its pax global header), or nil when it says none.
+    public var commitID: String?
 
     public init(
         narHash: NixHash, narSize: UInt64, topLevelMtime: Int64?, maxMtime: Int64, capturedFiles: [String: [UInt8]],
-        entryCount: Int
+        entryCount: Int, commitID: String? = nil
     ) {
+        self.commitID = commitID
         self.narHash = narHash
         self.narSize = narSize
         self.topLevelMtime = topLevelMtime

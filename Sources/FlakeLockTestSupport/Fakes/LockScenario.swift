@@ -58,12 +58,15 @@ public final class LockScenario: Sendable {
         let rev = Self.revision(of: tree, salt: salt + owner + repo + ref)
         let host = forge.host
         let archive = try TarArchiveBuilder(tree: tree).tarGz(
-            topDirectory: "\(owner)-\(repo)-\(rev.short)", mtime: mtime)
+            topDirectory: "\(owner)-\(repo)-\(rev.short)", mtime: mtime, commitID: rev.hex)
         switch forge {
         case .github:
             for ref in [ref, "HEAD"] {
                 http.serve(
                     "https://api.github.com/repos/\(owner)/\(repo)/commits/\(ref)", json: #"{"sha":"\#(rev.hex)"}"#)
+                // GitHub serves the archive of a ref as well as of a revision.
+                http.serve("https://api.github.com/repos/\(owner)/\(repo)/tarball/\(ref)", body: archive)
+                http.serve("https://github.com/\(owner)/\(repo)/archive/\(ref).tar.gz", body: archive)
             }
             http.serve("https://api.github.com/repos/\(owner)/\(repo)/tarball/\(rev.hex)", body: archive)
             http.serve("https://github.com/\(owner)/\(repo)/archive/\(rev.hex).tar.gz", body: archive)

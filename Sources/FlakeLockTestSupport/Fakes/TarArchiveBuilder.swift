@@ -17,8 +17,20 @@ public struct TarArchiveBuilder: Sendable {
     }
 
     /// An uncompressed ustar archive. `topDirectory` nil puts the tree's entries at the root.
-    public func tar(topDirectory: String?, mtime: Int64) throws -> [UInt8] {
+    /// With `commitID`, the archive starts as `git archive` of a commit does: a pax global
+    /// header whose `comment` is the commit's id.
+    public func tar(topDirectory: String?, mtime: Int64, commitID: String? = nil) throws -> [UInt8] {
         var out: [UInt8] = []
+        if let commitID {
+            let body = "comment=\(commitID)\n"
+            // The record's length counts itself: "52 comment=<40 hex>\n" for a SHA-1.
+            var length = body.utf8.count + 2
+            while String(length).count + 1 + body.utf8.count != length { length += 1 }
+            let record = Array("\(length) \(body)".utf8)
+            out += try Self.header(
+                path: "pax_global_header", mode: 0o666, size: record.count, type: "g", link: "", mtime: 0)
+            out += record + [UInt8](repeating: 0, count: (512 - record.count % 512) % 512)
+        }
         if let top = topDirectory {
             try Self.append(path: top, node: tree, mtime: mtime, to: &out)
         } else if case .directory(let entries) = tree {
@@ -34,8 +46,8 @@ public struct TarArchiveBuilder: Sendable {
     }
 
     /// The ustar archive, gzip-compressed (stored deflate blocks: valid gzip, no zlib needed).
-    public func tarGz(topDirectory: String?, mtime: Int64) throws -> [UInt8] {
-        Gzip.wrap(try tar(topDirectory: topDirectory, mtime: mtime))
+    public func tarGz(topDirectory: String?, mtime: Int64, commitID: String? = nil) throws -> [UInt8] {
+        Gzip.wrap(try tar(topDirectory: topDirectory, mtime: mtime, commitID: commitID))
     }
 
     private static func append(path: String, node: MemoryTree, mtime: Int64, to out: inout [UInt8]) throws {

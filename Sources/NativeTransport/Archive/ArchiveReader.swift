@@ -18,6 +18,8 @@ private final class PipeReadContext {
     var current: [UInt8] = []
     var error: (any Error)?
     var pending: [UInt8]?
+    /// The stream's first bytes (``ArchiveCommitID/prefixLimit``), for the commit id.
+    var prefix: [UInt8] = []
     init(pipe: BytePipe, first: [UInt8]?) {
         self.pipe = pipe
         self.pending = first
@@ -38,6 +40,9 @@ private func pipeReadCallback(
             next = try ctx.pipe.next()
         }
         guard let chunk = next else { return 0 }
+        if ctx.prefix.count < ArchiveCommitID.prefixLimit {
+            ctx.prefix.append(contentsOf: chunk.prefix(ArchiveCommitID.prefixLimit - ctx.prefix.count))
+        }
         ctx.current = chunk
         buffer.pointee = ctx.current.withUnsafeBytes { UnsafeRawPointer($0.baseAddress) }
         return ctx.current.count
@@ -68,6 +73,12 @@ final class ArchiveReadHandle {
 
     deinit {
         archive_read_free(pointer)
+    }
+
+    /// The commit id of a `git archive` stream read from a pipe (``ArchiveCommitID``), or nil.
+    func commitID() -> String? {
+        guard let ctx = pipeContext else { return nil }
+        return ArchiveCommitID.read(fromPrefix: ctx.prefix)
     }
 
     func withHandle<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T { try body(pointer) }

@@ -157,7 +157,7 @@ enum ArchiveTreeHashing {
         }
         return ArchiveHashResult(
             narHash: sink.finalize(), narSize: sink.count, topLevelMtime: top.mtime, maxMtime: tree.maxMtime,
-            capturedFiles: captured, entryCount: tree.entryCount)
+            capturedFiles: captured, entryCount: tree.entryCount, commitID: reader.commitID())
     }
 
     private static func add(
