@@ -1,7 +1,7 @@
 import NixCompat
 
 /// A Git (or Mercurial) revision: a SHA-1, held as 40 lowercase hex digits.
-public struct Revision: Sendable, Hashable, CustomStringConvertible {
+public struct Revision: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// 40 lowercase hex digits (`gitRev()` in Nix).
     public let hex: String
 
@@ -17,6 +17,20 @@ public struct Revision: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// A revision given as exactly 40 hex digits, as Git names an object (upper case is
+    /// normalised to lower case); nil for anything else. The fetchers and transports use
+    /// this form under the name `GitObjectID`.
+    public init?(_ hex: String) {
+        let h = hex.lowercased()
+        guard h.utf8.count == 40, h.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
+            return nil
+        }
+        self.hex = h
+    }
+
+    /// The first 7 digits, as `git log --oneline` and Nix's `shortRev` show them.
+    public var short: String { String(hex.prefix(7)) }
+
     /// The all-zero revision current Nix uses for a repository without commits.
     public var isZero: Bool { hex.utf8.allSatisfy { $0 == UInt8(ascii: "0") } }
     public var description: String { hex }
@@ -25,6 +39,8 @@ public struct Revision: Sendable, Hashable, CustomStringConvertible {
     public static func isRevisionSyntax(_ s: String) -> Bool {
         s.utf8.count == 40 && s.utf8.allSatisfy { PercentEncoding.hexValue($0) != nil }
     }
+
+    public static func < (a: Revision, b: Revision) -> Bool { a.hex < b.hex }
 }
 
 /// Syntax checks shared by the schemes (regular expressions of Nix's `url-parts.hh`).
