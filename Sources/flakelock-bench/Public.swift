@@ -28,7 +28,7 @@ func publicBenchmark(_ args: [String]) throws {
             let source = try? String(contentsOfFile: dir + "/SOURCE", encoding: .utf8),
             let repo = githubRepository(source)
         else { continue }
-        guard let rootInputs = rootInputs(lockText), reusable(rootInputs, lockText, flakeNix) else {
+        guard let rootInputs = reusableRootInputs(lockText, flakeNix) else {
             skipped.append(name)
             continue
         }
@@ -57,22 +57,15 @@ func githubRepository(_ source: String) -> String? {
     return nil
 }
 
-/// The names of the root node's inputs in a lock file's text.
-func rootInputs(_ lockText: String) -> Set<String>? {
+/// The names of the root node's inputs when Nix reuses the lock as it is, else nil: no
+/// direct input's node has a follows edge (an array) that flake.nix does not declare (the
+/// same textual check as RealFlakeNoOpLockTests).
+func reusableRootInputs(_ lockText: String, _ flakeNix: String) -> Set<String>? {
     guard let doc = try? JSONSerialization.jsonObject(with: Data(lockText.utf8)) as? [String: Any],
         let nodes = doc["nodes"] as? [String: Any], let rootName = doc["root"] as? String,
         let root = nodes[rootName] as? [String: Any]
     else { return nil }
-    return Set((root["inputs"] as? [String: Any])?.keys.map { $0 } ?? [])
-}
-
-/// Whether Nix reuses the lock as it is: no direct input's node has a follows edge (an array)
-/// that flake.nix does not declare (the same textual check as RealFlakeNoOpLockTests).
-func reusable(_ rootInputs: Set<String>, _ lockText: String, _ flakeNix: String) -> Bool {
-    guard let doc = try? JSONSerialization.jsonObject(with: Data(lockText.utf8)) as? [String: Any],
-        let nodes = doc["nodes"] as? [String: Any], let rootName = doc["root"] as? String,
-        let root = nodes[rootName] as? [String: Any], let inputs = root["inputs"] as? [String: Any]
-    else { return false }
+    let inputs = (root["inputs"] as? [String: Any]) ?? [:]
     // Nix 2.8 takes an `https://` URL for a tarball only by its extension (a FlakeHub URL
     // such as `https://flakehub.com/f/NixOS/nixpkgs/0.1` it calls unsupported).
     let archive = [".tar.gz", ".tgz", ".tar.xz", ".tar.bz2", ".tar.zst", ".tar", ".zip"]
@@ -81,17 +74,17 @@ func reusable(_ rootInputs: Set<String>, _ lockText: String, _ flakeNix: String)
             let url = original["url"] as? String
         else { continue }
         let path = url.split(separator: "?").first.map(String.init) ?? url
-        if !archive.contains(where: { path.hasSuffix($0) }) { return false }
+        if !archive.contains(where: { path.hasSuffix($0) }) { return nil }
         // nor a locked tarball with `lastModified` (current Nix writes it; 2.8 refuses it)
-        if (node["locked"] as? [String: Any])?["lastModified"] != nil { return false }
+        if (node["locked"] as? [String: Any])?["lastModified"] != nil { return nil }
     }
-    for name in rootInputs {
+    for name in inputs.keys {
         guard let key = inputs[name] as? String, let node = nodes[key] as? [String: Any] else { continue }
         for (child, edge) in (node["inputs"] as? [String: Any]) ?? [:] where edge is [Any] {
             if !flakeNix.contains("\(name).inputs.\(child)") && !flakeNix.contains("inputs.\(child).follows") {
-                return false
+                return nil
             }
         }
     }
-    return true
+    return Set(inputs.keys)
 }

@@ -51,7 +51,9 @@ extension ForgeFetcher {
     }
 
     /// Remembers which commit the ref resolved to, for ``shouldSpeculate(_:endpoints:)``.
+    /// Only GitHub inputs speculate, so only theirs are written.
     func rememberRef(_ spec: ForgeInput, endpoints: ForgeEndpoints, rev: String, narHash: NixHash) {
+        guard spec.forge == .github else { return }
         cache.store(
             refKey(spec, endpoints: endpoints),
             FetchCache.Entry(narHash: narHash, facts: ["rev": rev], files: [:], capturedPaths: []))
