@@ -33,8 +33,12 @@ import Testing
         try server.setRoutes(["/gz": [.init(bodyFile: gz)], "/tar": [.init(bodyFile: tar)]])
         let (hasher, _) = try ArchiveHasherTests.hasher()
         for path in ["/gz", "/tar"] {
-            let r = try await hasher.download(HTTPRequest(url: server.url(path)), mode: .archive(ArchiveOptions()))
+            let r = try await hasher.download(
+                HTTPRequest(url: server.url(path)), mode: .archive(ArchiveOptions(readCommitID: true)))
             #expect(try #require(r.archive).commitID == rev, "\(path)")
+            // Not asked for, not read (the stream's start is not decompressed a second time).
+            let plain = try await hasher.download(HTTPRequest(url: server.url(path)), mode: .archive(ArchiveOptions()))
+            #expect(try #require(plain.archive).commitID == nil, "\(path)")
         }
     }
 
@@ -47,7 +51,8 @@ import Testing
         let server = try LoopbackHTTPServer()
         try server.setRoutes(["/a": [.init(bodyFile: gz)]])
         let (hasher, _) = try ArchiveHasherTests.hasher()
-        let r = try await hasher.download(HTTPRequest(url: server.url("/a")), mode: .archive(ArchiveOptions()))
+        let r = try await hasher.download(
+            HTTPRequest(url: server.url("/a")), mode: .archive(ArchiveOptions(readCommitID: true)))
         #expect(try #require(r.archive).commitID == nil)
     }
 

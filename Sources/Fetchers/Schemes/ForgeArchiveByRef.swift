@@ -69,16 +69,9 @@ extension ForgeFetcher {
     private func archiveOfRef(
         _ ref: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String]
     ) async -> ArchiveHashResult? {
-        if settings.githubAPI == .auto {
-            let host = endpoints.host
-            while !quota.hasAnswered(host) && !quota.isExhausted(host) {
-                if Task.isCancelled { return nil }
-                await quota.firstRequest.withLock(host) {}
-                if quota.hasAnswered(host) || quota.isExhausted(host) { break }
-                try? await Task.sleep(for: .milliseconds(5))
-            }
-        }
+        if settings.githubAPI == .auto { await quota.waitUntilSettled(endpoints.host) }
         if Task.isCancelled { return nil }
-        return try? await downloadArchive(of: ref, spec: spec, endpoints: endpoints, capture: capture)
+        return try? await downloadArchive(
+            of: ref, spec: spec, endpoints: endpoints, capture: capture, readCommitID: true)
     }
 }

@@ -156,7 +156,7 @@ struct ForgeFetcher: Sendable {
 
     /// Downloads and hashes the archive of `name` (a revision, or a ref: the forges serve both).
     func downloadArchive(
-        of name: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String]
+        of name: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String], readCommitID: Bool = false
     ) async throws -> ArchiveHashResult {
         let topLevel = SchemeChecks.archiveTopLevel(settings.profile)
         let (url, result) = try await withGitHubFallback(spec, endpoints: endpoints) { useAPI in
@@ -164,7 +164,8 @@ struct ForgeFetcher: Sendable {
                 useAPI
                 ? endpoints.archiveURL(rev: name)
                 : GitHubWithoutAPI(spec: spec, endpoints: endpoints, transports: transports).archiveURL(rev: name)
-            let options = ArchiveOptions(topLevel: topLevel, captureFiles: capture, sourceDescription: url)
+            let options = ArchiveOptions(
+                topLevel: topLevel, captureFiles: capture, sourceDescription: url, readCommitID: readCommitID)
             return (url, try await transports.archives.download(endpoints.request(url), mode: .archive(options)))
         }
         guard let archive = result.archive else {

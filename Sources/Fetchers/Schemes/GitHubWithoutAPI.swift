@@ -25,6 +25,8 @@ public final class GitHubQuota: @unchecked Sendable {
     private var lackCommitID: Set<String> = []
     /// Held, per host, around the API requests made before the host's first answer.
     let firstRequest = KeyedLock()
+    /// Fired, per host, once its API has answered or its quota was found exhausted.
+    private let settled = KeyedSignal()
 
     public init() {}
 
@@ -39,6 +41,13 @@ public final class GitHubQuota: @unchecked Sendable {
 
     func markAnswered(_ host: String) {
         _ = lock.withLock { answered.insert(host) }
+        settled.fire(host)
+    }
+
+    /// Returns once the API of `host` has answered or its quota is known to be exhausted (at
+    /// once if it already is), or when the calling task is cancelled.
+    func waitUntilSettled(_ host: String) async {
+        await settled.wait(host)
     }
 
     /// Whether an archive from `host` named no commit this run (so downloading the archive of
@@ -53,7 +62,9 @@ public final class GitHubQuota: @unchecked Sendable {
 
     /// Records that `host`'s quota is exhausted; true the first time (the caller warns then).
     func markExhausted(_ host: String) -> Bool {
-        lock.withLock { exhausted.insert(host).inserted }
+        let first = lock.withLock { exhausted.insert(host).inserted }
+        settled.fire(host)
+        return first
     }
 }
 

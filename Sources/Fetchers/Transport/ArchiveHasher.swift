@@ -26,16 +26,20 @@ public struct ArchiveOptions: Sendable, Hashable {
     public var rejectEscapingSymlinks: Bool
     /// Used in error messages (`tarball '<url>' …`).
     public var sourceDescription: String
+    /// Read the commit a `git archive` stream names (``ArchiveHashResult/commitID``); only the
+    /// archive of a ref needs it, and reading it decompresses the stream's start once more.
+    public var readCommitID: Bool
 
     public init(
         topLevel: ArchiveTopLevel = .stripSingleDirectory, captureFiles: [String] = [], captureLimit: Int = 4 << 20,
-        rejectEscapingSymlinks: Bool = false, sourceDescription: String = "archive"
+        rejectEscapingSymlinks: Bool = false, sourceDescription: String = "archive", readCommitID: Bool = false
     ) {
         self.topLevel = topLevel
         self.captureFiles = captureFiles
         self.captureLimit = captureLimit
         self.rejectEscapingSymlinks = rejectEscapingSymlinks
         self.sourceDescription = sourceDescription
+        self.readCommitID = readCommitID
     }
 }
 

@@ -157,7 +157,8 @@ enum ArchiveTreeHashing {
         }
         return ArchiveHashResult(
             narHash: sink.finalize(), narSize: sink.count, topLevelMtime: top.mtime, maxMtime: tree.maxMtime,
-            capturedFiles: captured, entryCount: tree.entryCount, commitID: reader.commitID())
+            capturedFiles: captured, entryCount: tree.entryCount,
+            commitID: options.readCommitID ? reader.commitID() : nil)
     }
 
     private static func add(
