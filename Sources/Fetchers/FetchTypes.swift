@@ -33,6 +33,9 @@ public struct FetchSettings: Sendable {
     /// Download a GitHub input's archive by its ref while the ref
     /// resolves, keeping it when it is of the resolved commit (one round trip less).
     public var archiveWithRef: Bool = true
+    /// Do so even when this machine locked the same ref before and still holds that tree:
+    /// set for the inputs a run was asked to update, which are expected to have moved.
+    public var archiveWithRefWhenWarm: Bool = false
 
     public init(
         profile: CompatProfile, cacheDirectory: String, accessTokens: [String: String] = [:], tarballTTL: Int = 0,

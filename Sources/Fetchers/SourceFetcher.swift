@@ -22,6 +22,8 @@ public actor SourceFetcher {
     /// The input types this fetcher dispatches to.
     public nonisolated let schemes: InputSchemeRegistry
     private var inFlight: [FetchKey: InFlight] = [:]
+    /// Whether the refs fetched now are expected to have moved (``expectRefsToMove(_:)``).
+    private var refsExpectedToMove = false
     private var pendingGlobal: Task<Registry, Never>?
 
     /// What a fetch produced, with the references at each stage (docs/nix-behaviour.md,
@@ -87,6 +89,14 @@ public actor SourceFetcher {
         registries.globalLoader = { await factory(location) }
     }
 
+    /// Says whether the refs fetched from now on are expected to have moved upstream: true
+    /// while a lock updates the inputs it was asked to (`update INPUT`, `--update-input`),
+    /// whose other inputs keep their locked revisions. A GitHub ref then has the archive of
+    /// the ref requested while it resolves even when this machine holds its last tree.
+    public func expectRefsToMove(_ expected: Bool) {
+        refsExpectedToMove = expected
+    }
+
     /// Adds flag-registry entries (`--inputs-from`), looked up before every other registry.
     public func addFlagRegistryEntries(_ entries: [Registry.Entry]) {
         registries.flag.entries += entries
@@ -123,6 +133,8 @@ public actor SourceFetcher {
         let warnings = HeldWarnings()
         let trace = RequestTrace.current?.fork(
             label: (try? ref.toURLString(profile: settings.profile)) ?? ref.description)
+        var settings = settings
+        settings.archiveWithRefWhenWarm = refsExpectedToMove
         let task = Task { [settings, transports, registries, cache, limiter, aliases, githubQuota, schemes] in
             try await RequestTrace.$current.withValue(trace) {
                 try await limiter.withSlot {

@@ -100,6 +100,12 @@ package struct FlakeLockWiring: Sendable {
         // Each transfer blocks one thread while it waits on the network: give HTTP a pool as
         // wide as the number of transfers allowed at once (plus API calls beside downloads).
         transportSettings.http.executor = BlockingExecutor(threads: max(4, 2 * parallel))
+        // `parallel` inputs are fetched at once, and a GitHub input asks for its ref and the
+        // archive of that ref at the same time: let the connection ramp grow to two
+        // connections per input towards one peer (every request goes to the proxy, when there
+        // is one), so that a level of inputs is not cut into waves of round trips.
+        transportSettings.http.maxConnectionsPerPeer = max(
+            transportSettings.http.initialConnectionsPerPeer, 2 * parallel)
         let withAttempts = profile.errorStyle == .current
         transportSettings.http.onRetry = { error, delay, attempt, attempts in
             // Nix's `src/libstore/filetransfer.cc`; 2.8 does not count the attempts.
@@ -111,7 +117,7 @@ package struct FlakeLockWiring: Sendable {
         return Transports(
             http: http,
             archives: LibArchiveHasher(
-                http: http, maxConcurrentDownloads: max(1, min(parallel, 16)),
+                http: http, maxConcurrentDownloads: max(1, parallel),
                 spoolDirectory: transportSettings.spoolDirectory,
                 maxUnpackedSize: try settings.maxUnpackedSize()),
             git: LibGit2Transport(settings: transportSettings.git),

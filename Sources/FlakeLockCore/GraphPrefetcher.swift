@@ -45,6 +45,16 @@ struct GraphPrefetcher: Sendable {
     /// Runs `walk` with speculative fetching alongside; when it returns or throws, the
     /// speculation still going is cancelled and awaited.
     func run<T>(_ walk: () async throws -> T) async throws -> T {
+        // Inputs this lock was asked to update are expected to have moved (the rest of the
+        // lock keeps its revisions and fetches by rev).
+        await fetcher.expectRefsToMove(!flags.inputUpdates.isEmpty)
+        let result: Result<T, any Error>
+        do { result = .success(try await runAlongside(walk)) } catch { result = .failure(error) }
+        await fetcher.expectRefsToMove(false)
+        return try result.get()
+    }
+
+    private func runAlongside<T>(_ walk: () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { [stream] in
                 await withDiscardingTaskGroup { jobs in

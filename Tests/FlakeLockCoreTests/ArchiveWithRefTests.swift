@@ -70,4 +70,25 @@ import Testing
         #expect(Self.archives(again).isEmpty, "\(again.requests)")
         #expect(again.requests.count == 2)
     }
+
+    /// `update a` on the same machine: a is expected to have moved, so its archive is asked
+    /// for by ref at once (and kept, being of the resolved commit); b keeps its locked rev.
+    @Test func anInputToUpdateHasItsArchiveRequestedEvenWhenWarm() async throws {
+        let (s, _) = try Self.scenario()
+        let cache = TestDirectory.make(prefix: "flakelock-archive-ref-update")
+        let first = try await GraphPrefetchTests.lock(s, cacheDirectory: cache.path)
+        try s.top.write("flake.lock", try #require(first.lockText))
+        let moved = try s.publishForge(
+            .github, owner: "o", repo: "a", tree: LockScenario.flake(extra: "description = \"moved\";"))
+        let update = try await GraphPrefetchTests.lock(s, cacheDirectory: cache.path, updateInputs: ["a"])
+        let lockText = try #require(update.lockText, "\(String(describing: update.error))")
+        #expect(lockText.contains(moved.hex))
+        #expect(
+            update.requests.sorted() == [
+                "https://api.github.com/repos/o/a/commits/HEAD", "https://api.github.com/repos/o/a/tarball/HEAD",
+            ])
+        let plain = try await GraphPrefetchTests.lock(
+            s, cacheDirectory: cache.path, archiveWithRef: false, updateInputs: ["a"])
+        #expect(plain.lockText == lockText)
+    }
 }

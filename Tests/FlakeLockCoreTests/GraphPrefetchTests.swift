@@ -31,7 +31,8 @@ import Testing
     /// Locks the top-level flake of `scenario` with a fresh fetcher and cache.
     static func lock(
         _ scenario: LockScenario, maxConcurrent: Int = 25, profile: CompatProfile = .nix28,
-        accessTokens: [String: String] = [:], cacheDirectory: String? = nil, archiveWithRef: Bool = true
+        accessTokens: [String: String] = [:], cacheDirectory: String? = nil, archiveWithRef: Bool = true,
+        updateInputs: [String] = []
     ) async throws -> Run {
         let owned = cacheDirectory == nil ? TestDirectory.make(prefix: "flakelock-graph-cache") : nil
         defer { withExtendedLifetime(owned) {} }
@@ -48,6 +49,7 @@ import Testing
         var flags = LockFlags()
         flags.writeLockFile = false
         flags.dryRun = true
+        flags.inputUpdates = Set(try updateInputs.map { try InputPath(parsing: $0) })
         let ref = try FlakeRef.fromAttrs(["type": "path", "path": .string(scenario.top.path)], profile: profile)
         let before = scenario.http.requests.count
         var run = Run(warnings: [], requests: [], peak: 0)

@@ -13,8 +13,10 @@ extension ForgeFetcher {
     /// Whether to download the archive of the input's ref while resolving it: GitHub inputs
     /// without a rev, online, when the download is likely needed. Not when a shared fact cache
     /// may already know the tree, nor when this machine has locked the same ref before and
-    /// still holds that revision's tree (the ref most likely has not moved: `update` of a quiet
-    /// input would download for nothing), nor once an archive of this host named no commit.
+    /// still holds that revision's tree (the ref most likely has not moved: a lock that
+    /// re-resolves quiet inputs would download for nothing; not so for the inputs `update`
+    /// names, ``FetchSettings/archiveWithRefWhenWarm``), nor once an archive of this host
+    /// named no commit.
     func shouldSpeculate(_ spec: ForgeInput, endpoints: ForgeEndpoints) -> Bool {
         guard spec.forge == .github, spec.rev == nil, !settings.offline, settings.factCache == nil,
             settings.archiveWithRef, !quota.archivesLackCommitID(endpoints.host)
@@ -25,7 +27,8 @@ extension ForgeFetcher {
             ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || "._-/+".utf8.contains($0)
         }
         guard plain, !ref.hasPrefix("/"), !ref.contains("..") else { return false }
-        if let last = cache.lookup(refKey(spec, endpoints: endpoints)), let rev = last.facts["rev"],
+        if !settings.archiveWithRefWhenWarm, let last = cache.lookup(refKey(spec, endpoints: endpoints)),
+            let rev = last.facts["rev"],
             cache.lookup(treeKey(rev: rev)) != nil
         {
             return false
@@ -64,14 +67,25 @@ extension ForgeFetcher {
     }
 
     /// The archive of `ref`, or nil on any failure (the revision's own download then reports
-    /// what is wrong). Before the host's API has answered once, it waits for that answer
-    /// rather than being the request that finds out whether the quota is exhausted.
+    /// what is wrong). An archive that does not go through the API (github.com's web archive)
+    /// is requested at once. One through the API (`tarball/REF`: Nix 2.8's URLs, a token, or
+    /// another host) costs quota: before the host's API has answered once, only the first such
+    /// archive goes beside its commit lookup, and the others wait for that answer, so an
+    /// exhausted quota costs at most two refused requests, not one per input.
     private func archiveOfRef(
         _ ref: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String]
     ) async -> ArchiveHashResult? {
-        if settings.githubAPI == .auto { await quota.waitUntilSettled(endpoints.host) }
+        let host = endpoints.host
+        let viaAPI =
+            endpoints.archiveURL(rev: ref)
+            != GitHubWithoutAPI(
+                spec: spec, endpoints: endpoints, transports: transports
+            ).archiveURL(rev: ref)
+        if settings.githubAPI == .auto && viaAPI && !quota.hasAnswered(host) && !quota.claimEarlyArchive(host) {
+            await quota.waitUntilSettled(host)
+        }
         if Task.isCancelled { return nil }
         return try? await downloadArchive(
-            of: ref, spec: spec, endpoints: endpoints, capture: capture, readCommitID: true)
+            of: ref, spec: spec, endpoints: endpoints, capture: capture, readCommitID: true, beforeFirstAnswer: true)
     }
 }

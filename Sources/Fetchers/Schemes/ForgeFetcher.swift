@@ -156,10 +156,13 @@ struct ForgeFetcher: Sendable {
 
     /// Downloads and hashes the archive of `name` (a revision, or a ref: the forges serve both).
     func downloadArchive(
-        of name: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String], readCommitID: Bool = false
+        of name: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String], readCommitID: Bool = false,
+        beforeFirstAnswer: Bool = false
     ) async throws -> ArchiveHashResult {
         let topLevel = SchemeChecks.archiveTopLevel(settings.profile)
-        let (url, result) = try await withGitHubFallback(spec, endpoints: endpoints) { useAPI in
+        let (url, result) = try await withGitHubFallback(
+            spec, endpoints: endpoints, beforeFirstAnswer: beforeFirstAnswer
+        ) { useAPI in
             let url =
                 useAPI
                 ? endpoints.archiveURL(rev: name)
@@ -189,9 +192,12 @@ struct ForgeFetcher: Sendable {
     /// Runs `body` with the API (`true`) or without it (`false`), per `github-api`: `never`
     /// goes without; `auto` uses the API until a host's quota is found exhausted, then says so
     /// once and goes without for the rest of the run; `always` (and non-GitHub forges) use it,
-    /// `always` failing with the remedies when the quota is exhausted.
+    /// `always` failing with the remedies when the quota is exhausted. `beforeFirstAnswer`
+    /// lets a request go without waiting its turn before the host's first answer (the archive
+    /// of a ref, which ``archiveOfRef`` has already cleared).
     func withGitHubFallback<T: Sendable>(
-        _ spec: ForgeInput, endpoints: ForgeEndpoints, _ body: @Sendable (Bool) async throws -> T
+        _ spec: ForgeInput, endpoints: ForgeEndpoints, beforeFirstAnswer: Bool = false,
+        _ body: @Sendable (Bool) async throws -> T
     ) async throws -> T {
         guard spec.forge == .github else { return try await body(true) }
         let host = endpoints.host
@@ -205,7 +211,7 @@ struct ForgeFetcher: Sendable {
         case .never:
             return try await body(false)
         case .auto:
-            if !quota.hasAnswered(host) {
+            if !quota.hasAnswered(host) && !beforeFirstAnswer {
                 // Before the host's first answer, one API request at a time (see ``GitHubQuota``).
                 let first: T? = try await quota.firstRequest.withLock(host) { [quota, reporter] in
                     if quota.isExhausted(host) || quota.hasAnswered(host) { return nil }

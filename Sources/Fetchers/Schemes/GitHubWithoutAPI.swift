@@ -18,7 +18,7 @@ public enum GitHubAPIMode: String, Sendable, CaseIterable {
 /// once, its requests go one at a time (``firstRequest``): an exhausted quota then costs a
 /// single 403, not one per input fetched in parallel.
 public final class GitHubQuota: @unchecked Sendable {
-    // @unchecked: `exhausted` and `answered` are guarded by `lock`.
+    // @unchecked: the sets are guarded by `lock`.
     private let lock = NSLock()
     private var exhausted: Set<String> = []
     private var answered: Set<String> = []
@@ -27,6 +27,7 @@ public final class GitHubQuota: @unchecked Sendable {
     let firstRequest = KeyedLock()
     /// Fired, per host, once its API has answered or its quota was found exhausted.
     private let settled = KeyedSignal()
+    private var earlyArchiveClaimed: Set<String> = []
 
     public init() {}
 
@@ -48,6 +49,12 @@ public final class GitHubQuota: @unchecked Sendable {
     /// once if it already is), or when the calling task is cancelled.
     func waitUntilSettled(_ host: String) async {
         await settled.wait(host)
+    }
+
+    /// Claims the one API archive of `host` that may be requested before the host's first
+    /// answer (beside the commit lookup that will give that answer); true once per host.
+    func claimEarlyArchive(_ host: String) -> Bool {
+        lock.withLock { earlyArchiveClaimed.insert(host).inserted }
     }
 
     /// Whether an archive from `host` named no commit this run (so downloading the archive of
