@@ -71,7 +71,8 @@ extension ForgeFetcher {
     /// is requested at once. One through the API (`tarball/REF`: Nix 2.8's URLs, a token, or
     /// another host) costs quota: before the host's API has answered once, only the first such
     /// archive goes beside its commit lookup, and the others wait for that answer, so an
-    /// exhausted quota costs at most two refused requests, not one per input.
+    /// exhausted quota costs at most two refused requests, not one per input. With a token
+    /// nothing waits (its quota is 5,000 requests an hour).
     private func archiveOfRef(
         _ ref: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String]
     ) async -> ArchiveHashResult? {
@@ -81,7 +82,9 @@ extension ForgeFetcher {
             != GitHubWithoutAPI(
                 spec: spec, endpoints: endpoints, transports: transports
             ).archiveURL(rev: ref)
-        if settings.githubAPI == .auto && viaAPI && !quota.hasAnswered(host) && !quota.claimEarlyArchive(host) {
+        if settings.githubAPI == .auto && viaAPI && endpoints.token == nil && !quota.hasAnswered(host)
+            && !quota.claimEarlyArchive(host)
+        {
             await quota.waitUntilSettled(host)
         }
         if Task.isCancelled { return nil }

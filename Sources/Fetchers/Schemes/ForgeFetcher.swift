@@ -211,7 +211,8 @@ struct ForgeFetcher: Sendable {
         case .never:
             return try await body(false)
         case .auto:
-            if !quota.hasAnswered(host) && !beforeFirstAnswer {
+            // With a token (5,000 requests an hour) the quota is rarely exhausted: no waiting.
+            if !quota.hasAnswered(host) && !beforeFirstAnswer && endpoints.token == nil {
                 // Before the host's first answer, one API request at a time (see ``GitHubQuota``).
                 let first: T? = try await quota.firstRequest.withLock(host) { [quota, reporter] in
                     if quota.isExhausted(host) || quota.hasAnswered(host) { return nil }
