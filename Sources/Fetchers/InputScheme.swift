@@ -37,6 +37,10 @@ public protocol InputScheme: Sendable {
     func lockFileVersionControl(_ input: Input) -> LockFileVersionControl?
     /// Fetches `input` (resolved, so never indirect).
     func fetch(_ input: Input, context: FetchContext) async throws -> FetchedSource
+    /// Which repository a lock node of this scheme comes from, whatever its revision
+    /// (``RepositoryID``: what `audit` groups duplicates by and `why` looks up); `original`
+    /// is the node's original reference. nil when the input has none.
+    func repository(locked: Input, original: Input?) -> RepositoryID?
 }
 
 /// Where a written lock file is recorded (see ``InputScheme/lockFileVersionControl(_:)``).
@@ -52,6 +56,7 @@ extension InputScheme {
     public var localTreeIsGitCheckout: Bool { false }
     public func isWritableTop(_ input: Input) -> Bool { false }
     public func lockFileVersionControl(_ input: Input) -> LockFileVersionControl? { nil }
+    public func repository(locked: Input, original: Input?) -> RepositoryID? { nil }
 
     /// Whether `input` names a local checkout's work tree: a `file:` URL without `ref` or `rev`.
     func isLocalWorkTree(_ input: Input, url: String) -> Bool {

@@ -9,6 +9,14 @@ public struct GitScheme: InputScheme {
         if case .git(let g) = input.spec { isLocalWorkTree(input, url: g.url) } else { false }
     }
     public func lockFileVersionControl(_ input: Input) -> LockFileVersionControl? { .git }
+    /// The URL normalised; a GitHub, GitLab or SourceHut URL also names its forge repository.
+    public func repository(locked: Input, original: Input?) -> RepositoryID? {
+        guard case .git(let g) = locked.spec else { return nil }
+        let url = RepositoryID.normaliseGitURL(g.url)
+        return RepositoryID(
+            key: "git:" + url, display: "git+" + url, forge: RepositoryID.forgeOfURL(url),
+            name: RepositoryID.lastComponent(url))
+    }
     public func fetch(_ input: Input, context c: FetchContext) async throws -> FetchedSource {
         guard case .git(let spec) = input.spec else { throw FetchError.unsupportedInput(input.description) }
         return try await GitFetcher(

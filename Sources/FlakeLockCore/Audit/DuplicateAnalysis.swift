@@ -1,3 +1,4 @@
+import Fetchers
 import FlakeModel
 
 /// One repository locked at several nodes, and how `follows` would merge them.

@@ -1,3 +1,4 @@
+import Fetchers
 import FlakeLockBasics
 import FlakeModel
 

@@ -1,3 +1,4 @@
+import Fetchers
 import FlakeModel
 
 /// The changes between two lock files, per input path: what `flakelock diff` prints and

@@ -1,3 +1,4 @@
+import Fetchers
 import FlakeModel
 
 /// Every locked node of a lock file with the facts the audit looks at, in the order of the

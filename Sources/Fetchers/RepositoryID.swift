@@ -10,6 +10,8 @@ import FlakeModel
 ///   names one release, so it would never repeat);
 /// - `path`: the path; `hg`: the URL. Indirect and unsupported inputs have no identity.
 ///
+/// Each input scheme builds its own (``InputScheme/repository(locked:original:)``).
+///
 /// ```swift
 /// let id = RepositoryID(locked: node.lock!.locked, original: node.lock!.original)
 /// id?.display   // "github:NixOS/nixpkgs"
@@ -30,50 +32,37 @@ public struct RepositoryID: Sendable, Hashable, Comparable, CustomStringConverti
         public var host: String
         public var owner: String
         public var repo: String
+
+        public init(forge: ForgeInput.Forge, host: String, owner: String, repo: String) {
+            self.forge = forge
+            self.host = host
+            self.owner = owner
+            self.repo = repo
+        }
     }
 
-    init(key: String, display: String, forge: ForgeCoordinates?, name: String) {
+    public init(key: String, display: String, forge: ForgeCoordinates?, name: String) {
         self.key = key
         self.display = display
         self.forge = forge
         self.name = name
     }
 
-    /// The identity of a lock node, or nil for inputs without one (indirect, unsupported).
-    public init?(locked: FlakeRef, original: FlakeRef?) {
-        switch locked.input.spec {
-        case .forge(let f):
-            let host = (f.host ?? f.forge.defaultHost).lowercased()
-            let coords = ForgeCoordinates(forge: f.forge, host: host, owner: f.owner, repo: f.repo)
-            let hostPart = host == f.forge.defaultHost ? "" : "?host=\(host)"
-            self.init(
-                key: "\(f.forge.rawValue):\(host)/\(f.owner.lowercased())/\(f.repo.lowercased())",
-                display: "\(f.forge.rawValue):\(f.owner)/\(f.repo)\(hostPart)", forge: coords, name: f.repo.lowercased()
-            )
-        case .git(let g):
-            let url = Self.normaliseGitURL(g.url)
-            self.init(
-                key: "git:" + url, display: "git+" + url, forge: Self.forgeOfURL(url), name: Self.lastComponent(url))
-        case .tarball(let t):
-            var url = t.url
-            if case .tarball(let o)? = original?.input.spec { url = o.url }
-            self.init(key: "tarball:" + url, display: url, forge: nil, name: Self.lastComponent(url))
-        case .path(let p):
-            self.init(key: "path:" + p.path, display: "path:" + p.path, forge: nil, name: Self.lastComponent(p.path))
-        case .hg:
-            guard let u = locked.input.attrs.string("url") else { return nil }
-            self.init(key: "hg:" + u, display: "hg+" + u, forge: nil, name: Self.lastComponent(u))
-        case .indirect, .unsupported:
-            return nil
-        }
+    /// The identity of a lock node, as its input scheme answers it
+    /// (``InputScheme/repository(locked:original:)``); nil for inputs without one (indirect,
+    /// unsupported).
+    public init?(locked: FlakeRef, original: FlakeRef?, schemes: InputSchemeRegistry = .standard) {
+        guard let id = schemes.scheme(for: locked.input)?.repository(locked: locked.input, original: original?.input)
+        else { return nil }
+        self = id
     }
 
     /// Parses what a user types to name a repository: a flake reference such as
     /// `github:NixOS/nixpkgs` or `git+https://example.org/x.git` (a ref or rev is ignored).
     /// - Returns: nil when the text is not a reference with an identity.
-    public init?(parsing text: String, profile: CompatProfile) {
+    public init?(parsing text: String, profile: CompatProfile, schemes: InputSchemeRegistry = .standard) {
         guard let ref = try? FlakeRef.parse(text, profile: profile, base: .none) else { return nil }
-        self.init(locked: ref, original: ref)
+        self.init(locked: ref, original: ref, schemes: schemes)
     }
 
     /// `git+https://GitHub.com/a/b.git/` → `https://github.com/a/b`.
@@ -164,6 +153,6 @@ extension RepositoryID.ForgeCoordinates {
     }
 
     /// Upstream Nixpkgs on GitHub: where the revisions of nixos.org channel tarballs live.
-    static let nixpkgs = RepositoryID.ForgeCoordinates(
+    public static let nixpkgs = RepositoryID.ForgeCoordinates(
         forge: .github, host: "github.com", owner: "NixOS", repo: "nixpkgs")
 }
