@@ -1,27 +1,29 @@
+import FlakeModel
+
 /// The values `nix flake metadata` prints about the top-level flake; the caller fetches and
 /// formats what needs I/O or a time zone.
-public struct FlakeMetadata {
+struct FlakeMetadata {
     /// The ref as given (`original`, `originalUrl`).
-    public var original: FlakeRef
+    var original: FlakeRef
     /// After registry lookup (`resolved`, `resolvedUrl`).
-    public var resolved: FlakeRef
+    var resolved: FlakeRef
     /// After fetching (`locked`, `url`).
-    public var locked: FlakeRef
+    var locked: FlakeRef
     /// `description` from flake.nix, if any.
-    public var description: String?
+    var description: String?
     /// The store path of the flake source.
-    public var path: String
+    var path: String
     /// `Last modified` already formatted as the caller's Nix prints it (2.8: local time,
     /// `%Y-%m-%d %H:%M:%S`); see ``Timestamp/dateTime(_:utcOffset:)``.
-    public var lastModifiedText: String?
+    var lastModifiedText: String?
     /// Current Nix's evaluation-cache fingerprint (64 hex), if any.
-    public var fingerprint: String?
+    var fingerprint: String?
     /// For a dirty Git tree (current): `<rev>-dirty`.
-    public var dirtyRevision: String?
+    var dirtyRevision: String?
     /// The lock graph.
-    public var lockFile: LockFile
+    var lockFile: LockFile
 
-    public init(
+    init(
         original: FlakeRef, resolved: FlakeRef, locked: FlakeRef, description: String? = nil, path: String,
         lastModifiedText: String? = nil, fingerprint: String? = nil, dirtyRevision: String? = nil, lockFile: LockFile
     ) {
@@ -39,11 +41,11 @@ public struct FlakeMetadata {
 
 /// Pure renderers for `nix flake metadata` (docs/nix-behaviour.md, "Metadata text", "Metadata
 /// JSON").
-public enum MetadataRenderer {
+enum MetadataRenderer {
     /// The human-readable output: header lines and the input tree, each line ending in a
     /// newline, with `ESC[1m`/`ESC[0m` as Nix prints them on stdout.
     /// - Throws: ``FlakeRefError`` if a ref cannot be rendered as a URL.
-    public static func text(_ m: FlakeMetadata, profile: CompatProfile) throws(FlakeRefError) -> String {
+    static func text(_ m: FlakeMetadata, profile: CompatProfile) throws(FlakeRefError) -> String {
         let b = ANSI.bold
         let n = ANSI.normal
         var out = ""
@@ -100,7 +102,7 @@ public enum MetadataRenderer {
     /// The `--json` object (docs/nix-behaviour.md, "Metadata JSON"), keys sorted.
     ///
     /// - Parameter finalInLocked: add `"__final": true` to `locked` (current Nix does).
-    public static func json(_ m: FlakeMetadata, profile: CompatProfile, finalInLocked: Bool = false)
+    static func json(_ m: FlakeMetadata, profile: CompatProfile, finalInLocked: Bool = false)
         throws(FlakeRefError) -> JSONValue
     {
         var o = JSONObject()
