@@ -9,15 +9,22 @@ import NixCompat
 /// attributes) or carries its own validator (a tarball URL's ETag), so entries never go
 /// stale; source trees themselves are not kept, only their NAR hash, times, and the few
 /// small files the locker reads (`flake.nix`, `flake.lock`).
+///
+/// Entries are read and written on a ``BlockingExecutor`` (file I/O never runs on Swift's
+/// cooperative pool); ``lookupBlocking(_:)`` and ``storeBlocking(_:_:)`` are for code that
+/// already runs on a blocking thread.
 public struct FetchCache: Sendable {
     public let directory: String
     /// A fact cache shared with other machines (`fact-cache`), consulted on a local miss
     /// for keys that name an immutable revision.
     public let shared: SharedFactCache?
+    /// Where the entries' files are read and written.
+    let executor: BlockingExecutor
 
-    public init(directory: String, shared: SharedFactCache? = nil) {
+    public init(directory: String, shared: SharedFactCache? = nil, executor: BlockingExecutor = .shared) {
         self.directory = directory
         self.shared = shared
+        self.executor = executor
     }
 
     /// One cached result.
@@ -52,13 +59,23 @@ public struct FetchCache: Sendable {
     }
 
     /// The entry for `key`, or nil (a missing or unreadable entry is simply a miss).
-    public func lookup(_ key: String) -> Entry? {
+    public func lookup(_ key: String) async -> Entry? {
+        (try? await executor.run { [self] in lookupBlocking(key) }) ?? nil
+    }
+
+    /// Stores `entry` under `key` atomically. Failures to write the cache are not errors.
+    public func store(_ key: String, _ entry: Entry) async {
+        _ = try? await executor.run { [self] in storeBlocking(key, entry) }
+    }
+
+    /// ``lookup(_:)`` on the calling thread (which must be allowed to block).
+    public func lookupBlocking(_ key: String) -> Entry? {
         guard let data = FileManager.default.contents(atPath: file(for: key)) else { return nil }
         return Self.decode(Array(data), key: key)
     }
 
-    /// Stores `entry` under `key` atomically. Failures to write the cache are not errors.
-    public func store(_ key: String, _ entry: Entry) {
+    /// ``store(_:_:)`` on the calling thread (which must be allowed to block).
+    public func storeBlocking(_ key: String, _ entry: Entry) {
         let path = file(for: key)
         try? FileManager.default.createDirectory(atPath: directory + "/v1", withIntermediateDirectories: true)
         try? AtomicFile.write(Self.encode(key, entry), to: path)

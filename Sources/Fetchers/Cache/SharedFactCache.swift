@@ -176,21 +176,21 @@ extension FetchCache {
     /// ``lookup(_:)``, then the shared fact cache (a verified hit is kept locally too).
     /// Only for keys that name an immutable revision.
     func lookupShared(_ key: String) async -> Entry? {
-        if let hit = lookup(key) { return hit }
+        if let hit = await lookup(key) { return hit }
         guard let shared, let bytes = await shared.lookup(key: key, name: fileName(for: key)) else { return nil }
         guard let entry = Self.decode(bytes, key: key) else {
             let url = SharedFactCache.shown(shared.entryURL(name: fileName(for: key)))
             shared.reporter.warning("ignoring fact cache entry '\(url)': its entry is malformed")
             return nil
         }
-        store(key, entry)
+        await store(key, entry)
         return entry
     }
 
     /// ``store(_:_:)``, then publishes the entry to the shared fact cache (when this machine
     /// has a key to sign with).
     func storeShared(_ key: String, _ entry: Entry) async {
-        store(key, entry)
+        await store(key, entry)
         guard let shared else { return }
         await shared.publish(key: key, name: fileName(for: key), entry: Self.encode(key, entry))
     }

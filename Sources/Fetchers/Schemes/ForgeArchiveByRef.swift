@@ -17,7 +17,7 @@ extension ForgeFetcher {
     /// re-resolves quiet inputs would download for nothing; not so for the inputs `update`
     /// names, ``FetchSettings/archiveWithRefWhenWarm``), nor once an archive of this host
     /// named no commit.
-    func shouldSpeculate(_ spec: ForgeInput, endpoints: ForgeEndpoints) -> Bool {
+    func shouldSpeculate(_ spec: ForgeInput, endpoints: ForgeEndpoints) async -> Bool {
         guard spec.forge == .github, spec.rev == nil, !settings.offline, settings.factCache == nil,
             settings.archiveWithRef, !quota.archivesLackCommitID(endpoints.host)
         else { return false }
@@ -27,9 +27,9 @@ extension ForgeFetcher {
             ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || "._-/+".utf8.contains($0)
         }
         guard plain, !ref.hasPrefix("/"), !ref.contains("..") else { return false }
-        if !settings.archiveWithRefWhenWarm, let last = cache.lookup(refKey(spec, endpoints: endpoints)),
+        if !settings.archiveWithRefWhenWarm, let last = await cache.lookup(refKey(spec, endpoints: endpoints)),
             let rev = last.facts["rev"],
-            cache.lookup(treeKey(rev: rev)) != nil
+            await cache.lookup(treeKey(rev: rev)) != nil
         {
             return false
         }
@@ -55,9 +55,9 @@ extension ForgeFetcher {
 
     /// Remembers which commit the ref resolved to, for ``shouldSpeculate(_:endpoints:)``.
     /// Only GitHub inputs speculate, so only theirs are written.
-    func rememberRef(_ spec: ForgeInput, endpoints: ForgeEndpoints, rev: String, narHash: NixHash) {
+    func rememberRef(_ spec: ForgeInput, endpoints: ForgeEndpoints, rev: String, narHash: NixHash) async {
         guard spec.forge == .github else { return }
-        cache.store(
+        await cache.store(
             refKey(spec, endpoints: endpoints),
             FetchCache.Entry(narHash: narHash, facts: ["rev": rev], files: [:], capturedPaths: []))
     }

@@ -30,13 +30,13 @@ struct ForgeFetcher: Sendable {
         if let given = spec.rev {
             rev = given.hex
             tree = try await self.tree(rev: rev, spec: spec, endpoints: endpoints, capture: capture)
-        } else if shouldSpeculate(spec, endpoints: endpoints) {
+        } else if await shouldSpeculate(spec, endpoints: endpoints) {
             (rev, tree) = try await resolveWithArchive(spec, endpoints: endpoints, capture: capture)
         } else {
             rev = try await resolveRef(spec, endpoints: endpoints)
             tree = try await self.tree(rev: rev, spec: spec, endpoints: endpoints, capture: capture)
         }
-        if spec.rev == nil { rememberRef(spec, endpoints: endpoints, rev: rev, narHash: tree.narHash) }
+        if spec.rev == nil { await rememberRef(spec, endpoints: endpoints, rev: rev, narHash: tree.narHash) }
         var attrs = input.attrs
         attrs["ref"] = nil
         attrs["rev"] = .string(rev)

@@ -163,7 +163,7 @@ struct MercurialFetcher: Sendable {
     /// The NAR hash of `hg archive` of `node` (cached by changeset) and the captured files.
     func treeBlocking(_ repository: String, node: String, capture: [String]) throws -> (NixHash, [String: [UInt8]]) {
         let key = "hg-tree:v1:\(node)"
-        if let hit = cache.lookup(key), hit.covers(capture) {
+        if let hit = cache.lookupBlocking(key), hit.covers(capture) {
             return (hit.narHash, hit.files.filter { capture.contains($0.key) })
         }
         var template = Array((settings.cacheDirectory + "/hg/archive-XXXXXX").utf8CString)
@@ -179,7 +179,7 @@ struct MercurialFetcher: Sendable {
         for p in capture {
             if let data = FileManager.default.contents(atPath: directory + "/" + p) { files[p] = Array(data) }
         }
-        cache.store(key, FetchCache.Entry(narHash: narHash, files: files, capturedPaths: Set(capture)))
+        cache.storeBlocking(key, FetchCache.Entry(narHash: narHash, files: files, capturedPaths: Set(capture)))
         return (narHash, files)
     }
 

@@ -77,7 +77,7 @@ struct TarballFetcher: Sendable {
         }
 
         let key = "tarball-url:\(isFile ? "file" : "\(options.topLevel)"):\(url)"
-        let cached = cache.lookup(key)
+        let cached = await cache.lookup(key)
         if settings.offline {
             guard let cached, cached.covers(capture) else { throw FetchError.offline(what: "'\(url)'") }
             return Self.downloaded(cached)
@@ -107,7 +107,7 @@ struct TarballFetcher: Sendable {
         if let t = d.topMtime { facts["topMtime"] = String(t) }
         if let e = result.response.etag { facts["etag"] = e }
         if let link { facts["immutableURL"] = link }
-        cache.store(
+        await cache.store(
             key, FetchCache.Entry(narHash: d.narHash, facts: facts, files: d.files, capturedPaths: Set(capture)))
         return d
     }
