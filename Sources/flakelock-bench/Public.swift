@@ -1,4 +1,5 @@
 import FlakeLockTestSupport
+import FlakeModel
 import Foundation
 
 /// A cold lock of a top-level flake whose inputs are real public flakes: every flake of the
@@ -58,8 +59,9 @@ func githubRepository(_ source: String) -> String? {
 }
 
 /// The names of the root node's inputs when Nix reuses the lock as it is, else nil: no
-/// direct input's node has a follows edge (an array) that flake.nix does not declare (the
-/// same textual check as RealFlakeNoOpLockTests).
+/// direct input's node has a follows edge that flake.nix does not declare
+/// (``RealFlakeLocks/inputsNixRefetches(lock:flakeNix:)``, as RealFlakeNoOpLockTests uses),
+/// and no tarball node is one Nix 2.8 cannot read.
 func reusableRootInputs(_ lockText: String, _ flakeNix: String) -> Set<String>? {
     guard let doc = try? JSONSerialization.jsonObject(with: Data(lockText.utf8)) as? [String: Any],
         let nodes = doc["nodes"] as? [String: Any], let rootName = doc["root"] as? String,
@@ -78,13 +80,8 @@ func reusableRootInputs(_ lockText: String, _ flakeNix: String) -> Set<String>? 
         // nor a locked tarball with `lastModified` (current Nix writes it; 2.8 refuses it)
         if (node["locked"] as? [String: Any])?["lastModified"] != nil { return nil }
     }
-    for name in inputs.keys {
-        guard let key = inputs[name] as? String, let node = nodes[key] as? [String: Any] else { continue }
-        for (child, edge) in (node["inputs"] as? [String: Any]) ?? [:] where edge is [Any] {
-            if !flakeNix.contains("\(name).inputs.\(child)") && !flakeNix.contains("inputs.\(child).follows") {
-                return nil
-            }
-        }
-    }
+    guard let lock = try? LockFile.parse(Array(lockText.utf8), path: "flake.lock", profile: .nix, allowUnlocked: true),
+        RealFlakeLocks.inputsNixRefetches(lock: lock, flakeNix: flakeNix).isEmpty
+    else { return nil }
     return Set(inputs.keys)
 }

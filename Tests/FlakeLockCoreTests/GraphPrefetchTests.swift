@@ -65,9 +65,9 @@ import Testing
     }
 
     /// Four first-level inputs `p0`…`p3`, each with three children `c<i><j>`, every request
-    /// 100 ms away. The serial walk alone (prefetching only the inputs of the node it is at)
-    /// never has more than four requests under way, and asks for the children of `p3` only
-    /// after those of `p0`, `p1` and `p2` are done.
+    /// 100 ms away but those of the children of `p0`…`p2`, 400 ms away. The serial walk alone
+    /// (prefetching only the inputs of the node it is at) asks for the children of `p3` only
+    /// after those of `p0`, `p1` and `p2` are done; the scheduler asks while they are under way.
     @Test func childrenAreRequestedBeforeTheWalkReachesTheirParent() async throws {
         let s = LockScenario(prefix: "flakelock-graph-tree")
         var top: [(String, String)] = []
@@ -81,7 +81,9 @@ import Testing
             top.append(("p\(i)", "github:o/p\(i)"))
         }
         try s.top.write("flake.nix", LockScenario.flakeNix(inputs: top))
-        s.http.setLatency { _ in .milliseconds(100) }
+        s.http.setLatency { url in
+            ["/o/c0", "/o/c1", "/o/c2"].contains { url.contains($0) } ? .milliseconds(400) : .milliseconds(100)
+        }
 
         let run = try await Self.lock(s)
         let lockText = try #require(run.lockText, "\(String(describing: run.error))")
@@ -89,11 +91,20 @@ import Testing
         // Each of the 16 inputs is one commit lookup and one archive.
         #expect(run.requests.count == 32)
         #expect(run.peak >= 8, "at most \(run.peak) requests at once")
-        func first(_ repo: String) -> Int? { run.requests.firstIndex { $0.contains("/o/\(repo)/") } }
-        func last(_ repo: String) -> Int? { run.requests.lastIndex { $0.contains("/o/\(repo)/") } }
-        let lastChildOfP3 = try #require((0..<3).compactMap { first("c3\($0)") }.min())
-        let earlierChildrenDone = try #require((0..<3).flatMap { i in (0..<3).compactMap { last("c\(i)\($0)") } }.max())
-        #expect(lastChildOfP3 < earlierChildrenDone, "\(run.requests)")
+        let events = s.http.events
+        let firstChildOfP3 = try #require(
+            events.firstIndex {
+                if case .started(let url) = $0 { url.contains("/o/c3") } else { false }
+            })
+        let earlierChildrenDone = try #require(
+            events.lastIndex {
+                if case .finished(let url) = $0 {
+                    ["/o/c0", "/o/c1", "/o/c2"].contains { url.contains($0) }
+                } else {
+                    false
+                }
+            })
+        #expect(firstChildOfP3 < earlierChildrenDone, "\(events)")
 
         // One fetch at a time gives the same lock, byte for byte.
         s.http.setLatency { _ in .zero }

@@ -60,24 +60,6 @@ struct RealFlakeNoOpLockTests {
         func warning(_ message: String) {}
     }
 
-    /// Direct inputs whose lock node has a follows edge that flake.nix does not declare as
-    /// an override: Nix refetches those (docs/nix-behaviour.md, "Real lock files").
-    static func inputsNixRefetches(lock: LockFile, flakeNix: String) -> [String] {
-        var out: [String] = []
-        for (name, edge) in lock.root.sortedInputs {
-            guard case .node(let node) = edge else { continue }
-            for (child, childEdge) in node.sortedInputs {
-                guard case .follows = childEdge else { continue }
-                // Declared overrides appear as `<name>.inputs.<child>` (or nested set forms);
-                // a textual check is enough to classify the corpus.
-                let declared =
-                    flakeNix.contains("\(name).inputs.\(child)") || flakeNix.contains("inputs.\(child).follows")
-                if !declared { out.append(name) }
-            }
-        }
-        return out
-    }
-
     @Test(arguments: names)
     func relockingChangesNothing(_ name: String) async throws {
         let src = Self.corpus.appendingPathComponent(name)
@@ -101,7 +83,7 @@ struct RealFlakeNoOpLockTests {
         flags.writeLockFile = false
         flags.dryRun = true
         let ref = try FlakeRef.fromAttrs(["type": "path", "path": .string(d.path)], profile: .nix)
-        let refetched = Self.inputsNixRefetches(lock: oldLock, flakeNix: flakeNix)
+        let refetched = RealFlakeLocks.inputsNixRefetches(lock: oldLock, flakeNix: flakeNix)
         do {
             let result = try await session.lock(ref, flags: flags)
             #expect(!result.changed, "\(name): a no-op lock changed flake.lock:\n\(result.diff)")

@@ -30,6 +30,7 @@ public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
     private var latency: @Sendable (String) -> Duration = { _ in .zero }
     private var running = 0
     private var peak = 0
+    private var eventLog: [Event] = []
     /// How many bytes one `receive` call gets (small, so streaming consumers see several chunks).
     public var chunkSize = 4096
 
@@ -63,17 +64,32 @@ public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
         lock.withLock { self.latency = latency }
     }
 
+    /// A request's start or end (the end once its answer was delivered, or it failed).
+    public enum Event: Sendable, Equatable {
+        case started(String)
+        case finished(String)
+    }
+
+    /// Every request's start and end, in the order they happened.
+    public var events: [Event] { lock.withLock { eventLog } }
+
     /// The most requests that were ever under way at once.
     public var peakConcurrency: Int { lock.withLock { peak } }
 
     public func get(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws -> HTTPResponse {
         let delay = lock.withLock { () -> Duration in
             log.append(request)
+            eventLog.append(.started(request.url))
             running += 1
             peak = max(peak, running)
             return latency(request.url)
         }
-        defer { lock.withLock { running -= 1 } }
+        defer {
+            lock.withLock {
+                running -= 1
+                eventLog.append(.finished(request.url))
+            }
+        }
         if delay > .zero { try await Task.sleep(for: delay) }
         let route = lock.withLock { routes[request.url] }
         guard let route else {
