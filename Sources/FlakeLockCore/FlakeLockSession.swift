@@ -41,7 +41,8 @@ public struct FlakeLockSession: Sendable {
 
     /// What a lock operation produced.
     public struct Result: Sendable {
-        /// The top-level flake as fetched (for metadata).
+        /// The top-level flake as fetched (for metadata); when a lock file was written into a
+        /// local top-level flake, as fetched again after writing.
         public var top: SourceFetcher.FetchResult
         public var description: String?
         /// The new lock file, as JSON text (what was or would be written).
@@ -82,17 +83,22 @@ public struct FlakeLockSession: Sendable {
             return result
         }
         try write(&result, to: target)
-        if flags.outputLockFilePath == nil,
-            let rev = try await LockFileCommitter.recordWrittenLockFile(
+        if flags.outputLockFilePath == nil {
+            result.commit = try await LockFileCommitter.recordWrittenLockFile(
                 path: target,
-                versionControl: fetcher.schemes.scheme(for: topRef.input)?.lockFileVersionControl(
-                    topRef.input),
+                versionControl: fetcher.schemes.scheme(for: topRef.input)?.lockFileVersionControl(topRef.input),
                 commit: flags.commitLockFile, created: result.created, diff: result.diff,
                 summary: commitLockFileSummary, profile: profile)
-        {
-            reporter.warning("committed new revision '\(rev)'")
-            result.commit = rev
         }
+        // Nix reads the top-level flake again after writing its lock file (src/libflake/flake.cc,
+        // lockFlake: "Rewriting the lockfile changed the top-level repo"): a Git work tree that
+        // was clean is now dirty (the lock file is intended to be added), so the dirty warning
+        // comes again, or with `allow-dirty = false` the error, after the lock was written.
+        // Only a local tree can have changed; a remote top-level flake is not fetched again.
+        if fetcher.schemes.scheme(for: topRef.input)?.isWritableTop(topRef.input) == true {
+            result.top = try await reread(topRef, flags: flags)
+        }
+        if let rev = result.commit { reporter.warning("committed new revision '\(rev)'") }
         return result
     }
 

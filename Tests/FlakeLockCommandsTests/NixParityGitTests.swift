@@ -215,3 +215,76 @@ struct SubmoduleFlakeParityTests {
         #expect(locked["dir"] as? String == "submodule")
     }
 }
+
+/// Nix reads the top-level flake again after writing its lock file into it (src/libflake/
+/// flake.cc, `lockFlake`): a clean Git work tree is dirty by then (the new lock file is
+/// intended to be added), so the dirty warning follows "creating lock file", and with
+/// `allow-dirty = false` the lock is written and the command then fails. Checked against the
+/// installed Nix 2.8 where it is there.
+struct LockFileRereadParityTests {
+    /// A clean Git flake with one `path:` input and no lock file.
+    func cleanFlake(_ cli: ParityCLI, _ name: String) throws -> GitFixtureRepository {
+        try cli.scratch.write("dep/flake.nix", "{ outputs = _: { }; }")
+        let repo = try GitFixtureRepository(at: cli.scratch.path + "/" + name)
+        try repo.write("flake.nix", #"{ inputs.dep.url = "path:\#(cli.scratch.path)/dep"; outputs = _: { }; }"#)
+        _ = try repo.commit("Initial")
+        return repo
+    }
+
+    /// stderr without the lines a Nix installation without a build group adds.
+    static func lines(_ stderr: String) -> [String] {
+        stderr.split(separator: "\n").map(String.init).filter { !$0.contains("'nixbld'") }
+    }
+
+    @Test(arguments: ["nix-2.8", "nix"])
+    func writingIntoACleanTreeWarnsThatItIsDirtyAfterwards(compat: String) throws {
+        let cli = ParityCLI()
+        let repo = try cleanFlake(cli, "top")
+        let r = try cli.run(["lock", "--compat", compat], in: repo.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = Self.lines(r.stderr)
+        let dirty = "warning: Git tree '\(repo.path)' is dirty"
+        #expect(lines.filter { $0 == dirty }.count == 1, "\(r.stderr)")
+        let created = try #require(lines.firstIndex { $0.hasPrefix("warning: creating lock file ") }, "\(r.stderr)")
+        #expect(lines.firstIndex(of: dirty).map { $0 > created } == true, "\(r.stderr)")
+
+        // Committed with --commit-lock-file, the tree is clean again: no warning.
+        let committed = try cleanFlake(cli, "committed")
+        let c = try cli.run(["lock", "--compat", compat, "--commit-lock-file"], in: committed.path)
+        #expect(c.status == 0 && !c.stderr.contains("is dirty"), "\(c.stderr)")
+        #expect(c.stderr.contains("warning: committed new revision '"))
+
+        // allow-dirty = false: the lock is written, then reading the flake again fails.
+        let strict = try cleanFlake(cli, "strict")
+        let s = try cli.run(
+            ["lock", "--compat", compat], in: strict.path,
+            environment: ["NIX_CONFIG": "flake-registry =\nallow-dirty = false"])
+        #expect(s.status == 1, "\(s.stderr)")
+        #expect(s.stderr.contains("error: Git tree '\(strict.path)' is dirty"), "\(s.stderr)")
+        #expect(FileManager.default.fileExists(atPath: strict.path + "/flake.lock"))
+    }
+
+    @Test func sameMessagesAsNix28() throws {
+        guard try NixOracle.available(), let nix = NixOracle.executable else { return }
+        let cli = ParityCLI()
+        var env = cli.variables
+        env["NIX_CONFIG"] = """
+            experimental-features = nix-command flakes
+            flake-registry =
+            substituters =
+            store = \(cli.scratch.path)/chroot
+            """
+        for (name, extra) in [("plain", ""), ("strict", "allow-dirty = false")] {
+            var e = env
+            e["NIX_CONFIG"]! += "\n" + extra
+            let viaNix = try cleanFlake(cli, "nix-" + name)
+            let n = try ProcessRunner.run(nix, ["flake", "lock"], environment: e, currentDirectory: viaNix.path)
+            let viaTool = try cleanFlake(cli, "tool-" + name)
+            let t = try BuiltBinary.runFlakelock(
+                ["lock", "--compat", "nix-2.8"], environment: e, currentDirectory: viaTool.path)
+            #expect((n.status == 0) == (t.status == 0), "\(n.stderr)\n\(t.stderr)")
+            let normalise = { (s: String, dir: String) in Self.lines(s.replacingOccurrences(of: dir, with: "@TOP@")) }
+            #expect(normalise(n.stderr, viaNix.path) == normalise(t.stderr, viaTool.path), "\(n.stderr)\n\(t.stderr)")
+        }
+    }
+}

@@ -37,7 +37,8 @@ extension FlakeLockCommand {
             let result = try await session.lock(ref, flags: flags)
             let lockFile = try LockFile.parse(
                 Array(result.lockText.utf8), path: result.lockFilePath ?? "flake.lock", profile: ctx.profile)
-            let top = result.written ? try await session.reread(ref, flags: flags) : result.top
+            // (after writing a lock file, the session has read the top-level flake again)
+            let top = result.top
             let locked = top.locked
             var lastModifiedText: String?
             if let lm = locked.input.common.lastModified { lastModifiedText = Self.localTime(Int64(lm)) }
