@@ -77,11 +77,7 @@ extension ForgeFetcher {
         _ ref: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String]
     ) async -> ArchiveHashResult? {
         let host = endpoints.host
-        let viaAPI =
-            endpoints.archiveURL(rev: ref)
-            != GitHubWithoutAPI(
-                spec: spec, endpoints: endpoints, transports: transports
-            ).archiveURL(rev: ref)
+        let viaAPI = archiveGoesThroughAPI(ref, spec: spec, endpoints: endpoints)
         if settings.githubAPI == .auto && viaAPI && endpoints.token == nil && !quota.hasAnswered(host)
             && !quota.claimEarlyArchive(host)
         {

@@ -160,9 +160,7 @@ struct ForgeFetcher: Sendable {
         beforeFirstAnswer: Bool = false
     ) async throws -> ArchiveHashResult {
         let topLevel = SchemeChecks.archiveTopLevel(settings.profile)
-        let (url, result) = try await withGitHubFallback(
-            spec, endpoints: endpoints, beforeFirstAnswer: beforeFirstAnswer
-        ) { useAPI in
+        @Sendable func download(_ useAPI: Bool) async throws -> (String, DownloadHashResult) {
             let url =
                 useAPI
                 ? endpoints.archiveURL(rev: name)
@@ -171,10 +169,27 @@ struct ForgeFetcher: Sendable {
                 topLevel: topLevel, captureFiles: capture, sourceDescription: url, readCommitID: readCommitID)
             return (url, try await transports.archives.download(endpoints.request(url), mode: .archive(options)))
         }
+        // github.com's web archive is the same URL either way and costs no API quota: it neither
+        // waits for the API's first answer nor counts as one (which would let every commit
+        // lookup after it go to an API whose quota may be exhausted).
+        let (url, result) =
+            try await archiveGoesThroughAPI(name, spec: spec, endpoints: endpoints)
+            ? withGitHubFallback(spec, endpoints: endpoints, beforeFirstAnswer: beforeFirstAnswer) {
+                try await download($0)
+            }
+            : download(false)
         guard let archive = result.archive else {
             throw FetchError.unexpectedResponse("unexpected answer while downloading '\(url)'")
         }
         return archive
+    }
+
+    /// Whether the archive of `name` is downloaded through the forge's API (Nix 2.8's URLs, a
+    /// token, another host, GitLab and SourceHut), rather than from github.com's web archive.
+    func archiveGoesThroughAPI(_ name: String, spec: ForgeInput, endpoints: ForgeEndpoints) -> Bool {
+        spec.forge != .github
+            || endpoints.archiveURL(rev: name)
+                != GitHubWithoutAPI(spec: spec, endpoints: endpoints, transports: transports).archiveURL(rev: name)
     }
 
     /// Stores the downloaded tree of `rev` in the cache and returns it.
