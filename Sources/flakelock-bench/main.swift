@@ -232,8 +232,14 @@ func freshTop(_ engine: Engine, _ flakeNix: String, _ universe: ForgeUniverse, _
 func timed(_ engine: Engine, _ label: String, _ argv: [String], _ dir: String, _ env: ForgeEngineEnvironment) throws
     -> Double
 {
-    let m = try measure(argv, env: env.variables, cwd: dir)
+    // With FLAKELOCK_BENCH_TRACE set, flakelock also writes its request waterfall and the
+    // wall/critical-path summary is printed.
+    let trace = ProcessInfo.processInfo.environment["FLAKELOCK_BENCH_TRACE"] != nil && engine.name == "flakelock"
+    let m = try measure(argv + (trace ? ["--timings=\(dir).timings.html"] : []), env: env.variables, cwd: dir)
     guard m.status == 0 else { fail("\(engine.name) \(label) failed:\n\(m.stderr)") }
+    if trace {
+        print(m.stderr.split(separator: "\n").filter { $0.hasPrefix("timings:") }.prefix(4).joined(separator: "\n"))
+    }
     return m.wall
 }
 
