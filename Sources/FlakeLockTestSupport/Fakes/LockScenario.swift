@@ -70,6 +70,10 @@ public final class LockScenario: Sendable {
             }
             http.serve("https://api.github.com/repos/\(owner)/\(repo)/tarball/\(rev.hex)", body: archive)
             http.serve("https://github.com/\(owner)/\(repo)/archive/\(rev.hex).tar.gz", body: archive)
+            // The git smart-HTTP advertisement (refs without the API): HEAD names `ref`.
+            http.serve(
+                "https://github.com/\(owner)/\(repo).git/info/refs?service=git-upload-pack",
+                body: Self.refAdvertisement(head: ref, rev: rev.hex))
         case .gitlab:
             let project = "https://\(host)/api/v4/projects/\(owner)%2F\(repo)"
             for ref in [ref, "HEAD"] {
@@ -83,6 +87,16 @@ public final class LockScenario: Sendable {
             http.serve("\(base)/archive/\(rev.hex).tar.gz", body: archive)
         }
         return rev
+    }
+
+    /// A smart-HTTP ref advertisement (pkt-lines) with HEAD a symref to `refs/heads/<head>`.
+    static func refAdvertisement(head: String, rev: String) -> [UInt8] {
+        func pkt(_ line: String) -> String { String(format: "%04x", line.utf8.count + 4) + line }
+        let text =
+            pkt("# service=git-upload-pack\n") + "0000"
+            + pkt("\(rev) HEAD\u{0}symref=HEAD:refs/heads/\(head) agent=fake\n")
+            + pkt("\(rev) refs/heads/\(head)\n") + "0000"
+        return Array(text.utf8)
     }
 
     /// Publishes a tarball at `url` (any scheme the fake HTTP transport is asked for).
