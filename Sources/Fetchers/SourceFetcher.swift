@@ -22,8 +22,9 @@ public actor SourceFetcher {
     /// The input types this fetcher dispatches to.
     public nonisolated let schemes: InputSchemeRegistry
     private var inFlight: [FetchKey: InFlight] = [:]
-    /// Whether the refs fetched now are expected to have moved (``expectRefsToMove(_:)``).
-    private var refsExpectedToMove = false
+    /// How many locks under way expect their refs to have moved (``expectRefsToMove(_:)``);
+    /// several share this fetcher in `lock --recursive`.
+    private var locksExpectingMovedRefs = 0
     private var pendingGlobal: Task<Registry, Never>?
 
     /// What a fetch produced, with the references at each stage (docs/nix-behaviour.md,
@@ -89,12 +90,13 @@ public actor SourceFetcher {
         registries.globalLoader = { await factory(location) }
     }
 
-    /// Says whether the refs fetched from now on are expected to have moved upstream: true
-    /// while a lock updates the inputs it was asked to (`update INPUT`, `--update-input`),
-    /// whose other inputs keep their locked revisions. A GitHub ref then has the archive of
-    /// the ref requested while it resolves even when this machine holds its last tree.
+    /// A lock that updates the inputs it was asked to (`update INPUT`, `--update-input`),
+    /// whose other inputs keep their locked revisions, expects the refs it fetches to have
+    /// moved upstream: `true` when it starts, `false` when it ends. While any such lock is
+    /// under way, a GitHub ref has the archive of the ref requested while it resolves even
+    /// when this machine holds its last tree.
     public func expectRefsToMove(_ expected: Bool) {
-        refsExpectedToMove = expected
+        locksExpectingMovedRefs = max(0, locksExpectingMovedRefs + (expected ? 1 : -1))
     }
 
     /// Adds flag-registry entries (`--inputs-from`), looked up before every other registry.
@@ -134,7 +136,7 @@ public actor SourceFetcher {
         let trace = RequestTrace.current?.fork(
             label: (try? ref.toURLString(profile: settings.profile)) ?? ref.description)
         var settings = settings
-        settings.archiveWithRefWhenWarm = refsExpectedToMove
+        settings.archiveWithRefWhenWarm = locksExpectingMovedRefs > 0
         let task = Task { [settings, transports, registries, cache, limiter, aliases, githubQuota, schemes] in
             try await RequestTrace.$current.withValue(trace) {
                 try await limiter.withSlot {

@@ -83,10 +83,10 @@ public struct FlakeLockSession: Sendable {
             return result
         }
         try write(&result, to: target)
+        let topScheme = fetcher.schemes.scheme(for: topRef.input)
         if flags.outputLockFilePath == nil {
             result.commit = try await LockFileCommitter.recordWrittenLockFile(
-                path: target,
-                versionControl: fetcher.schemes.scheme(for: topRef.input)?.lockFileVersionControl(topRef.input),
+                path: target, versionControl: topScheme?.lockFileVersionControl(topRef.input),
                 commit: flags.commitLockFile, created: result.created, diff: result.diff,
                 summary: commitLockFileSummary, profile: profile)
         }
@@ -95,7 +95,7 @@ public struct FlakeLockSession: Sendable {
         // was clean is now dirty (the lock file is intended to be added), so the dirty warning
         // comes again, or with `allow-dirty = false` the error, after the lock was written.
         // Only a local tree can have changed; a remote top-level flake is not fetched again.
-        if fetcher.schemes.scheme(for: topRef.input)?.isWritableTop(topRef.input) == true {
+        if topScheme?.isWritableTop(topRef.input) == true {
             result.top = try await reread(topRef, flags: flags)
         }
         if let rev = result.commit { reporter.warning("committed new revision '\(rev)'") }

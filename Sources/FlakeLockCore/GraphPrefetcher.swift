@@ -47,10 +47,11 @@ struct GraphPrefetcher: Sendable {
     func run<T>(_ walk: () async throws -> T) async throws -> T {
         // Inputs this lock was asked to update are expected to have moved (the rest of the
         // lock keeps its revisions and fetches by rev).
-        await fetcher.expectRefsToMove(!flags.inputUpdates.isEmpty)
+        let updating = !flags.inputUpdates.isEmpty
+        if updating { await fetcher.expectRefsToMove(true) }
         let result: Result<T, any Error>
         do { result = .success(try await runAlongside(walk)) } catch { result = .failure(error) }
-        await fetcher.expectRefsToMove(false)
+        if updating { await fetcher.expectRefsToMove(false) }
         return try result.get()
     }
 

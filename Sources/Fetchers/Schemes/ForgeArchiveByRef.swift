@@ -76,12 +76,10 @@ extension ForgeFetcher {
     private func archiveOfRef(
         _ ref: String, spec: ForgeInput, endpoints: ForgeEndpoints, capture: [String]
     ) async -> ArchiveHashResult? {
-        let host = endpoints.host
-        let viaAPI = archiveGoesThroughAPI(ref, spec: spec, endpoints: endpoints)
-        if settings.githubAPI == .auto && viaAPI && endpoints.token == nil && !quota.hasAnswered(host)
-            && !quota.claimEarlyArchive(host)
+        if archiveGoesThroughAPI(ref, spec: spec, endpoints: endpoints), waitsForFirstAnswer(endpoints),
+            !quota.claimEarlyArchive(endpoints.host)
         {
-            await quota.waitUntilSettled(host)
+            await quota.waitUntilSettled(endpoints.host)
         }
         if Task.isCancelled { return nil }
         return try? await downloadArchive(

@@ -226,8 +226,7 @@ struct ForgeFetcher: Sendable {
         case .never:
             return try await body(false)
         case .auto:
-            // With a token (5,000 requests an hour) the quota is rarely exhausted: no waiting.
-            if !quota.hasAnswered(host) && !beforeFirstAnswer && endpoints.token == nil {
+            if !beforeFirstAnswer && waitsForFirstAnswer(endpoints) {
                 // Before the host's first answer, one API request at a time (see ``GitHubQuota``).
                 let first: T? = try await quota.firstRequest.withLock(host) { [quota, reporter] in
                     if quota.isExhausted(host) || quota.hasAnswered(host) { return nil }
@@ -257,6 +256,13 @@ struct ForgeFetcher: Sendable {
             }
             return nil
         }
+    }
+
+    /// Whether an API request to `endpoints.host` must wait its turn for the host's first
+    /// answer (``GitHubQuota``): with `github-api = auto`, until that answer, and never with a
+    /// token (5,000 requests an hour: the quota is rarely exhausted).
+    func waitsForFirstAnswer(_ endpoints: ForgeEndpoints) -> Bool {
+        settings.githubAPI == .auto && endpoints.token == nil && !quota.hasAnswered(endpoints.host)
     }
 
     func lastModified(from facts: [String: String]) -> Int64? {
