@@ -22,9 +22,7 @@ public struct Revision: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// this form under the name `GitObjectID`.
     public init?(_ hex: String) {
         let h = hex.lowercased()
-        guard h.utf8.count == 40, h.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }) else {
-            return nil
-        }
+        guard Self.isRevisionSyntax(h) else { return nil }
         self.hex = h
     }
 
