@@ -18,11 +18,14 @@ private final class PipeReadContext {
     var current: [UInt8] = []
     var error: (any Error)?
     var pending: [UInt8]?
-    /// The stream's first bytes (``ArchiveCommitID/prefixLimit``), for the commit id.
+    /// The stream's first bytes (up to ``prefixLimit``), for the commit id.
     var prefix: [UInt8] = []
-    init(pipe: BytePipe, first: [UInt8]?) {
+    /// ``ArchiveCommitID/prefixLimit`` when the commit id is to be read, else 0.
+    let prefixLimit: Int
+    init(pipe: BytePipe, first: [UInt8]?, keepPrefix: Bool) {
         self.pipe = pipe
         self.pending = first
+        self.prefixLimit = keepPrefix ? ArchiveCommitID.prefixLimit : 0
     }
 }
 
@@ -40,8 +43,8 @@ private func pipeReadCallback(
             next = try ctx.pipe.next()
         }
         guard let chunk = next else { return 0 }
-        if ctx.prefix.count < ArchiveCommitID.prefixLimit {
-            ctx.prefix.append(contentsOf: chunk.prefix(ArchiveCommitID.prefixLimit - ctx.prefix.count))
+        if ctx.prefix.count < ctx.prefixLimit {
+            ctx.prefix.append(contentsOf: chunk.prefix(ctx.prefixLimit - ctx.prefix.count))
         }
         ctx.current = chunk
         buffer.pointee = ctx.current.withUnsafeBytes { UnsafeRawPointer($0.baseAddress) }
@@ -75,7 +78,8 @@ final class ArchiveReadHandle {
         archive_read_free(pointer)
     }
 
-    /// The commit id of a `git archive` stream read from a pipe (``ArchiveCommitID``), or nil.
+    /// The commit id of a `git archive` stream read from a pipe opened with `keepPrefix`
+    /// (``ArchiveCommitID``), or nil.
     func commitID() -> String? {
         guard let ctx = pipeContext else { return nil }
         return ArchiveCommitID.read(fromPrefix: ctx.prefix)
@@ -83,7 +87,8 @@ final class ArchiveReadHandle {
 
     func withHandle<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T { try body(pointer) }
 
-    func open(_ input: ArchiveInput) throws {
+    /// Opens `input`; with `keepPrefix`, a pipe's first bytes are kept for ``commitID()``.
+    func open(_ input: ArchiveInput, keepPrefix: Bool = false) throws {
         let r: Int32
         switch input {
         case .file(let path):
@@ -91,7 +96,7 @@ final class ArchiveReadHandle {
         case .descriptor(let fd):
             r = archive_read_open_fd(pointer, fd, 1 << 16)
         case .pipe(let pipe, let first):
-            let ctx = PipeReadContext(pipe: pipe, first: first)
+            let ctx = PipeReadContext(pipe: pipe, first: first, keepPrefix: keepPrefix)
             pipeContext = ctx
             r = archive_read_open(pointer, Unmanaged.passUnretained(ctx).toOpaque(), nil, pipeReadCallback, nil)
         }

@@ -128,10 +128,10 @@ enum ArchiveTreeHashing {
                 try reader.open(.descriptor(try whole.rewoundDescriptor()))
                 zipSpool = whole
             } else {
-                try reader.open(.pipe(pipe, first: first))
+                try reader.open(.pipe(pipe, first: first), keepPrefix: options.readCommitID)
             }
         } else {
-            try reader.open(input)
+            try reader.open(input, keepPrefix: options.readCommitID)
         }
         let tree = ArchiveTree(
             source: options.sourceDescription, rejectEscapingSymlinks: options.rejectEscapingSymlinks)
