@@ -34,7 +34,9 @@ static void flk_curl_share_lock(CURL *h, curl_lock_data d, curl_lock_access a, v
 static void flk_curl_share_unlock(CURL *h, curl_lock_data d, void *u) {
     (void)h; pthread_mutex_unlock(&((flk_curl_share *)u)->locks[d]);
 }
-static inline flk_curl_share *flk_curl_share_new(void) {
+/* shareConnections: also share the connection cache (for easy handles run by
+   curl_easy_perform; handles run by one multi handle share its cache already). */
+static inline flk_curl_share *flk_curl_share_new(int shareConnections) {
     flk_curl_share *s = calloc(1, sizeof(flk_curl_share));
     if (!s) return NULL;
     s->share = curl_share_init();
@@ -45,7 +47,7 @@ static inline flk_curl_share *flk_curl_share_new(void) {
     curl_share_setopt(s->share, CURLSHOPT_USERDATA, (void *)s);
     curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    if (shareConnections) curl_share_setopt(s->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     return s;
 }
 static inline void flk_curl_share_free(flk_curl_share *s) {
@@ -57,4 +59,17 @@ static inline void flk_curl_share_free(flk_curl_share *s) {
 typedef int (*flk_curl_prereq_cb)(void *, char *, char *, int, int);
 static inline CURLcode flk_curl_easy_setopt_prereq_cb(CURL *h, flk_curl_prereq_cb v) { return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, v); }
 static inline CURLcode flk_curl_easy_set_share(CURL *h, flk_curl_share *s) { return curl_easy_setopt(h, CURLOPT_SHARE, s->share); }
+
+/* The multi interface (one thread drives every transfer; HTTP/2 streams share a connection). */
+static inline CURLMcode flk_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+/* The next finished transfer: 1 and its easy handle and result, or 0 when none is left. */
+static inline int flk_curl_multi_next_done(CURLM *m, CURL **easy, CURLcode *result) {
+    int left = 0;
+    CURLMsg *msg;
+    while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+        if (msg->msg == CURLMSG_DONE) { *easy = msg->easy_handle; *result = msg->data.result; return 1; }
+    }
+    return 0;
+}
+static inline size_t flk_curl_writefunc_pause(void) { return CURL_WRITEFUNC_PAUSE; }
 #endif

@@ -79,6 +79,7 @@ package struct FlakeLockWiring: Sendable {
         if settings.connectTimeout > 0 { transportSettings.http.connectTimeout = settings.connectTimeout }
         transportSettings.http.stallTimeout = settings.stalledDownloadTimeout
         transportSettings.http.attempts = max(1, settings.downloadAttempts)
+        transportSettings.http.http2 = settings.http2
         if let netrc = settings.netrcFile, FileManager.default.fileExists(atPath: netrc) {
             transportSettings.http.netrcFile = netrc
         }

@@ -1,8 +1,10 @@
 import Foundation
 
 /// A real nginx on 127.0.0.1 serving `ROOT/www` with WebDAV `PUT` (what a shared fact cache
-/// needs), started for one test and killed with it. Every request is logged to
-/// `ROOT/access.log` as `METHOD PATH STATUS`.
+/// needs), over plain HTTP or, given a certificate, HTTPS offering HTTP/2 (ALPN), started
+/// for one test and killed with it. Every request is logged to `ROOT/access.log` as
+/// `METHOD PATH STATUS`, and to `ROOT/connections.log` as `CONNECTION PROTOCOL` (nginx's
+/// connection serial number and `HTTP/1.1` or `HTTP/2.0`).
 ///
 /// Needs Debian's `nginx-core` (``executable`` is nil without it; with `CI=true` a missing
 /// nginx is a test failure, see ``available()``).
@@ -26,7 +28,12 @@ public final class LoopbackNginx: @unchecked Sendable {
         return false
     }
 
-    public init(root: String) throws {
+    /// The scheme of ``base``: `http`, or `https` when started with a certificate.
+    public let scheme: String
+
+    /// - Parameter tls: serve HTTPS with this certificate and key (PEM paths), offering
+    ///   HTTP/2 unless `http2` is false.
+    public init(root: String, tls: (certificate: String, key: String)? = nil, http2: Bool = true) throws {
         guard let exe = Self.executable else { throw Missing() }
         self.root = root
         let fm = FileManager.default
@@ -36,6 +43,17 @@ public final class LoopbackNginx: @unchecked Sendable {
         let port = FixtureShell.freePort()
         self.port = port
         let user = getuid() == 0 ? "user root;\n" : ""
+        scheme = tls == nil ? "http" : "https"
+        let listen =
+            if let tls {
+                """
+                listen 127.0.0.1:\(port) ssl\(http2 ? " http2" : "");
+                        ssl_certificate \(tls.certificate);
+                        ssl_certificate_key \(tls.key);
+                """
+            } else {
+                "listen 127.0.0.1:\(port);"
+            }
         let conf = """
             \(user)daemon off;
             master_process off;
@@ -46,6 +64,8 @@ public final class LoopbackNginx: @unchecked Sendable {
             http {
                 log_format simple '$request_method $uri $status';
                 access_log \(root)/access.log simple;
+                log_format connection '$connection $server_protocol';
+                access_log \(root)/connections.log connection;
                 client_body_temp_path \(root)/tmp/body;
                 proxy_temp_path \(root)/tmp/proxy;
                 fastcgi_temp_path \(root)/tmp/fastcgi;
@@ -53,7 +73,7 @@ public final class LoopbackNginx: @unchecked Sendable {
                 scgi_temp_path \(root)/tmp/scgi;
                 client_max_body_size 64m;
                 server {
-                    listen 127.0.0.1:\(port);
+                    \(listen)
                     root \(root)/www;
                     location / {
                         dav_methods PUT;
@@ -86,8 +106,18 @@ public final class LoopbackNginx: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// `http://127.0.0.1:PORT`.
-    public var base: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:PORT` (`https://` when serving TLS).
+    public var base: String { "\(scheme)://127.0.0.1:\(port)" }
+
+    /// Per request, in order: nginx's serial number of its connection and its protocol.
+    public func connections() -> [(connection: Int, protocol: String)] {
+        guard let t = try? String(contentsOfFile: "\(root)/connections.log", encoding: .utf8) else { return [] }
+        return t.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let c = Int(parts[0]) else { return nil }
+            return (c, String(parts[1]))
+        }
+    }
 
     /// The access log: `METHOD PATH STATUS` per request.
     public func requests() -> [String] {

@@ -41,6 +41,8 @@ public struct NixSettings: Sendable, Equatable {
     public var stalledDownloadTimeout: Int { int("stalled-download-timeout") ?? 300 }
     /// `http-connections`: the bound on parallel transfers (0 = no limit; Nix's default 25).
     public var httpConnections: Int { int("http-connections") ?? 25 }
+    /// `http2` (Nix: true): negotiate HTTP/2 where a server offers it.
+    public var http2: Bool { bool("http2") ?? true }
     /// `download-attempts` (Nix: 5).
     public var downloadAttempts: Int { int("download-attempts") ?? 5 }
     /// `netrc-file`; Nix's default is `<conf dir>/netrc`.

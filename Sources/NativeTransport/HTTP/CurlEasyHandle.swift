@@ -52,11 +52,9 @@ final class CurlEasyHandle {
         try check(flk_curl_easy_setopt_slist(pointer, CURLOPT_HTTPHEADER, list), "CURLOPT_HTTPHEADER")
     }
 
-    /// Uses the share handle's caches (every ``reset()`` detaches it) and lets the shared
-    /// connection cache keep enough idle connections for a parallel run.
+    /// Uses the share handle's caches (every ``reset()`` detaches it).
     func attach(_ share: UnsafeMutablePointer<flk_curl_share>) throws {
         try check(flk_curl_easy_set_share(pointer, share), "CURLOPT_SHARE")
-        try set(CURLOPT_MAXCONNECTS, 64)
     }
 
     func set(_ option: CURLoption, _ value: Int) throws {
@@ -125,10 +123,9 @@ extension CurlEasyHandle {
 
 /// Idle easy handles, reused across requests, and the share handle they all use.
 ///
-/// The share handle (`CURLSH`) holds one DNS cache, one TLS session cache and one
-/// connection cache for the whole transport: a connection opened by a transfer on one
-/// thread is reused by the next transfer to the same peer on any thread (HTTP keep-alive),
-/// and a new connection to a known host resumes its TLS session.
+/// The share handle (`CURLSH`) holds one DNS cache and one TLS session cache for the whole
+/// transport: a new connection to a known host resumes its TLS session. Connections are
+/// kept by the transport's multi handle (``CurlMultiLoop``), which runs every transfer.
 final class CurlHandlePool: @unchecked Sendable {
     // @unchecked: `idle` and `shared` are guarded by `lock`; a handle is owned by one thread
     // between `take` and `give`; libcurl locks the share handle's data itself.
@@ -148,7 +145,7 @@ final class CurlHandlePool: @unchecked Sendable {
     /// `curl_global_init`).
     func take() throws -> CurlEasyHandle {
         let (reused, share): (CurlEasyHandle?, UnsafeMutablePointer<flk_curl_share>?) = lock.withLock {
-            if shared == nil { shared = flk_curl_share_new() }
+            if shared == nil { shared = flk_curl_share_new(0) }
             return (idle.popLast(), shared)
         }
         guard let share else { throw NativeTransportError.initialization("curl_share_init failed") }

@@ -32,6 +32,9 @@ public struct HTTPConfiguration: Sendable {
     public var maxConnectionsPerPeer: Int = 16
     /// A netrc file with credentials per host (Nix's `netrc-file`); nil: none.
     public var netrcFile: String?
+    /// Negotiate HTTP/2 over TLS where the server offers it (Nix's `http2`, default true);
+    /// false: HTTP/1.1 only.
+    public var http2: Bool = true
     /// Told of each retry before its back-off: the failure, the delay, the attempt that
     /// failed and the number of attempts allowed (Nix warns `…; retrying in N ms`).
     public var onRetry: (@Sendable (_ error: any Error, _ delay: Duration, _ attempt: Int, _ attempts: Int) -> Void)?
@@ -66,6 +69,7 @@ public struct HTTPConfiguration: Sendable {
 public final class CurlHTTPTransport: HTTPTransport {
     public let configuration: HTTPConfiguration
     private let pool = CurlHandlePool()
+    private let loop = CurlMultiLoop()
     private let ramp: ConnectionRamp
     private let userAgent: String
 
@@ -133,18 +137,27 @@ public final class CurlHTTPTransport: HTTPTransport {
             let peer = peer(for: url)
             let log = HTTPExchangeLog.current
             let connected: @Sendable () -> Void = { [ramp] in if let peer { ramp.connected(peer) } }
-            let (configuration, userAgent, pool) = (configuration, userAgent, pool)
-            let transfer = {
-                try await runCancellable(on: configuration.executor) { flag in
+            let origin = URLParts(url)?.origin ?? url
+            let answered: @Sendable (String) -> Void = { [ramp] in ramp.answered(origin, httpVersion: $0) }
+            let (configuration, userAgent, pool, loop) = (configuration, userAgent, pool, loop)
+            let transfer = { [ramp] in
+                // An origin known to speak HTTP/2 gets a stream, not a connection of its own.
+                let asStream = ramp.multiplexes(origin)
+                return try await runCancellable(on: configuration.executor) { flag in
                     try CurlTransfer(
-                        pool: pool, url: url, displayURL: originalURL, headers: headers, ifNoneMatch: ifNoneMatch,
+                        pool: pool, loop: loop, url: url, displayURL: originalURL, headers: headers,
+                        ifNoneMatch: ifNoneMatch,
                         sink: sink, configuration: configuration, userAgent: userAgent, flag: flag,
-                        onNewConnection: connected, log: log
+                        onNewConnection: connected, waitForMultiplexing: asStream, onAnswer: answered, log: log
                     ).perform()
                 }
             }
             let result: TransferResult
-            if let peer { result = try await ramp.withSlot(peer, transfer) } else { result = try await transfer() }
+            if let peer {
+                result = try await ramp.withSlot(peer, origin: origin, transfer)
+            } else {
+                result = try await transfer()
+            }
             switch result {
             case .response(let r): return .done(r)
             case .redirect(let l): return .redirect(l)

@@ -17,6 +17,11 @@ private final class TransferContext {
     /// Called once the connection is ready (TCP and TLS handshakes, proxy tunnel), before
     /// the request is sent (libcurl's `CURLOPT_PREREQFUNCTION`).
     var onConnectionReady: (() -> Void)?
+    /// Called with the HTTP version of each response line ("2", "1.1"): HTTP/2's first line
+    /// says at once that the connection carries concurrent streams.
+    var onAnswer: ((String) -> Void)?
+    /// The transfer on the multi loop that queues this one's body bytes.
+    var transfer: MultiTransfer?
 
     init(sink: any HTTPBodySink, flag: CancellationFlag, isFile: Bool) {
         self.sink = sink
@@ -34,6 +39,7 @@ private final class TransferContext {
             // A new response (redirect hop, 100 Continue): start over.
             let parts = line.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            if line.hasPrefix("HTTP/2") { onAnswer?("2") }
             reason = parts.count > 2 ? String(parts[2]) : ""
             headers = []
         } else if let colon = line.firstIndex(of: ":") {
@@ -42,19 +48,24 @@ private final class TransferContext {
         }
     }
 
+    /// Loop thread: a body chunk. Success bodies go to the caller's queue (false: it is
+    /// full, pause the transfer); an error page's first 4 KiB are kept for the message.
     func body(_ raw: UnsafeRawBufferPointer) -> Bool {
-        if deliversBody {
-            do {
-                try sink.receive(raw)
-                delivered += UInt64(raw.count)
-            } catch {
-                sinkError = error
-                return false
-            }
-        } else if errorBody.count < 4096 {
-            errorBody.append(contentsOf: raw.prefix(4096 - errorBody.count))
-        }
+        if deliversBody { return transfer?.offer(raw) ?? false }
+        if errorBody.count < 4096 { errorBody.append(contentsOf: raw.prefix(4096 - errorBody.count)) }
         return true
+    }
+
+    /// Caller's thread: hands a queued chunk to the sink; false when the sink failed.
+    func deliver(_ chunk: [UInt8]) -> Bool {
+        do {
+            try chunk.withUnsafeBytes { try sink.receive($0) }
+            delivered += UInt64(chunk.count)
+            return true
+        } catch {
+            sinkError = error
+            return false
+        }
     }
 }
 
@@ -62,7 +73,7 @@ private let writeCallback: flk_curl_write_cb = { data, size, count, userdata in
     let n = size * count
     guard let userdata else { return 0 }
     let ctx = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
-    return ctx.body(UnsafeRawBufferPointer(start: data, count: n)) ? n : 0
+    return ctx.body(UnsafeRawBufferPointer(start: data, count: n)) ? n : flk_curl_writefunc_pause()
 }
 
 private let headerCallback: flk_curl_write_cb = { data, size, count, userdata in
@@ -87,9 +98,11 @@ private let progressCallback: flk_curl_xferinfo_cb = { userdata, _, _, _, _ in
     return ctx.flag.isCancelled ? 1 : 0
 }
 
-/// One blocking exchange with libcurl (no redirect following, no retries).
+/// One blocking exchange with libcurl (no redirect following, no retries), run on the
+/// transport's multi loop while the calling thread feeds the sink.
 struct CurlTransfer {
     let pool: CurlHandlePool
+    let loop: CurlMultiLoop
     let url: String
     /// The URL as the caller wrote it, used in messages.
     let displayURL: String
@@ -101,6 +114,11 @@ struct CurlTransfer {
     let flag: CancellationFlag
     /// Told when this transfer opened a connection and its handshakes completed.
     var onNewConnection: (@Sendable () -> Void)? = nil
+    /// Wait for a connection being opened to the same origin to say whether it multiplexes
+    /// (`CURLOPT_PIPEWAIT`) instead of opening one at once.
+    var waitForMultiplexing = false
+    /// Told the HTTP version of the response ("2" as soon as its first line arrives).
+    var onAnswer: (@Sendable (String) -> Void)? = nil
     /// Receives the exchange's connection and timing figures.
     var log: HTTPExchangeLog? = nil
 
@@ -112,11 +130,20 @@ struct CurlTransfer {
         if let onNewConnection {
             ctx.onConnectionReady = { if handle.infoLong(CURLINFO_NUM_CONNECTS) > 0 { onNewConnection() } }
         }
-        defer { if !isFile { log?.append(exchange(handle)) } }
+        ctx.onAnswer = onAnswer
+        let transfer = MultiTransfer(handle: handle)
+        ctx.transfer = transfer
+        defer {
+            if !isFile {
+                let e = exchange(handle)
+                onAnswer?(e.httpVersion)
+                log?.append(e)
+            }
+        }
         let code: CURLcode = try withExtendedLifetime(ctx) {
             let opaque = Unmanaged.passUnretained(ctx).toOpaque()
             try configure(handle, isFile: isFile)
-            return handle.withHandle { h in
+            handle.withHandle { h in
                 _ = flk_curl_easy_setopt_write_cb(h, CURLOPT_WRITEFUNCTION, writeCallback)
                 _ = flk_curl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, opaque)
                 _ = flk_curl_easy_setopt_write_cb(h, CURLOPT_HEADERFUNCTION, headerCallback)
@@ -127,8 +154,8 @@ struct CurlTransfer {
                 _ = flk_curl_easy_setopt_prereq_cb(h, prereqCallback)
                 _ = flk_curl_easy_setopt_ptr(h, CURLOPT_PREREQDATA, opaque)
                 _ = flk_curl_easy_setopt_errorbuffer(h, handle.errorBuffer)
-                return curl_easy_perform(h)
             }
+            return transfer.run(on: loop, flag: flag, deliver: ctx.deliver)
         }
         return classify(code, handle: handle, ctx: ctx)
     }
@@ -157,6 +184,10 @@ struct CurlTransfer {
     private func configure(_ handle: CurlEasyHandle, isFile: Bool) throws {
         try handle.setConnectionOptions(url: url, configuration: configuration, userAgent: userAgent)
         try handle.set(CURLOPT_HTTPGET, 1)
+        if waitForMultiplexing { try handle.set(CURLOPT_PIPEWAIT, 1) }
+        try handle.set(
+            CURLOPT_HTTP_VERSION,
+            configuration.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1)
         try handle.set(CURLOPT_PROTOCOLS_STR, HTTPSchemePolicy.curlProtocols(forRequestURL: url))
         try handle.set(CURLOPT_REDIR_PROTOCOLS_STR, HTTPSchemePolicy.curlRedirectProtocols)
         if configuration.stallTimeout > 0 {
