@@ -69,11 +69,17 @@ public struct HTTPConfiguration: Sendable {
 public final class CurlHTTPTransport: HTTPTransport {
     public let configuration: HTTPConfiguration
     private let pool = CurlHandlePool()
-    private let loop = CurlMultiLoop()
+    private let loop: CurlMultiLoop
     private let ramp: ConnectionRamp
     private let userAgent: String
 
-    public init(configuration: HTTPConfiguration = HTTPConfiguration()) {
+    public convenience init(configuration: HTTPConfiguration = HTTPConfiguration()) {
+        self.init(configuration: configuration, budget: QueueBudget())
+    }
+
+    /// `budget`: how much body data transfers may queue before pausing (tests make it small).
+    init(configuration: HTTPConfiguration, budget: QueueBudget) {
+        self.loop = CurlMultiLoop(budget: budget)
         self.configuration = configuration
         self.userAgent = configuration.userAgent
         self.ramp = ConnectionRamp(

@@ -17,6 +17,12 @@ import Foundation
 /// never stalls the other transfers. When a transfer's queue is full, its callback answers
 /// `CURL_WRITEFUNC_PAUSE` and the caller unpauses it once it has drained the queue.
 ///
+/// Queues are generous (``QueueBudget``) because a pause is not free: libcurl before 8.x
+/// stops reading an HTTP/2 connection while one of its streams is paused, so every other
+/// stream of that connection waits too. A transfer pauses only when its own queue holds
+/// 16 MiB, or 1 MiB while all queues together hold 64 MiB: memory stays bounded, and on a
+/// lock's archives (a few MiB each) no stream ever pauses.
+///
 /// The thread runs while transfers are in flight and ends when none is left; the multi
 /// handle, and so its idle connections, live as long as the transport.
 final class CurlMultiLoop: @unchecked Sendable {
@@ -28,14 +34,16 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var commands: [Command] = []
     private var threadRunning = false
     private var active: [UnsafeMutableRawPointer: MultiTransfer] = [:]
+    /// The bytes queued by all of this loop's transfers.
+    let budget: QueueBudget
+
+    init(budget: QueueBudget = QueueBudget()) { self.budget = budget }
 
     enum Command {
         case add(MultiTransfer)
         case unpause(MultiTransfer)
         case abort(MultiTransfer)
     }
-
-    init() {}
 
     deinit {
         // No transfer can be in flight: each holds the transport, which holds this loop.
@@ -131,27 +139,30 @@ final class MultiTransfer: @unchecked Sendable {
     // `handle` is touched by the loop thread between `.add` and `complete`, by the caller
     // before and after.
     let handle: CurlEasyHandle
+    private let budget: QueueBudget
     private let condition = NSCondition()
     private var chunks: [[UInt8]] = []
     private var buffered = 0
     private var paused = false
     private var result: CURLcode?
-    /// Bytes queued before the transfer pauses until the caller catches up.
-    static let pauseThreshold = 1 << 20
 
-    init(handle: CurlEasyHandle) { self.handle = handle }
+    init(handle: CurlEasyHandle, budget: QueueBudget) {
+        self.handle = handle
+        self.budget = budget
+    }
 
     /// Loop thread: queues body bytes; false means "pause me" (the bytes are not taken,
     /// libcurl delivers them again after the unpause).
     func offer(_ raw: UnsafeRawBufferPointer) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        if buffered >= Self.pauseThreshold {
+        if buffered > 0 && budget.full(queued: buffered) {
             paused = true
             return false
         }
         chunks.append(Array(raw))
         buffered += raw.count
+        budget.add(raw.count)
         condition.signal()
         return true
     }
@@ -189,6 +200,7 @@ final class MultiTransfer: @unchecked Sendable {
             let done = result
             let unpause = paused
             chunks = []
+            budget.add(-buffered)
             buffered = 0
             paused = false
             condition.unlock()
@@ -200,6 +212,38 @@ final class MultiTransfer: @unchecked Sendable {
             }
             if let done { return done }
             if unpause && !aborted { loop.submit(.unpause(self)) }
+        }
+    }
+}
+
+/// How many body bytes transfers may queue for their callers before pausing: `perTransfer`
+/// each, or `whenShared` each once all of them hold `total` together.
+final class QueueBudget: @unchecked Sendable {
+    // @unchecked: `queued` is guarded by `lock`.
+    let perTransfer: Int
+    let total: Int
+    let whenShared: Int
+    private let lock = NSLock()
+    private var queued = 0
+    private var pauseCount = 0
+
+    /// How many times a transfer paused (tests).
+    var pauses: Int { lock.withLock { pauseCount } }
+
+    init(perTransfer: Int = 16 << 20, total: Int = 64 << 20, whenShared: Int = 1 << 20) {
+        self.perTransfer = perTransfer
+        self.total = total
+        self.whenShared = whenShared
+    }
+
+    func add(_ n: Int) { lock.withLock { queued += n } }
+
+    /// Whether a transfer holding `queued` bytes must pause.
+    func full(queued mine: Int) -> Bool {
+        lock.withLock {
+            let full = mine >= perTransfer || (mine >= whenShared && queued >= total)
+            if full { pauseCount += 1 }
+            return full
         }
     }
 }

@@ -131,7 +131,7 @@ struct CurlTransfer {
             ctx.onConnectionReady = { if handle.infoLong(CURLINFO_NUM_CONNECTS) > 0 { onNewConnection() } }
         }
         ctx.onAnswer = onAnswer
-        let transfer = MultiTransfer(handle: handle)
+        let transfer = MultiTransfer(handle: handle, budget: loop.budget)
         ctx.transfer = transfer
         defer {
             if !isFile {
