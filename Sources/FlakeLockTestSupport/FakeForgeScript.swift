@@ -49,13 +49,46 @@ let fakeForgeScript = #"""
         # A full ref name as given first, then a branch, then a tag (GitRefAdvertisement's order).
         cands = ["HEAD"] if ref == "HEAD" else (
             [ref] if ref.startswith("refs/") else []) + ["refs/heads/" + ref, "refs/tags/" + ref]
-        if ref != "HEAD" and re.fullmatch(r"[0-9a-f]{4,40}", ref):
+        hex_ref = ref != "HEAD" and re.fullmatch(r"[0-9a-f]{4,40}", ref) is not None
+        if hex_ref:
             cands.append(ref)
+        # Answers are kept while the refs they depend on are unchanged, so that a benchmark
+        # measures its client, not `git rev-parse` processes queueing on the forge's CPU.
+        key = (repo, ref, ref_state(repo, cands))
+        with REF_LOCK:
+            if key in REF_CACHE: return REF_CACHE[key]
+        rev = None
         for c in cands:
             p = git(repo, "rev-parse", "--verify", "-q", c + "^{commit}", check=False)
             if p.returncode == 0:
-                return p.stdout.decode().strip()
-        return None
+                rev = p.stdout.decode().strip()
+                break
+        # A missing object may be pushed later, and an abbreviation may become ambiguous:
+        # only a full hex id that resolved is kept among hex answers.
+        if not hex_ref or (rev is not None and len(ref) == 40):
+            with REF_LOCK: REF_CACHE[key] = rev
+        return rev
+
+    REF_CACHE, REF_LOCK = {}, threading.Lock()
+
+    def ref_state(repo, cands):
+        # What resolving depends on besides the (append-only) objects: HEAD and the ref it
+        # names, each loose candidate ref, and packed-refs (git replaces these files whole).
+        def read(rel):
+            try:
+                with open(os.path.join(repo, rel), "rb") as f: return f.read()
+            except OSError:
+                return None
+        head = read("HEAD")
+        state = [head]
+        if head and head.startswith(b"ref: "): state.append(read(head[5:].strip().decode()))
+        state += [read(c) for c in cands if c.startswith("refs/")]
+        try:
+            st = os.stat(os.path.join(repo, "packed-refs"))
+            state.append((st.st_ino, st.st_mtime_ns, st.st_size))
+        except OSError:
+            state.append(None)
+        return tuple(state)
 
     DELAY = float(os.environ.get("FLAKELOCK_FORGE_DELAY_MS", "0") or 0) / 1000.0
     # The listen backlog of every server (the proxy's too); 5 is Python's default and that

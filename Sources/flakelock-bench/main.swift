@@ -159,14 +159,19 @@ func lockBenchmark(_ args: [String]) throws {
         var dirs: [String: (String, ForgeEngineEnvironment)] = [:]
         func step(_ engine: Engine, _ label: String, _ argv: [String]) throws {
             let (dir, env) = dirs[engine.name]!
-            let traced = canTrace && engine.name == "flakelock" && label == "cold lock"
+            // The cold lock is always timed (its wall/critical path ratio); with
+            // FLAKELOCK_BENCH_TRACE every step prints flakelock's timings summary.
+            let printTimings = ProcessInfo.processInfo.environment["FLAKELOCK_BENCH_TRACE"] != nil
+            let traced = canTrace && engine.name == "flakelock" && (label == "cold lock" || printTimings)
             let m = try measure(
                 argv + (traced ? ["--timings=\(dir).timings.html"] : []), env: env.variables, cwd: dir)
             guard m.status == 0 else { fail("\(engine.name) \(label) failed:\n\(m.stderr)") }
             times[label, default: [:]][engine.name, default: []].append(m.wall)
-            if traced, let r = criticalPathRatio(m.stderr) { ratios.append(r) }
-            if traced, ProcessInfo.processInfo.environment["FLAKELOCK_BENCH_TRACE"] != nil {
-                print(m.stderr.split(separator: "\n").filter { $0.hasPrefix("timings:") }.joined(separator: "\n"))
+            if traced, label == "cold lock", let r = criticalPathRatio(m.stderr) { ratios.append(r) }
+            if traced, printTimings {
+                print(
+                    "\(label): "
+                        + m.stderr.split(separator: "\n").filter { $0.hasPrefix("timings:") }.joined(separator: "\n"))
             }
         }
         for engine in engines(flakelock: flakelock) {
