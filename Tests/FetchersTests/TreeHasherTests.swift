@@ -74,6 +74,17 @@ struct TreeHasherTests {
             try d.write("exact8", "12345678")
             try d.write("exact7", "1234567", executable: true)
         },
+        Case(
+            name: "a directory read in several getdents64 calls",
+            expected: "sha256-5ol42ZqTX9sT1lsTdcky2WJsuKzXPndxDwJDQaqmq/o="
+        ) { d in
+            // 2,500 names of 61 bytes: about 200 KiB of directory records, several times the
+            // 32 KiB buffer the Linux walker reads them into.
+            for i in 0..<2500 {
+                let name = String(format: "entry-%04d-", i) + String(repeating: "x", count: 50)
+                try d.write(name, name)
+            }
+        },
         Case(name: "deep nesting", expected: "sha256-8kdWyTAJ0GgtVRW6jvSGe1CzARcjFU4jEhKRZ97SKVs=") { d in
             let deep = (0..<60).map { "d\($0)" }.joined(separator: "/")
             try d.write(deep + "/leaf", "leaf")
