@@ -78,6 +78,26 @@ import Testing
         #expect(Set(nginx.connections().map(\.connection)).count == connections)
     }
 
+    /// Through a CONNECT proxy (the fake forge's, which tunnels `127.0.0.1:PORT` to that
+    /// loopback port), HTTP/2 is negotiated inside the tunnels to nginx, and the requests
+    /// are streams of at most the ramp's first window of tunnels.
+    @Test func throughAConnectProxyStreamsShareTheTunnels() async throws {
+        let dir = TestDirectory.make()
+        guard let (nginx, _) = try Self.server(dir) else { return }
+        let forge = try FakeForge(root: dir.path + "/forge", lifetime: 300)
+        let configuration = HTTPConfiguration(
+            connectTimeout: 10, attempts: 1, caFile: try TestCertificateAuthority.files().caCertificate,
+            proxy: ProxySettings(httpsProxy: "http://127.0.0.1:\(forge.proxyPort)"),
+            executor: BlockingExecutor(threads: 32))
+        let http = CurlHTTPTransport(configuration: configuration)
+        let exchanges = try await Self.burst(http, nginx.base)
+        #expect(exchanges.allSatisfy { $0.httpVersion == "2" })
+        let tunnels = forge.acceptedConnections()["proxy"] ?? 0
+        #expect(tunnels >= 1 && tunnels <= HTTPConfiguration().initialConnectionsPerPeer)
+        #expect(Set(nginx.connections().map(\.connection)).count == tunnels)
+        #expect(nginx.connections().allSatisfy { $0.protocol == "HTTP/2.0" })
+    }
+
     /// A sink that stops at its first chunk until ``open()`` is called, then takes a little
     /// time over every chunk.
     final class GatedSink: HTTPBodySink, @unchecked Sendable {
