@@ -99,12 +99,9 @@ public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
         if let tag = request.ifNoneMatch, tag == response.etag {
             return HTTPResponse(status: 304, headers: route.headers, effectiveURL: request.url)
         }
-        // GitHub's quota answers, as the curl transport classifies them: a 429, or a 403 with
-        // `X-RateLimit-Remaining: 0`.
-        if route.status == 429 || (route.status == 403 && response.header("X-RateLimit-Remaining") == "0") {
-            throw HTTPTransportError.rateLimited(
-                url: request.url, status: route.status, limit: response.header("X-RateLimit-Limit"),
-                resetsAt: response.header("X-RateLimit-Reset").flatMap { Int64($0) }, retryAfter: nil)
+        // Rate limits as the curl transport reads them (without its bounded retry).
+        if let answer = RateLimitAnswer(response, body: String(decoding: route.body.prefix(4096), as: UTF8.self)) {
+            throw answer.error(url: request.url)
         }
         guard (200..<300).contains(route.status) else {
             throw HTTPTransportError.httpStatus(

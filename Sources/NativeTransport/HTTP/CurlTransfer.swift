@@ -258,35 +258,19 @@ struct CurlTransfer {
             body: scrub(String(decoding: ctx.errorBody, as: UTF8.self)))
     }
 
-    /// 429 and GitHub-style 403 rate limits: a bounded wait, else an error naming the limit.
+    /// 429 and GitHub-style 403 rate limits (``RateLimitAnswer``): a bounded wait, else an
+    /// error naming the limit; any other 403 is a plain HTTP error.
     private func rateLimit(
         _ status: Int, _ response: HTTPResponse, _ ctx: TransferContext,
         fail: (any Error, Bool, Duration?) -> TransferResult
     ) -> TransferResult {
-        let retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let remaining = response.header("X-RateLimit-Remaining").flatMap {
-            Int($0.trimmingCharacters(in: .whitespaces))
-        }
-        let reset = response.header("X-RateLimit-Reset").flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
-        let limit = response.header("X-RateLimit-Limit")?.trimmingCharacters(in: .whitespaces)
-        // GitHub's quota answer: `X-RateLimit-Remaining: 0`, or a body saying so ("API rate limit
-        // exceeded for …", "You have exceeded a secondary rate limit"), e.g. behind a proxy that
-        // drops the headers.
-        let text = String(decoding: ctx.errorBody, as: UTF8.self).lowercased()
-        let saysRateLimit = text.contains("rate limit exceeded") || text.contains("exceeded a secondary rate limit")
-        let exhausted = remaining == 0
-        if status == 403 && !exhausted && retryAfter == nil && !saysRateLimit {
+        guard let answer = RateLimitAnswer(response, body: String(decoding: ctx.errorBody, as: UTF8.self)) else {
             return fail(httpError(status, ctx), false, nil)
         }
-        let error = HTTPTransportError.rateLimited(
-            url: displayURL, status: status, limit: limit, resetsAt: reset, retryAfter: retryAfter)
-        var wait: Duration? = retryAfter.map { .seconds($0) }
-        if wait == nil, exhausted, let reset {
-            wait = .seconds(max(0, reset - Int64(Date().timeIntervalSince1970)))
-        }
-        if status == 403 && wait == nil { return fail(error, false, nil) }
+        let wait = answer.wait()
+        if status == 403 && wait == nil { return fail(answer.error(url: displayURL), false, nil) }
         // A wait beyond the configured bound fails at once (the retry loop checks it).
-        return fail(error, true, wait)
+        return fail(answer.error(url: displayURL), true, wait)
     }
 
     /// Removes sensitive header values from text that might echo them.
