@@ -117,8 +117,23 @@ public actor SourceFetcher {
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String? = nil,
         wantFlakeFiles: Bool = true, speculative: Bool = false
     ) async throws -> FetchResult {
+        while true {
+            do {
+                return try await fetchShared(
+                    ref, registryScope: registryScope, parentDirectory: parentDirectory,
+                    wantFlakeFiles: wantFlakeFiles, speculative: speculative)
+            } catch is SharedFetchCancelled {
+                continue  // fetch again, for this caller
+            }
+        }
+    }
+
+    private func fetchShared(
+        _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String?,
+        wantFlakeFiles: Bool, speculative: Bool
+    ) async throws -> FetchResult {
         let key = key(ref, registryScope, parentDirectory, wantFlakeFiles)
-        if let entry = inFlight[key] { return try await value(of: entry, speculative: speculative) }
+        if let entry = inFlight[key] { return try await value(of: entry, key: key, speculative: speculative) }
         if case .indirect = ref.input.spec {
             // Load the global registry once; callers that arrive while it loads (the actor is
             // re-entered at the `await`) wait for the same load instead of seeing the old one.
@@ -130,7 +145,7 @@ public actor SourceFetcher {
                 registries.global = await pending.value
                 if pendingGlobal == pending { pendingGlobal = nil }
             }
-            if let entry = inFlight[key] { return try await value(of: entry, speculative: speculative) }
+            if let entry = inFlight[key] { return try await value(of: entry, key: key, speculative: speculative) }
         }
         let warnings = HeldWarnings()
         let trace = RequestTrace.current?.fork(
@@ -158,9 +173,9 @@ public actor SourceFetcher {
                 }
             }
         }
-        let entry = InFlight(task: task, warnings: warnings, trace: trace)
+        let entry = InFlight(task: task, warnings: warnings, trace: trace, waiters: FetchWaiters())
         inFlight[key] = entry
-        return try await value(of: entry, speculative: speculative)
+        return try await value(of: entry, key: key, speculative: speculative)
     }
 
     /// A fetch under way or done, the warnings it has given so far, and its request trace
@@ -169,16 +184,40 @@ public actor SourceFetcher {
         var task: Task<FetchResult, any Error>
         var warnings: HeldWarnings
         var trace: RequestTrace?
+        var waiters: FetchWaiters
     }
 
     /// Waits for a fetch; a non-speculative caller releases its warnings, and the caller's
     /// request trace then knows the fetch's last request.
-    private func value(of entry: InFlight, speculative: Bool) async throws -> FetchResult {
+    ///
+    /// The fetch is one task shared by its callers: it is cancelled when every caller that
+    /// waits for it was cancelled (a cancelled lock stops its downloads, while a fetch another
+    /// lock of `lock --recursive` still waits for goes on), and then forgotten, so that a
+    /// later caller fetches again instead of receiving the cancellation.
+    private func value(of entry: InFlight, key: FetchKey, speculative: Bool) async throws -> FetchResult {
         if !speculative { entry.warnings.release(to: reporter) }
-        let r = try await entry.task.value
-        if let trace = entry.trace { RequestTrace.current?.learned(from: trace) }
-        return r
+        entry.waiters.arrive()
+        defer { entry.waiters.leave() }
+        do {
+            let r = try await withTaskCancellationHandler {
+                try await entry.task.value
+            } onCancel: {
+                if entry.waiters.cancelOne() { entry.task.cancel() }
+            }
+            if let trace = entry.trace { RequestTrace.current?.learned(from: trace) }
+            return r
+        } catch {
+            // Only a fetch its waiters gave up on (``cancelSpeculativeFetches()`` forgets its own).
+            guard entry.waiters.gaveUp else { throw error }
+            if inFlight[key]?.waiters === entry.waiters { inFlight[key] = nil }
+            // Cancelled for the others, not for this caller (it came as the last one left).
+            if !Task.isCancelled { throw SharedFetchCancelled() }
+            throw error
+        }
     }
+
+    /// A shared fetch was cancelled by its other callers while this one still wants it.
+    private struct SharedFetchCancelled: Error {}
 
     /// Cancels the fetches that only speculative callers have asked for and forgets them (a
     /// later request fetches again); their warnings are dropped. The locker calls this when
@@ -253,6 +292,33 @@ public actor SourceFetcher {
 
 /// The warnings of one fetch: held while only speculative callers wait for it, passed on
 /// (those held first, in order) once a caller that uses the result has asked for it.
+/// The callers waiting for one shared fetch, and how many of them were cancelled.
+final class FetchWaiters: @unchecked Sendable {
+    // @unchecked: both counts are guarded by `lock`.
+    private let lock = NSLock()
+    private var waiting = 0
+    private var cancelled = 0
+    private var cancelledAll = false
+
+    func arrive() { lock.withLock { waiting += 1 } }
+
+    func leave() { lock.withLock { waiting -= 1 } }
+
+    /// A waiting caller was cancelled; true (once) when no waiting caller is left
+    /// uncancelled, and the fetch is to be cancelled.
+    func cancelOne() -> Bool {
+        lock.withLock {
+            cancelled += 1
+            guard !cancelledAll, cancelled >= waiting else { return false }
+            cancelledAll = true
+            return true
+        }
+    }
+
+    /// Whether the waiters had the fetch cancelled.
+    var gaveUp: Bool { lock.withLock { cancelledAll } }
+}
+
 final class HeldWarnings: FetchReporter, @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `lock`.
     private let lock = NSLock()
