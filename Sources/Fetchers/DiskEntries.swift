@@ -52,8 +52,8 @@ enum DiskEntries {
         /// glibc's `getdents64(2)` wrapper (glibc 2.30 and later; Swift's Glibc module does
         /// not declare it), looked up once; nil where it is missing, and `readdir` is used.
         static let getdents64: Getdents? = {
-            guard let symbol = dlsym(nil /* glibc's RTLD_DEFAULT */, "getdents64")
-            else { return nil }
+            // nil is glibc's RTLD_DEFAULT.
+            guard let symbol = dlsym(nil, "getdents64") else { return nil }
             return unsafeBitCast(symbol, to: Getdents.self)
         }()
 
