@@ -124,7 +124,7 @@ import Testing
     }
 
     /// A reader stuck on an 8 MiB archive: its bytes wait in its queue (no pause below the
-    /// budget, since a paused stream would hold up its connection with libcurl 7.x), and
+    /// budget, since a paused stream may hold up its connection with libcurl 7.88), and
     /// the other requests are answered meanwhile over the same connection.
     @Test func aStalledReaderDoesNotStallTheOtherStreams() async throws {
         let dir = TestDirectory.make()

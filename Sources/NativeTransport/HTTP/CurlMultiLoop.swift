@@ -17,11 +17,12 @@ import Foundation
 /// never stalls the other transfers. When a transfer's queue is full, its callback answers
 /// `CURL_WRITEFUNC_PAUSE` and the caller unpauses it once it has drained the queue.
 ///
-/// Queues are generous (``QueueBudget``) because a pause is not free: libcurl before 8.x
-/// stops reading an HTTP/2 connection while one of its streams is paused, so every other
-/// stream of that connection waits too. A transfer pauses only when its own queue holds
-/// 16 MiB, or 1 MiB while all queues together hold 64 MiB: memory stays bounded, and on a
-/// lock's archives (a few MiB each) no stream ever pauses.
+/// Queues are generous (``QueueBudget``) because a pause is not free: a paused HTTP/2
+/// stream keeps libcurl (7.88 here) from consuming its data, and once, in a full test run
+/// under heavy load, requests sharing the connection with a paused stream were seen to wait
+/// for it (a quiet machine shows no such wait). A transfer pauses only when its own queue
+/// holds 16 MiB, or 1 MiB while all queues together hold 64 MiB: memory stays bounded, and
+/// on a lock's archives (a few MiB each) no stream ever pauses.
 ///
 /// The thread runs while transfers are in flight and ends when none is left; the multi
 /// handle, and so its idle connections, live as long as the transport.
@@ -73,7 +74,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         if start {
             let t = Thread { [self] in run() }
             t.name = "flakelock-curl-multi"
-            t.stackSize = 1 << 20
+            t.stackSize = 8 << 20  // as the BlockingExecutor's threads, which ran libcurl before
             t.start()
         } else {
             if let multi = lock.withLock({ self.multi }) { curl_multi_wakeup(multi) }
