@@ -290,8 +290,6 @@ public actor SourceFetcher {
     }
 }
 
-/// The warnings of one fetch: held while only speculative callers wait for it, passed on
-/// (those held first, in order) once a caller that uses the result has asked for it.
 /// The callers waiting for one shared fetch, and how many of them were cancelled.
 final class FetchWaiters: @unchecked Sendable {
     // @unchecked: both counts are guarded by `lock`.
@@ -319,6 +317,8 @@ final class FetchWaiters: @unchecked Sendable {
     var gaveUp: Bool { lock.withLock { cancelledAll } }
 }
 
+/// The warnings of one fetch: held while only speculative callers wait for it, passed on
+/// (those held first, in order) once a caller that uses the result has asked for it.
 final class HeldWarnings: FetchReporter, @unchecked Sendable {
     // @unchecked: every mutable field is guarded by `lock`.
     private let lock = NSLock()

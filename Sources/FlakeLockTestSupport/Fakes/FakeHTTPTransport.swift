@@ -28,6 +28,7 @@ public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
     private var routes: [String: Route] = [:]
     private var log: [HTTPRequest] = []
     private var latency: @Sendable (String) -> Duration = { _ in .zero }
+    private var cancelledLog: [String] = []
     private var running = 0
     private var peak = 0
     private var eventLog: [Event] = []
@@ -73,6 +74,9 @@ public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
     /// Every request's start and end, in the order they happened.
     public var events: [Event] { lock.withLock { eventLog } }
 
+    /// The requests that were cancelled while they waited for their answer (their latency).
+    public var cancelledRequests: [String] { lock.withLock { cancelledLog } }
+
     /// The most requests that were ever under way at once.
     public var peakConcurrency: Int { lock.withLock { peak } }
 
@@ -90,7 +94,12 @@ public final class FakeHTTPTransport: HTTPTransport, @unchecked Sendable {
                 eventLog.append(.finished(request.url))
             }
         }
-        if delay > .zero { try await Task.sleep(for: delay) }
+        if delay > .zero {
+            do { try await Task.sleep(for: delay) } catch {
+                lock.withLock { cancelledLog.append(request.url) }
+                throw error
+            }
+        }
         let route = lock.withLock { routes[request.url] }
         guard let route else {
             throw HTTPTransportError.httpStatus(url: request.url, status: 404, reason: "Not Found", body: "")
