@@ -54,6 +54,19 @@ public enum NativeTransport {
     /// The libcurl version (`7.88.1`).
     public static var curlVersion: String { String(cString: flk_curl_version_string()) }
 
+    /// Whether this libcurl fails HTTP/2 streams multiplexed inside a proxy's CONNECT tunnel:
+    /// 7.87.0 to 7.88.1 (Debian 12's) now and then end one with `send: no filter connected`,
+    /// fixed in 8.0.0 (curl commit 821f6e2; cargo and composer turn multiplexing off behind a
+    /// proxy for these versions too). Transfers through a proxy then use HTTP/1.1.
+    public static let proxyTunnelsBreakMultiplexing = multiplexingThroughProxiesIsBroken(curlVersion: curlVersion)
+
+    static func multiplexingThroughProxiesIsBroken(curlVersion: String) -> Bool {
+        let parts = curlVersion.split(separator: "-", maxSplits: 1)[0].split(separator: ".").compactMap { Int($0) }
+        guard parts.count >= 2 else { return false }
+        let version = (parts[0], parts[1])
+        return version >= (7, 87) && version < (8, 0)
+    }
+
     /// The libgit2 version (`1.5.1`).
     public static var libgit2Version: String {
         var major: Int32 = 0

@@ -80,7 +80,9 @@ import Testing
 
     /// Through a CONNECT proxy (the fake forge's, which tunnels `127.0.0.1:PORT` to that
     /// loopback port), HTTP/2 is negotiated inside the tunnels to nginx, and the requests
-    /// are streams of at most the ramp's first window of tunnels.
+    /// are streams of at most the ramp's first window of tunnels. A libcurl that breaks
+    /// streams inside tunnels (7.87–7.88) speaks HTTP/1.1 there, over reused tunnels; run
+    /// many times, none of the 24 requests fails (with HTTP/2 one did, now and then).
     @Test func throughAConnectProxyStreamsShareTheTunnels() async throws {
         let dir = TestDirectory.make()
         guard let (nginx, _) = try Self.server(dir) else { return }
@@ -91,11 +93,29 @@ import Testing
             executor: BlockingExecutor(threads: 32))
         let http = CurlHTTPTransport(configuration: configuration)
         let exchanges = try await Self.burst(http, nginx.base)
-        #expect(exchanges.allSatisfy { $0.httpVersion == "2" })
         let tunnels = forge.acceptedConnections()["proxy"] ?? 0
-        #expect(tunnels >= 1 && tunnels <= HTTPConfiguration().initialConnectionsPerPeer)
         #expect(Set(nginx.connections().map(\.connection)).count == tunnels)
-        #expect(nginx.connections().allSatisfy { $0.protocol == "HTTP/2.0" })
+        if NativeTransport.proxyTunnelsBreakMultiplexing {
+            #expect(exchanges.allSatisfy { $0.httpVersion == "1.1" })
+            #expect(nginx.connections().allSatisfy { $0.protocol == "HTTP/1.1" })
+            for _ in 0..<4 { _ = try await Self.burst(http, nginx.base) }
+            #expect(tunnels >= 1 && tunnels <= HTTPConfiguration().maxConnectionsPerPeer)
+            // Later bursts reuse the tunnels kept alive (the window has grown by then).
+            #expect(forge.acceptedConnections()["proxy"] ?? 0 <= HTTPConfiguration().maxConnectionsPerPeer)
+        } else {
+            #expect(exchanges.allSatisfy { $0.httpVersion == "2" })
+            #expect(tunnels >= 1 && tunnels <= HTTPConfiguration().initialConnectionsPerPeer)
+            #expect(nginx.connections().allSatisfy { $0.protocol == "HTTP/2.0" })
+        }
+    }
+
+    /// The libcurl versions whose streams break inside proxy tunnels.
+    @Test(arguments: [
+        ("7.86.0", false), ("7.87.0", true), ("7.88.1", true), ("7.88.1-DEV", true), ("8.0.0", false),
+        ("8.5.0", false), ("7.74.0", false), ("garbage", false),
+    ])
+    func proxyMultiplexingQuirk(version: String, broken: Bool) {
+        #expect(NativeTransport.multiplexingThroughProxiesIsBroken(curlVersion: version) == broken)
     }
 
     /// A sink that stops at its first chunk until ``open()`` is called, then takes a little
@@ -152,15 +172,24 @@ import Testing
         #expect(Set(nginx.connections().map(\.connection)).count == 1)
     }
 
+    /// The 8 MiB body downloaded into a reader that takes nothing until it is opened, by a
+    /// transport whose queues hold only 64 KiB: its stream pauses.
+    static func stuckDownload(_ dir: TestDirectory) throws -> (
+        LoopbackNginx, [UInt8], CurlHTTPTransport, QueueBudget, GatedSink, Task<HTTPResponse, any Error>
+    )? {
+        guard let (nginx, big) = try server(dir) else { return nil }
+        let budget = QueueBudget(perTransfer: 64 << 10, total: 64 << 10, whenShared: 64 << 10)
+        let http = try transport(budget: budget)
+        let sink = GatedSink()
+        let download = Task { try await http.get(HTTPRequest(url: "\(nginx.base)/big"), into: sink) }
+        return (nginx, big, http, budget, sink, download)
+    }
+
     /// With a small budget the stuck reader's stream pauses, again and again as the reader
     /// catches up, and its body still arrives whole and in order.
     @Test func aPausedStreamResumesIntact() async throws {
         let dir = TestDirectory.make()
-        guard let (nginx, big) = try Self.server(dir) else { return }
-        let budget = QueueBudget(perTransfer: 64 << 10, total: 64 << 10, whenShared: 64 << 10)
-        let http = try Self.transport(budget: budget)
-        let sink = GatedSink()
-        let download = Task { try await http.get(HTTPRequest(url: "\(nginx.base)/big"), into: sink) }
+        guard let (nginx, big, http, budget, sink, download) = try Self.stuckDownload(dir) else { return }
         while !sink.started { try await Task.sleep(for: .milliseconds(5)) }
         try await Task.sleep(for: .milliseconds(100))
         sink.open()
@@ -186,11 +215,7 @@ import Testing
 
     @Test func cancellingAPausedStreamEndsIt() async throws {
         let dir = TestDirectory.make()
-        guard let (nginx, _) = try Self.server(dir) else { return }
-        let budget = QueueBudget(perTransfer: 64 << 10, total: 64 << 10, whenShared: 64 << 10)
-        let http = try Self.transport(budget: budget)
-        let sink = GatedSink()
-        let download = Task { try await http.get(HTTPRequest(url: "\(nginx.base)/big"), into: sink) }
+        guard let (nginx, _, http, budget, sink, download) = try Self.stuckDownload(dir) else { return }
         while !sink.started || budget.pauses == 0 { try await Task.sleep(for: .milliseconds(5)) }
         download.cancel()
         sink.open()

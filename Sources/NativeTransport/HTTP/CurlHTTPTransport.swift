@@ -86,12 +86,26 @@ public final class CurlHTTPTransport: HTTPTransport {
             initial: configuration.initialConnectionsPerPeer, maximum: configuration.maxConnectionsPerPeer)
     }
 
-    /// What a connection for `url` goes to: the proxy, else the URL's scheme, host and port.
-    /// nil for `file://`.
-    func peer(for url: String) -> String? {
-        if let proxy = configuration.proxy.proxy(for: url), !proxy.isEmpty { return "proxy " + proxy }
-        guard let u = URLParts(url), u.scheme != "file" else { return nil }
-        return "\(u.scheme)://\(u.host):\(u.port ?? (u.scheme == "https" ? 443 : 80))"
+    /// Where a transfer of `url` goes.
+    struct Route {
+        /// What its connection goes to: the proxy, else the URL's scheme, host and port; nil
+        /// for `file://`.
+        var peer: String?
+        /// The URL's origin (what answers it, and may multiplex).
+        var origin: String
+        /// Whether it goes through a proxy.
+        var proxied: Bool
+    }
+
+    func route(for url: String) -> Route {
+        let u = URLParts(url)
+        let origin = u?.origin ?? url
+        if let proxy = configuration.proxy.proxy(for: url), !proxy.isEmpty {
+            return Route(peer: "proxy " + proxy, origin: origin, proxied: true)
+        }
+        guard let u, u.scheme != "file" else { return Route(peer: nil, origin: origin, proxied: false) }
+        let peer = "\(u.scheme)://\(u.host):\(u.port ?? (u.scheme == "https" ? 443 : 80))"
+        return Route(peer: peer, origin: origin, proxied: false)
     }
 
     public func get(_ request: HTTPRequest, into sink: any HTTPBodySink) async throws -> HTTPResponse {
@@ -140,12 +154,15 @@ public final class CurlHTTPTransport: HTTPTransport {
         var attempt = 0
         while true {
             attempt += 1
-            let peer = peer(for: url)
+            let route = route(for: url)
+            let (peer, origin) = (route.peer, route.origin)
             let log = HTTPExchangeLog.current
             let connected: @Sendable () -> Void = { [ramp] in if let peer { ramp.connected(peer) } }
-            let origin = URLParts(url)?.origin ?? url
+            // libcurl 7.87–7.88 fails streams multiplexed inside a proxy tunnel: HTTP/1.1 there.
+            var transferConfiguration = configuration
+            if route.proxied && NativeTransport.proxyTunnelsBreakMultiplexing { transferConfiguration.http2 = false }
             let answered: @Sendable (String) -> Void = { [ramp] in ramp.answered(origin, httpVersion: $0) }
-            let (configuration, userAgent, pool, loop) = (configuration, userAgent, pool, loop)
+            let (configuration, userAgent, pool, loop) = (transferConfiguration, userAgent, pool, loop)
             let transfer = { [ramp] in
                 // An origin known to speak HTTP/2 gets a stream, not a connection of its own.
                 let asStream = ramp.multiplexes(origin)
