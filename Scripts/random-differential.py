@@ -1,0 +1,221 @@
+#!/usr/bin/env python3
+"""Random differential test of the lock algorithm: flakelock against Nix 2.8.
+
+    Scripts/random-differential.py [--flakelock PATH] [--keep DIR] FIRST_SEED COUNT
+
+Each seed builds a random graph of `path:` flakes on disk (2 to 6 dependencies and a
+top-level flake, input names drawn from a small pool so that they collide): inputs with
+`follows` (to siblings, nested paths, or "" — the root), nested overrides of a
+dependency's inputs (`inputs.a.inputs.b.follows`, `.url`, two levels deep), `flake =
+false`, and dependencies carrying their own `flake.lock` (made by Nix, sometimes left stale
+by a later change of their `flake.nix`). Then both engines, each on an identical copy with
+fixed file times, run the same steps: a first lock, a no-op lock, `--update-input` after a
+dependency changed, `--override-input` (top-level or nested), `flake update`, a change of
+the top-level `flake.nix` and a lock keeping what still matches, `--update-input` of a
+nested input. After every step the exit status (zero or not) and the `flake.lock` bytes
+must be equal. Nothing goes to the network: every input is a local path.
+
+Needs `nix` (Debian's nix-bin 2.8: it runs without root on a private store under the work
+directory) and a built flakelock (default .build/debug/flakelock). A differing seed is
+kept under --keep (default /tmp/flakelock-random-differential) with both engines' locks
+and stderr in report.json; the exit status is 1 if any seed differed.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+NAMES = ["a", "b", "c", "nixpkgs", "utils"]
+EPOCH = 1700000000
+
+
+def environment(work):
+    e = dict(os.environ)
+    e.update(
+        HOME=work + "/home", XDG_CACHE_HOME=work + "/home/.cache", XDG_CONFIG_HOME=work + "/home/.config",
+        XDG_DATA_HOME=work + "/home/.local/share", XDG_STATE_HOME=work + "/home/.local/state",
+        LC_ALL="C", TZ="UTC", NIX_PATH="",
+        NIX_CONFIG="\n".join([
+            "experimental-features = nix-command flakes", "store = %s/store" % work,
+            "flake-registry = /dev/null", "substituters =", "sandbox = false", "build-users-group =", ""]))
+    return e
+
+
+def command(engine, flakelock, args):
+    """Nix's arguments (`flake lock …`, `flake update`) for `engine`."""
+    if engine == "nix":
+        return ["nix"] + args
+    sub, rest = args[1], args[2:]
+    return [flakelock, sub, "--compat", "nix-2.8"] + rest
+
+
+def inputs_text(rng, me, count, d):
+    """The `inputs` of flake `me` (-1: the top-level one), pointing at dependencies after it."""
+    targets = list(range(me + 1, count))
+    names = rng.sample(NAMES, rng.randint(0, 4))
+    lines, defined = [], set()
+
+    def add(attr, value):
+        if attr not in defined:
+            defined.add(attr)
+            lines.append("%s = %s;" % (attr, value))
+
+    for n in names:
+        if rng.random() < 0.15 and len(names) > 1:
+            others = [x for x in names if x != n]
+            add("inputs.%s.follows" % n, json.dumps(rng.choice(others + [o + "/" + rng.choice(NAMES) for o in others])))
+            continue
+        if not targets:
+            continue
+        add("inputs.%s.url" % n, json.dumps("path:%s/d%d" % (d, rng.choice(targets))))
+        if rng.random() < 0.15:
+            add("inputs.%s.flake" % n, "false")
+        for _ in range(rng.randint(0, 2)):
+            sub = rng.choice(NAMES)
+            r = rng.random()
+            if r < 0.5:
+                target = rng.choice(names + [""] + [x + "/" + rng.choice(NAMES) for x in names])
+                add("inputs.%s.inputs.%s.follows" % (n, sub), json.dumps(target))
+            elif r < 0.8:
+                add("inputs.%s.inputs.%s.url" % (n, sub), json.dumps("path:%s/d%d" % (d, rng.choice(targets))))
+            else:
+                add("inputs.%s.inputs.%s.inputs.%s.follows" % (n, sub, rng.choice(NAMES)), json.dumps(rng.choice(names)))
+    return "\n  ".join(lines)
+
+
+def flake_text(inputs, tag):
+    return '{\n  description = "%s";\n  %s\n  outputs = _: {};\n}\n' % (tag, inputs)
+
+
+def settime(path, t):
+    os.utime(path, (t, t), follow_symlinks=False)
+
+
+def snapshot(d):
+    files = {}
+    for root, _, names in os.walk(d):
+        for n in names:
+            p = os.path.join(root, n)
+            with open(p, "rb") as f:
+                files[p] = f.read()
+    return files
+
+
+def restore(d, files):
+    """`d` exactly as snapshotted, every file and directory dated EPOCH (path inputs lock
+    their newest file time as lastModified)."""
+    shutil.rmtree(d, ignore_errors=True)
+    for p, data in files.items():
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "wb") as f:
+            f.write(data)
+    for root, dirs, names in os.walk(d):
+        for n in names + dirs:
+            settime(os.path.join(root, n), EPOCH)
+    settime(d, EPOCH)
+
+
+def write(path, text, t):
+    with open(path, "w") as f:
+        f.write(text)
+    settime(path, t)
+    settime(os.path.dirname(path), t)
+
+
+def run_case(seed, work, flakelock, keep):
+    rng = random.Random(seed)
+    env = environment(work)
+    d = work + "/case"
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    count = rng.randint(2, 6)
+    for i in reversed(range(count)):
+        os.makedirs("%s/d%d" % (d, i))
+        write("%s/d%d/flake.nix" % (d, i), flake_text(inputs_text(rng, i, count, d), "d%d" % i), EPOCH)
+        if rng.random() < 0.5:
+            subprocess.run(["nix", "flake", "lock"], cwd="%s/d%d" % (d, i), env=env, capture_output=True, timeout=300)
+            if rng.random() < 0.3:  # the dependency's own lock goes stale
+                write("%s/d%d/flake.nix" % (d, i), flake_text(inputs_text(rng, i, count, d), "d%d" % i), EPOCH)
+    os.makedirs(d + "/top")
+    write(d + "/top/flake.nix", flake_text(inputs_text(rng, -1, count, d), "top"), EPOCH)
+
+    def some_input():
+        return rng.choice(NAMES)
+
+    steps = [
+        ["flake", "lock"],
+        ["flake", "lock"],
+        ("write", "%s/d%d/extra" % (d, rng.randrange(count)), "x\n", EPOCH + 100),
+        ["flake", "lock", "--update-input", some_input()],
+        ["flake", "lock", "--override-input",
+         some_input() + ("/" + some_input() if rng.random() < 0.5 else ""), "path:%s/d%d" % (d, rng.randrange(count))],
+        ["flake", "update"],
+        ("write", d + "/top/flake.nix", flake_text(inputs_text(rng, -1, count, d), "top"), EPOCH + 200),
+        ["flake", "lock"],
+        ["flake", "lock", "--update-input", some_input() + "/" + some_input()],
+    ]
+    files = snapshot(d)
+    results = {}
+    for engine in ["nix", "flakelock"]:
+        restore(d, files)
+        out = []
+        for step in steps:
+            if isinstance(step, tuple):
+                write(step[1], step[2], step[3])
+                continue
+            p = subprocess.run(command(engine, flakelock, step), cwd=d + "/top", env=env, capture_output=True,
+                               text=True, timeout=300)
+            lock_path = d + "/top/flake.lock"
+            lock = open(lock_path).read() if os.path.exists(lock_path) else None
+            out.append({"step": " ".join(step), "failed": p.returncode != 0, "lock": lock, "stderr": p.stderr})
+        results[engine] = out
+    succeeded = sum(1 for r in results["nix"] if not r["failed"])
+    for a, b in zip(results["nix"], results["flakelock"]):
+        if a["failed"] != b["failed"] or a["lock"] != b["lock"]:
+            kept = "%s/seed-%d" % (keep, seed)
+            shutil.rmtree(kept, ignore_errors=True)
+            restore(d, files)
+            shutil.copytree(d, kept, symlinks=True)
+            with open(kept + "/report.json", "w") as f:
+                json.dump({"seed": seed, "first difference": a["step"], "nix": results["nix"],
+                           "flakelock": results["flakelock"]}, f, indent=1)
+            return "step '%s': Nix %s, flakelock %s, locks %s (kept in %s)" % (
+                a["step"], "failed" if a["failed"] else "succeeded", "failed" if b["failed"] else "succeeded",
+                "equal" if a["lock"] == b["lock"] else "differ", kept), succeeded
+    return None, succeeded
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("first", type=int)
+    parser.add_argument("count", type=int)
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    parser.add_argument("--flakelock", default=os.path.join(root, ".build/debug/flakelock"))
+    parser.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), "flakelock-random-differential"))
+    args = parser.parse_args()
+    if shutil.which("nix") is None:
+        sys.exit("random-differential: needs nix (Debian's nix-bin)")
+    flakelock = os.path.abspath(args.flakelock)
+    work = tempfile.mkdtemp(prefix="flakelock-rdiff-")
+    os.makedirs(work + "/home")
+    differ, steps = 0, 0
+    try:
+        for seed in range(args.first, args.first + args.count):
+            difference, succeeded = run_case(seed, work, flakelock, args.keep)
+            steps += succeeded
+            if difference:
+                differ += 1
+                print("seed %d: %s" % (seed, difference), flush=True)
+    finally:
+        subprocess.run(["chmod", "-R", "u+w", work], capture_output=True)
+        shutil.rmtree(work, ignore_errors=True)
+    print("%d of %d seeds differ (%d steps Nix completed, all compared)" % (differ, args.count, steps))
+    sys.exit(1 if differ else 0)
+
+
+if __name__ == "__main__":
+    main()
