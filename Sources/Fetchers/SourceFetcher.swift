@@ -282,7 +282,14 @@ public actor SourceFetcher {
         let url = (try? input.toURLString(profile: profile)) ?? input.description
         return try await withContext("while fetching the input '\(url)'") {
             guard let scheme = schemes.scheme(for: input) else { throw FetchError.unsupportedInput(input.description) }
-            let source = try await scheme.fetch(input, context: context)
+            // A locked tree Nix would find in its store is not fetched again (StoreCopies).
+            let source: FetchedSource
+            if let copy = await StoreCopies.lookup(input, capture: context.capture, context: context) {
+                source = copy
+            } else {
+                source = try await scheme.fetch(input, context: context)
+                await StoreCopies.remember(source, capture: context.capture, context: context)
+            }
             return FetchResult(
                 original: ref, resolved: resolved, locked: FlakeRef(input: source.locked, subdir: resolved.subdir),
                 source: source)

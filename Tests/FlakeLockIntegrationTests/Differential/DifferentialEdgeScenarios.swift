@@ -6,8 +6,33 @@ import Foundation
 enum DifferentialEdgeScenarios {
     static let all: [DiffScenario] = [
         deepOverrideBug, followsCycle, flakeFlagToggle, overrideCollision, tarballErrors, circularImport,
-        lockFileFlags, attributeFormsAndNames, dependencyFollowsPrefix, dirVariants,
+        lockFileFlags, attributeFormsAndNames, dependencyFollowsPrefix, dirVariants, editedPathRefetched,
     ]
+
+    /// A kept `path:` input whose own follows edge makes Nix read its `flake.nix` again on
+    /// every lock, edited since it was locked: Nix reads the copy of the locked tree in its
+    /// store (no NAR hash mismatch, the lock stays); an update of one of its inputs does too;
+    /// `flake update` locks the edited tree. Caches stay warm: flakelock's stands for the
+    /// store copy (with every step cold, it has nothing to read the old tree from).
+    static let editedPathRefetched = DiffScenario(
+        name: "edge: a kept path input edited since it was locked",
+        setup: { u in
+            try u.commit("alice/a", id: "a1", files: ["flake.nix": leafFlake])
+            try u.dir("dep", files: ["flake.nix": flakeNix("a.url = \"github:alice/a\";\nb.follows = \"a\";")])
+            try u.top(["flake.nix": flakeNix("dep.url = \"path:@ROOT@/paths/dep\";")])
+        },
+        steps: [
+            .lock,
+            .change("dep is edited, a moves") { u in
+                try u.dir(
+                    "dep",
+                    files: ["flake.nix": flakeNix("a.url = \"github:alice/a\";\nb.follows = \"a\";"), "x": "2\n"])
+                try u.commit("alice/a", id: "a2", files: ["x": "2\n"])
+            },
+            .nix("flake lock", lockUnchanged: true),
+            .nix("flake lock --update-input dep/a"),
+            .update,
+        ], warmCaches: true)
 
     /// 2.8: `inputs.a.inputs.b.inputs.c.follows` gives `b` no URL → `flake:b` (NixOS/nix#5790).
     static let deepOverrideBug = DiffScenario(

@@ -54,6 +54,9 @@ struct DiffScenario: Sendable, CustomTestStringConvertible {
     var setup: @Sendable (ForgeUniverse) throws -> Void
     var steps: [DiffStep]
     var extraNixConfig = ""
+    /// Both engines keep their fetcher caches between steps (a machine that locked before),
+    /// instead of starting every step cold. Nix's store is kept either way.
+    var warmCaches = false
 
     var testDescription: String { name }
 }
@@ -130,7 +133,7 @@ final class DifferentialHarness: @unchecked Sendable {
                 try f(universe)
             case .run(let rawArgs):
                 let nixArgs = rawArgs.map(universe.expand)
-                try env.clearCache()
+                if !scenario.warmCaches { try env.clearCache() }
                 let before = FileManager.default.contents(atPath: lockPath)
                 let (exe, args) =
                     engine == "nix"
