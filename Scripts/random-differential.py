@@ -3,17 +3,18 @@
 
     Scripts/random-differential.py [--flakelock PATH] [--keep DIR] FIRST_SEED COUNT
 
-Each seed builds a random graph of `path:` flakes on disk (2 to 6 dependencies and a
-top-level flake, input names drawn from a small pool so that they collide): inputs with
-`follows` (to siblings, nested paths, or "" — the root), nested overrides of a
-dependency's inputs (`inputs.a.inputs.b.follows`, `.url`, two levels deep), `flake =
-false`, and dependencies carrying their own `flake.lock` (made by Nix, sometimes left stale
-by a later change of their `flake.nix`). Then both engines, each on an identical copy with
-fixed file times, run the same steps: a first lock, a no-op lock, `--update-input` after a
-dependency changed, `--override-input` (top-level or nested), `flake update`, a change of
-the top-level `flake.nix` and a lock keeping what still matches, `--update-input` of a
-nested input. After every step the exit status (zero or not) and the `flake.lock` bytes
-must be equal. Nothing goes to the network: every input is a local path.
+Each seed builds a random graph of flakes on disk (2 to 6 dependencies, each a `path:`
+directory or a `git+file` repository with fixed commit dates, and a `path:` top-level
+flake; input names drawn from a small pool so that they collide): inputs with `follows`
+(to siblings, nested paths, or "" — the root), nested overrides of a dependency's inputs
+(`inputs.a.inputs.b.follows`, `.url`, two levels deep), `flake = false`, and dependencies
+carrying their own `flake.lock` (made by Nix, sometimes left stale by a later change of
+their `flake.nix`). Then both engines, each on an identical copy with fixed file times,
+run the same steps: a first lock, a no-op lock, `--update-input` after a dependency
+changed (committed, for a Git one), `--override-input` (top-level or nested), `flake
+update`, a change of the top-level `flake.nix` and a lock keeping what still matches,
+`--update-input` of a nested input. After every step the exit status (zero or not) and
+the `flake.lock` bytes must be equal. Nothing goes to the network: every input is local.
 
 Needs `nix` (Debian's nix-bin 2.8: it runs without root on a private store under the work
 directory) and a built flakelock (default .build/debug/flakelock). A differing seed is
@@ -53,7 +54,12 @@ def command(engine, flakelock, args):
     return [flakelock, sub, "--compat", "nix-2.8"] + rest
 
 
-def inputs_text(rng, me, count, d):
+def url(d, kinds, i):
+    """The reference of dependency `i`: a `path:` directory or a `git+file` repository."""
+    return ("git+file://%s/d%d" if kinds[i] == "git" else "path:%s/d%d") % (d, i)
+
+
+def inputs_text(rng, me, count, d, kinds):
     """The `inputs` of flake `me` (-1: the top-level one), pointing at dependencies after it."""
     targets = list(range(me + 1, count))
     names = rng.sample(NAMES, rng.randint(0, 4))
@@ -71,7 +77,7 @@ def inputs_text(rng, me, count, d):
             continue
         if not targets:
             continue
-        add("inputs.%s.url" % n, json.dumps("path:%s/d%d" % (d, rng.choice(targets))))
+        add("inputs.%s.url" % n, json.dumps(url(d, kinds, rng.choice(targets))))
         if rng.random() < 0.15:
             add("inputs.%s.flake" % n, "false")
         for _ in range(rng.randint(0, 2)):
@@ -81,7 +87,7 @@ def inputs_text(rng, me, count, d):
                 target = rng.choice(names + [""] + [x + "/" + rng.choice(NAMES) for x in names])
                 add("inputs.%s.inputs.%s.follows" % (n, sub), json.dumps(target))
             elif r < 0.8:
-                add("inputs.%s.inputs.%s.url" % (n, sub), json.dumps("path:%s/d%d" % (d, rng.choice(targets))))
+                add("inputs.%s.inputs.%s.url" % (n, sub), json.dumps(url(d, kinds, rng.choice(targets))))
             else:
                 add("inputs.%s.inputs.%s.inputs.%s.follows" % (n, sub, rng.choice(NAMES)), json.dumps(rng.choice(names)))
     return "\n  ".join(lines)
@@ -126,6 +132,19 @@ def write(path, text, t):
     settime(os.path.dirname(path), t)
 
 
+def git(directory, *args, date=EPOCH):
+    env = dict(os.environ, GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null",
+               GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t.invalid", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@t.invalid", GIT_AUTHOR_DATE="@%d +0000" % date,
+               GIT_COMMITTER_DATE="@%d +0000" % date)
+    subprocess.run(["git", "-C", directory] + list(args), env=env, check=True, capture_output=True)
+
+
+def commit_all(directory, date):
+    git(directory, "add", "-A")
+    git(directory, "commit", "-q", "--allow-empty", "-m", "c", date=date)
+
+
 def run_case(seed, work, flakelock, keep):
     rng = random.Random(seed)
     env = environment(work)
@@ -133,28 +152,40 @@ def run_case(seed, work, flakelock, keep):
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     count = rng.randint(2, 6)
+    kinds = [rng.choice(["path", "path", "git"]) for _ in range(count)]
     for i in reversed(range(count)):
-        os.makedirs("%s/d%d" % (d, i))
-        write("%s/d%d/flake.nix" % (d, i), flake_text(inputs_text(rng, i, count, d), "d%d" % i), EPOCH)
+        dep = "%s/d%d" % (d, i)
+        os.makedirs(dep)
+        if kinds[i] == "git":
+            git(dep, "init", "-q", "-b", "main")
+        write(dep + "/flake.nix", flake_text(inputs_text(rng, i, count, d, kinds), "d%d" % i), EPOCH)
+        if kinds[i] == "git":
+            commit_all(dep, EPOCH)
         if rng.random() < 0.5:
-            subprocess.run(["nix", "flake", "lock"], cwd="%s/d%d" % (d, i), env=env, capture_output=True, timeout=300)
+            subprocess.run(["nix", "flake", "lock"], cwd=dep, env=env, capture_output=True, timeout=300)
+            if kinds[i] == "git":
+                commit_all(dep, EPOCH + 10)
             if rng.random() < 0.3:  # the dependency's own lock goes stale
-                write("%s/d%d/flake.nix" % (d, i), flake_text(inputs_text(rng, i, count, d), "d%d" % i), EPOCH)
+                write(dep + "/flake.nix", flake_text(inputs_text(rng, i, count, d, kinds), "d%d" % i), EPOCH)
+                if kinds[i] == "git":
+                    commit_all(dep, EPOCH + 20)
     os.makedirs(d + "/top")
-    write(d + "/top/flake.nix", flake_text(inputs_text(rng, -1, count, d), "top"), EPOCH)
+    write(d + "/top/flake.nix", flake_text(inputs_text(rng, -1, count, d, kinds), "top"), EPOCH)
 
     def some_input():
         return rng.choice(NAMES)
 
+    changed = rng.randrange(count)
+
     steps = [
         ["flake", "lock"],
         ["flake", "lock"],
-        ("write", "%s/d%d/extra" % (d, rng.randrange(count)), "x\n", EPOCH + 100),
+        ("write", "%s/d%d/extra" % (d, changed), "x\n", EPOCH + 100),
         ["flake", "lock", "--update-input", some_input()],
         ["flake", "lock", "--override-input",
-         some_input() + ("/" + some_input() if rng.random() < 0.5 else ""), "path:%s/d%d" % (d, rng.randrange(count))],
+         some_input() + ("/" + some_input() if rng.random() < 0.5 else ""), url(d, kinds, rng.randrange(count))],
         ["flake", "update"],
-        ("write", d + "/top/flake.nix", flake_text(inputs_text(rng, -1, count, d), "top"), EPOCH + 200),
+        ("write", d + "/top/flake.nix", flake_text(inputs_text(rng, -1, count, d, kinds), "top"), EPOCH + 200),
         ["flake", "lock"],
         ["flake", "lock", "--update-input", some_input() + "/" + some_input()],
     ]
@@ -162,10 +193,16 @@ def run_case(seed, work, flakelock, keep):
     results = {}
     for engine in ["nix", "flakelock"]:
         restore(d, files)
+        for i in range(count):  # the restored index's file times are stale
+            if kinds[i] == "git":
+                git("%s/d%d" % (d, i), "update-index", "-q", "--refresh")
         out = []
         for step in steps:
             if isinstance(step, tuple):
                 write(step[1], step[2], step[3])
+                repo = os.path.dirname(step[1])
+                if os.path.isdir(repo + "/.git"):
+                    commit_all(repo, step[3])
                 continue
             p = subprocess.run(command(engine, flakelock, step), cwd=d + "/top", env=env, capture_output=True,
                                text=True, timeout=300)
