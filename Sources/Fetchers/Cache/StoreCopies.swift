@@ -22,21 +22,22 @@ enum StoreCopies {
         case .path, .tarball: break
         default: return nil
         }
-        let name = input.attrs.string("name") ?? "source"
-        return "store-copy:\(input.type ?? ""):\(name):\(narHash.sri)"
+        return "store-copy:\(input.type ?? ""):\(storeName(input)):\(narHash.sri)"
     }
+
+    /// The name of the input's store path (`name`, else `source`).
+    static func storeName(_ input: Input) -> String { input.attrs.string("name") ?? "source" }
 
     /// The store copy of a locked `input` holding `capture`, as a fetch result.
     static func lookup(_ input: Input, capture: [String], context: FetchContext) async -> FetchedSource? {
         guard let narHash = input.common.narHash, let key = key(input, narHash: narHash),
             let entry = await context.cache.lookup(key), entry.narHash == narHash, entry.covers(capture)
         else { return nil }
-        let name = input.attrs.string("name") ?? "source"
         return FetchedSource(
             locked: input, narHash: narHash, files: entry.files.filter { capture.contains($0.key) },
             localPath: entry.facts["localPath"],
             storePath: StorePath.fixedOutputSource(
-                narHash: narHash, name: name, storeDirectory: context.settings.storeDirectory))
+                narHash: narHash, name: storeName(input), storeDirectory: context.settings.storeDirectory))
     }
 
     /// Remembers a fetched tree's captured files under its store path (with those captured
