@@ -22,12 +22,14 @@ kept under --keep (default /tmp/flakelock-random-differential) with both engines
 and stderr in report.json; the exit status is 1 if any seed differed.
 """
 import argparse
+import gzip
 import json
 import os
 import random
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 
 NAMES = ["a", "b", "c", "nixpkgs", "utils"]
@@ -54,13 +56,61 @@ def command(engine, flakelock, args):
     return [flakelock, sub, "--compat", "nix-2.8"] + rest
 
 
-def url(d, kinds, i):
-    """The reference of dependency `i`: a `path:` directory or a `git+file` repository."""
-    return ("git+file://%s/d%d" if kinds[i] == "git" else "path:%s/d%d") % (d, i)
+class Graph:
+    """The dependencies of one seed: dependency `i` lives in `d/d<i>` and is a `path:`
+    directory, a `git+file` repository (branch `main`, sometimes a branch `dev` one commit
+    ahead) or a tarball `d/d<i>.tar.gz` of that directory; some have a sub-flake in `sub/`
+    (referred to with `?dir=sub`)."""
+
+    def __init__(self, d, kinds):
+        self.d, self.kinds = d, kinds
+        self.revs = {}  # i -> {branch: rev}
+        self.subflakes = set()
+
+    def ref(self, rng, i, attrset=True):
+        """A reference to dependency `i`, as a URL string or (when `attrset`) an attribute
+        set (Nix text)."""
+        d, kind = self.d, self.kinds[i]
+        query = []
+        if i in self.subflakes and rng.random() < 0.5:
+            query.append("dir=sub")
+        attrs = None
+        if kind == "git":
+            revs = self.revs.get(i, {})
+            r = rng.random()
+            if "dev" in revs and r < 0.3:
+                query.insert(0, "ref=dev")
+            elif revs and r < 0.45:
+                branch = rng.choice(sorted(revs))
+                query.insert(0, "rev=" + revs[branch])
+                if branch == "dev" and rng.random() < 0.5:
+                    query.insert(0, "ref=dev")
+            text = "git+file://%s/d%d" % (d, i)
+            if rng.random() < 0.2:
+                attrs = {"type": "git", "url": "file://%s/d%d" % (d, i)}
+        elif kind == "tarball":
+            text = "file://%s/d%d.tar.gz" % (d, i)
+            if rng.random() < 0.2:
+                attrs = {"type": "tarball", "url": "file://%s/d%d.tar.gz" % (d, i)}
+        else:
+            text = "path:%s/d%d" % (d, i)
+            if rng.random() < 0.2:
+                attrs = {"type": "path", "path": "%s/d%d" % (d, i)}
+        if attrs is not None and attrset:
+            for q in query:
+                k, v = q.split("=", 1)
+                attrs[k] = v
+            return "{ %s }" % " ".join("%s = %s;" % (k, json.dumps(v)) for k, v in attrs.items())
+        return json.dumps(text + ("?" + "&".join(query) if query else ""))
+
+    def url(self, rng, i):
+        """A URL string for dependency `i` (as `--override-input` takes it)."""
+        return json.loads(self.ref(rng, i, attrset=False))
 
 
-def inputs_text(rng, me, count, d, kinds):
-    """The `inputs` of flake `me` (-1: the top-level one), pointing at dependencies after it."""
+def inputs_text(rng, me, count, graph, relative=()):
+    """The `inputs` of flake `me` (-1: the top-level one), pointing at dependencies after it
+    (and at the relative paths in `relative`, when given)."""
     targets = list(range(me + 1, count))
     names = rng.sample(NAMES, rng.randint(0, 4))
     lines, defined = [], set()
@@ -70,6 +120,12 @@ def inputs_text(rng, me, count, d, kinds):
             defined.add(attr)
             lines.append("%s = %s;" % (attr, value))
 
+    def target_ref():
+        if relative and rng.random() < 0.3:
+            return json.dumps(rng.choice(relative))
+        ref = graph.ref(rng, rng.choice(targets))
+        return ref
+
     for n in names:
         if rng.random() < 0.15 and len(names) > 1:
             others = [x for x in names if x != n]
@@ -77,9 +133,13 @@ def inputs_text(rng, me, count, d, kinds):
             continue
         if not targets:
             continue
-        add("inputs.%s.url" % n, json.dumps(url(d, kinds, rng.choice(targets))))
-        if rng.random() < 0.15:
-            add("inputs.%s.flake" % n, "false")
+        ref = target_ref()
+        if ref.startswith("{"):
+            add("inputs.%s" % n, ref[:-1] + ("flake = false; }" if rng.random() < 0.15 else "}"))
+        else:
+            add("inputs.%s.url" % n, ref)
+            if rng.random() < 0.15:
+                add("inputs.%s.flake" % n, "false")
         for _ in range(rng.randint(0, 2)):
             sub = rng.choice(NAMES)
             r = rng.random()
@@ -87,7 +147,9 @@ def inputs_text(rng, me, count, d, kinds):
                 target = rng.choice(names + [""] + [x + "/" + rng.choice(NAMES) for x in names])
                 add("inputs.%s.inputs.%s.follows" % (n, sub), json.dumps(target))
             elif r < 0.8:
-                add("inputs.%s.inputs.%s.url" % (n, sub), json.dumps(url(d, kinds, rng.choice(targets))))
+                ref = graph.ref(rng, rng.choice(targets))
+                if ref.startswith('"'):
+                    add("inputs.%s.inputs.%s.url" % (n, sub), ref)
             else:
                 add("inputs.%s.inputs.%s.inputs.%s.follows" % (n, sub, rng.choice(NAMES)), json.dumps(rng.choice(names)))
     return "\n  ".join(lines)
@@ -126,6 +188,7 @@ def restore(d, files):
 
 
 def write(path, text, t):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
         f.write(text)
     settime(path, t)
@@ -137,12 +200,45 @@ def git(directory, *args, date=EPOCH):
                GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t.invalid", GIT_COMMITTER_NAME="t",
                GIT_COMMITTER_EMAIL="t@t.invalid", GIT_AUTHOR_DATE="@%d +0000" % date,
                GIT_COMMITTER_DATE="@%d +0000" % date)
-    subprocess.run(["git", "-C", directory] + list(args), env=env, check=True, capture_output=True)
+    return subprocess.run(["git", "-C", directory] + list(args), env=env, check=True, capture_output=True,
+                          text=True).stdout.strip()
 
 
 def commit_all(directory, date):
     git(directory, "add", "-A")
     git(directory, "commit", "-q", "--allow-empty", "-m", "c", date=date)
+
+
+def make_tarball(directory, t):
+    """`directory` as `directory.tar.gz` under a top directory of its name, every member
+    dated `t` and the gzip header dated 0, so that both engines see the same bytes."""
+    top = os.path.basename(directory)
+    members = []
+    for root, dirs, names in os.walk(directory):
+        dirs.sort()
+        for n in sorted(dirs) + sorted(names):
+            members.append(os.path.join(root, n))
+    with open(directory + ".tar.gz", "wb") as raw:
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+            with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
+                for p in [directory] + members:
+                    info = tar.gettarinfo(p, top + p[len(directory):])
+                    info.mtime, info.uid, info.gid, info.uname, info.gname = t, 0, 0, "", ""
+                    if info.isfile():
+                        with open(p, "rb") as f:
+                            tar.addfile(info, f)
+                    else:
+                        tar.addfile(info)
+
+
+def changed_dependency(d, kinds, i, t):
+    """Dependency `i` changed at time `t`: committed on `main` (Git), re-archived (tarball)."""
+    dep = "%s/d%d" % (d, i)
+    write(dep + "/extra", "x%d\n" % t, t)
+    if kinds[i] == "git":
+        commit_all(dep, t)
+    elif kinds[i] == "tarball":
+        make_tarball(dep, t)
 
 
 def run_case(seed, work, flakelock, keep):
@@ -152,13 +248,22 @@ def run_case(seed, work, flakelock, keep):
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     count = rng.randint(2, 6)
-    kinds = [rng.choice(["path", "path", "git"]) for _ in range(count)]
+    kinds = [rng.choice(["path", "path", "git", "git", "tarball"]) for _ in range(count)]
+    graph = Graph(d, kinds)
     for i in reversed(range(count)):
         dep = "%s/d%d" % (d, i)
         os.makedirs(dep)
         if kinds[i] == "git":
             git(dep, "init", "-q", "-b", "main")
-        write(dep + "/flake.nix", flake_text(inputs_text(rng, i, count, d, kinds), "d%d" % i), EPOCH)
+        write(dep + "/flake.nix", flake_text(inputs_text(rng, i, count, graph), "d%d" % i), EPOCH)
+        if rng.random() < 0.25:
+            # No relative inputs in a tarball's sub-flake: Nix 2.8 locks those from a subtree
+            # of the tarball's store copy, which flakelock does not model (docs/nix-behaviour.md,
+            # "Relative path inputs").
+            relative = ["path:.."] if kinds[i] != "tarball" else []
+            write(dep + "/sub/flake.nix", flake_text(inputs_text(rng, i, count, graph, relative), "d%d/sub" % i),
+                  EPOCH)
+            graph.subflakes.add(i)
         if kinds[i] == "git":
             commit_all(dep, EPOCH)
         if rng.random() < 0.5:
@@ -166,11 +271,29 @@ def run_case(seed, work, flakelock, keep):
             if kinds[i] == "git":
                 commit_all(dep, EPOCH + 10)
             if rng.random() < 0.3:  # the dependency's own lock goes stale
-                write(dep + "/flake.nix", flake_text(inputs_text(rng, i, count, d, kinds), "d%d" % i), EPOCH)
+                write(dep + "/flake.nix", flake_text(inputs_text(rng, i, count, graph), "d%d" % i), EPOCH)
                 if kinds[i] == "git":
                     commit_all(dep, EPOCH + 20)
-    os.makedirs(d + "/top")
-    write(d + "/top/flake.nix", flake_text(inputs_text(rng, -1, count, d, kinds), "top"), EPOCH)
+        if kinds[i] == "git":
+            graph.revs[i] = {"main": git(dep, "rev-parse", "HEAD")}
+            if rng.random() < 0.5:
+                git(dep, "checkout", "-q", "-b", "dev")
+                write(dep + "/dev", "dev\n", EPOCH + 30)
+                commit_all(dep, EPOCH + 30)
+                graph.revs[i]["dev"] = git(dep, "rev-parse", "HEAD")
+                git(dep, "checkout", "-q", "main")
+        elif kinds[i] == "tarball":
+            make_tarball(dep, EPOCH)
+    top = d + "/top"
+    os.makedirs(top)
+    relative = []
+    if rng.random() < 0.3:  # a sub-flake of the top-level flake, by relative path
+        write(top + "/sub/flake.nix", flake_text(inputs_text(rng, -1, count, graph), "top/sub"), EPOCH)
+        relative = ["path:./sub", "path:sub"]
+    write(top + "/flake.nix", flake_text(inputs_text(rng, -1, count, graph, relative), "top"), EPOCH)
+    if rng.random() < 0.25:  # the top-level flake is a Git checkout
+        git(top, "init", "-q", "-b", "main")
+        commit_all(top, EPOCH)
 
     def some_input():
         return rng.choice(NAMES)
@@ -180,33 +303,54 @@ def run_case(seed, work, flakelock, keep):
     steps = [
         ["flake", "lock"],
         ["flake", "lock"],
-        ("write", "%s/d%d/extra" % (d, changed), "x\n", EPOCH + 100),
+        ("change", changed, EPOCH + 100),
         ["flake", "lock", "--update-input", some_input()],
         ["flake", "lock", "--override-input",
-         some_input() + ("/" + some_input() if rng.random() < 0.5 else ""), url(d, kinds, rng.randrange(count))],
+         some_input() + ("/" + some_input() if rng.random() < 0.5 else ""), graph.url(rng, rng.randrange(count))],
         ["flake", "update"],
-        ("write", d + "/top/flake.nix", flake_text(inputs_text(rng, -1, count, d, kinds), "top"), EPOCH + 200),
+        ("write", top + "/flake.nix", flake_text(inputs_text(rng, -1, count, graph, relative), "top"), EPOCH + 200),
         ["flake", "lock"],
         ["flake", "lock", "--update-input", some_input() + "/" + some_input()],
     ]
+    # A few more, drawn from what users do between locks.
+    for _ in range(rng.randint(0, 3)):
+        r = rng.random()
+        if r < 0.2:
+            steps.append(["flake", "lock", "--recreate-lock-file"])
+        elif r < 0.4:
+            steps.append(("change", rng.randrange(count), EPOCH + 300 + len(steps)))
+            steps.append(["flake", "lock", "--no-update-lock-file"] +
+                         (["--update-input", some_input()] if rng.random() < 0.5 else []))
+        elif r < 0.6:
+            steps.append(["flake", "lock", "--update-input", some_input(), "--update-input",
+                          some_input() + "/" + some_input()])
+        elif r < 0.8:
+            steps.append(["flake", "lock", "--no-write-lock-file", "--override-input", some_input(),
+                          graph.url(rng, rng.randrange(count))])
+        else:
+            steps.append(("change", rng.randrange(count), EPOCH + 300 + len(steps)))
+            steps.append(["flake", "update"])
     files = snapshot(d)
     results = {}
     for engine in ["nix", "flakelock"]:
         restore(d, files)
-        for i in range(count):  # the restored index's file times are stale
-            if kinds[i] == "git":
-                git("%s/d%d" % (d, i), "update-index", "-q", "--refresh")
+        shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)  # both start as a fresh machine
+        for repo in ["%s/d%d" % (d, i) for i in range(count)] + [top]:
+            if os.path.isdir(repo + "/.git"):  # the restored index's file times are stale
+                git(repo, "update-index", "-q", "--refresh")
         out = []
         for step in steps:
             if isinstance(step, tuple):
-                write(step[1], step[2], step[3])
-                repo = os.path.dirname(step[1])
-                if os.path.isdir(repo + "/.git"):
-                    commit_all(repo, step[3])
+                if step[0] == "change":
+                    changed_dependency(d, kinds, step[1], step[2])
+                else:
+                    write(step[1], step[2], step[3])
+                    if os.path.isdir(top + "/.git"):
+                        commit_all(top, step[3])
                 continue
-            p = subprocess.run(command(engine, flakelock, step), cwd=d + "/top", env=env, capture_output=True,
+            p = subprocess.run(command(engine, flakelock, step), cwd=top, env=env, capture_output=True,
                                text=True, timeout=300)
-            lock_path = d + "/top/flake.lock"
+            lock_path = top + "/flake.lock"
             lock = open(lock_path).read() if os.path.exists(lock_path) else None
             out.append({"step": " ".join(step), "failed": p.returncode != 0, "lock": lock, "stderr": p.stderr})
         results[engine] = out

@@ -14,6 +14,8 @@ public actor SourceFetcher {
     private var registries: Registries
     let reporter: any FetchReporter
     let cache: FetchCache
+    /// The on-disk cache of fetch results (also where order-dependent facts of a profile are kept).
+    public nonisolated var fetchCache: FetchCache { cache }
     let limiter: AsyncLimiter
     /// Store paths of local trees fetched so far (see ``StorePathAliases``).
     public nonisolated let aliases: StorePathAliases

@@ -54,7 +54,14 @@ struct FlakeLoader: Sendable {
     let profile: CompatProfile
     let probe: (any FileSystemProbe & Sendable)?
     /// Fetch results pass through here in the serial walk's order (see ``consume(_:)``).
-    let ledger = FetchLedger()
+    let ledger: FetchLedger
+
+    init(fetcher: SourceFetcher, profile: CompatProfile, probe: (any FileSystemProbe & Sendable)?) {
+        self.fetcher = fetcher
+        self.profile = profile
+        self.probe = probe
+        ledger = FetchLedger(cache: profile.gitRevCacheOmitsRef ? fetcher.fetchCache : nil)
+    }
 
     /// Applies what depends on the order in which Nix would have fetched (its in-process
     /// caches); the walk calls this for every result it uses, in Nix's order.
@@ -149,32 +156,70 @@ struct FlakeLoader: Sendable {
 }
 
 /// The order-dependent part of fetching, kept in the serial walk's order: the state of Nix
-/// 2.8's in-process revision cache, and (below) the rule that reads it.
+/// 2.8's revision cache, and (below) the rule that reads it. Nix keeps that cache on disk
+/// (`fetcher-cache-v1.sqlite`), so a revision fetched by an earlier run counts too: the keys
+/// are recorded in the fetch cache, and the in-run set answers for this run.
+///
+/// Nix asks that cache only when it fetches: a reference already fetched in this lock (the
+/// same original reference) comes from its in-memory flake cache, with the result of that
+/// first fetch (src/libflake/flake.cc, `lookupInFlakeCache`), so it is answered here with
+/// the locked reference this ledger gave the first.
 actor FetchLedger {
     private var gitRevisions: Set<String> = []
+    private var firstResults: [References: SourceFetcher.FetchResult] = [:]
+    private let cache: FetchCache?
 
-    func consume(_ r: SourceFetcher.FetchResult, profile: CompatProfile) throws -> SourceFetcher.FetchResult {
-        try r.applyingNix28GitRevisionCache(seen: &gitRevisions, profile: profile)
+    /// The reference as written and as resolved (a relative one differs by its parent).
+    private struct References: Hashable {
+        var original: FlakeRef
+        var resolved: FlakeRef
+    }
+
+    init(cache: FetchCache?) { self.cache = cache }
+
+    func consume(_ r: SourceFetcher.FetchResult, profile: CompatProfile) async throws -> SourceFetcher.FetchResult {
+        guard let key = r.nix28GitRevisionKey(profile: profile) else { return r }
+        let references = References(original: r.original, resolved: r.resolved)
+        if let first = firstResults[references] {
+            // The same tree, perhaps fetched for other files (a `flake = false` input's
+            // fetch captures no flake.nix): the first locked reference, this fetch's files.
+            var again = r
+            again.locked = first.locked
+            again.source.locked = first.source.locked
+            return again
+        }
+        var wasSeen = !gitRevisions.insert(key).inserted
+        if !wasSeen, let cache {
+            let cacheKey = "nix28-git-revision:" + key
+            wasSeen = await cache.lookup(cacheKey) != nil
+            if !wasSeen { await cache.store(cacheKey, FetchCache.Entry(narHash: r.source.narHash)) }
+        }
+        let result = wasSeen ? try r.answeredFromNix28GitRevisionCache(profile: profile) : r
+        firstResults[references] = result
+        return result
     }
 }
 
 extension SourceFetcher.FetchResult {
     /// Nix 2.8's fetcher cache keys a locked Git fetch by cache type (`git`, `-shallow`,
-    /// `-submodules`, `-all-refs`), store name and revision — not by URL. A Git input with a
-    /// `rev` whose key was fetched earlier in the same run is answered from that cache before
-    /// `ref` is filled in, so its locked input has no `ref` (docs/nix-behaviour.md,
-    /// "Nix 2.8's revision cache"). `seen` holds the keys fetched so far, in Nix's (serial) order.
-    func applyingNix28GitRevisionCache(seen: inout Set<String>, profile: CompatProfile) throws -> Self {
+    /// `-submodules`, `-all-refs`), store name and revision — not by URL. Nil when the
+    /// profile does not model that cache or the result is not a Git tree with a revision.
+    func nix28GitRevisionKey(profile: CompatProfile) -> String? {
         guard profile.gitRevCacheOmitsRef, case .git(let spec) = resolved.input.spec,
             let rev = locked.input.common.rev?.hex
-        else { return self }
+        else { return nil }
         var type = "git"
         if spec.shallow == true { type += "-shallow" }
         if spec.submodules == true { type += "-submodules" }
         if spec.allRefs == true { type += "-all-refs" }
-        let key = "\(type)|\(spec.name ?? "source")|\(rev)"
-        let wasSeen = !seen.insert(key).inserted
-        guard wasSeen, resolved.input.common.rev != nil, resolved.input.common.ref == nil,
+        return "\(type)|\(spec.name ?? "source")|\(rev)"
+    }
+
+    /// A Git input with a `rev` whose key was fetched before (in this run or an earlier one)
+    /// is answered from that cache before `ref` is filled in, so its locked input has no
+    /// `ref` (docs/nix-behaviour.md, "Nix 2.8's revision cache").
+    func answeredFromNix28GitRevisionCache(profile: CompatProfile) throws -> Self {
+        guard resolved.input.common.rev != nil, resolved.input.common.ref == nil,
             locked.input.attrs["ref"] != nil
         else { return self }
         var attrs = locked.input.attrs

@@ -287,4 +287,53 @@ struct LockFileRereadParityTests {
             #expect(normalise(n.stderr, viaNix.path) == normalise(t.stderr, viaTool.path), "\(n.stderr)\n\(t.stderr)")
         }
     }
+
+    /// Nix 2.8's fetcher cache is on disk and keys a Git fetch by its revision: a `?rev=`
+    /// input locked in one run (with the `ref` a fresh fetch adds) is re-locked by a later
+    /// run from that cache, without `ref`. Current Nix keeps `ref` (full, for a local
+    /// repository). Real Nix 2.8 agrees
+    /// when installed.
+    @Test func revisionFetchedByAnEarlierRunIsRelockedWithoutRefUnder28() throws {
+        let cli = ParityCLI()
+        let dep = try GitFixtureRepository(at: cli.scratch.path + "/dep")
+        try dep.write("flake.nix", "{ outputs = { self }: { }; }")
+        let rev = try dep.commit("dep")
+        let url = "git+file://\(dep.path)?rev=\(rev)"
+        func lockedRef(_ engine: (_ args: [String], _ dir: String) throws -> ProcessRunner.Output, _ name: String)
+            throws -> [String?]
+        {
+            let top = cli.scratch.path + "/" + name
+            try FileManager.default.createDirectory(atPath: top, withIntermediateDirectories: true)
+            try #"{ inputs.dep.url = "\#(url)"; outputs = { self, dep }: { }; }"#.write(
+                toFile: top + "/flake.nix", atomically: true, encoding: .utf8)
+            var refs: [String?] = []
+            for args in [["lock"], ["lock", "--override-input", "dep", url]] {
+                let r = try engine(args, top)
+                #expect(r.status == 0, "\(r.stderr)")
+                let lock = try ParityCLI.json(file: top + "/flake.lock")
+                let node = try #require((lock["nodes"] as? NSDictionary)?["dep"] as? NSDictionary)
+                let locked = try #require(node["locked"] as? NSDictionary)
+                #expect(locked["rev"] as? String == rev)
+                refs.append(locked["ref"] as? String)
+            }
+            return refs
+        }
+        let old = try lockedRef({ try cli.run($0 + ["--compat", "nix-2.8"], in: $1) }, "old")
+        #expect(old == ["main", nil])
+        let current = try lockedRef({ try cli.run($0, in: $1) }, "current")
+        #expect(current == ["refs/heads/main", "refs/heads/main"])
+
+        guard try NixOracle.available(), let nix = NixOracle.executable else { return }
+        var env = cli.variables
+        env["XDG_CACHE_HOME"] = cli.scratch.path + "/nix-cache"
+        env["NIX_CONFIG"] = """
+            experimental-features = nix-command flakes
+            flake-registry =
+            substituters =
+            store = \(cli.scratch.path)/chroot
+            """
+        let real = try lockedRef(
+            { try ProcessRunner.run(nix, ["flake"] + $0, environment: env, currentDirectory: $1) }, "nix")
+        #expect(real == old)
+    }
 }
