@@ -4,17 +4,23 @@
     Scripts/random-differential.py [--flakelock PATH] [--keep DIR] FIRST_SEED COUNT
 
 Each seed builds a random graph of flakes on disk (2 to 6 dependencies, each a `path:`
-directory or a `git+file` repository with fixed commit dates, and a `path:` top-level
-flake; input names drawn from a small pool so that they collide): inputs with `follows`
-(to siblings, nested paths, or "" — the root), nested overrides of a dependency's inputs
-(`inputs.a.inputs.b.follows`, `.url`, two levels deep), `flake = false`, and dependencies
-carrying their own `flake.lock` (made by Nix, sometimes left stale by a later change of
-their `flake.nix`). Then both engines, each on an identical copy with fixed file times,
-run the same steps: a first lock, a no-op lock, `--update-input` after a dependency
-changed (committed, for a Git one), `--override-input` (top-level or nested), `flake
-update`, a change of the top-level `flake.nix` and a lock keeping what still matches,
-`--update-input` of a nested input. After every step the exit status (zero or not) and
-the `flake.lock` bytes must be equal. Nothing goes to the network: every input is local.
+directory, a `git+file` repository with fixed commit dates — branch `main`, sometimes a
+branch `dev` one commit ahead, referred to by `?ref=dev` or `?rev=` — or a reproducible
+`file://` tarball; some with a sub-flake in `sub/` taken by `?dir=sub`; the top-level
+flake a directory or a Git checkout, perhaps with a `path:./sub` sub-flake; references as
+URLs or attribute sets; input names drawn from a small pool so that they collide): inputs
+with `follows` (to siblings, nested paths, or "" — the root), nested overrides of a
+dependency's inputs (`inputs.a.inputs.b.follows`, `.url`, two levels deep), `flake =
+false`, and dependencies carrying their own `flake.lock` (made by Nix, sometimes left
+stale by a later change of their `flake.nix`). Then both engines, each on an identical
+copy with fixed file times and an empty cache, run the same steps: a first lock, a no-op
+lock, `--update-input` after a dependency changed (committed, for a Git one; re-packed,
+for a tarball), `--override-input` (top-level or nested), `flake update`, a change of the
+top-level `flake.nix` and a lock keeping what still matches, `--update-input` of a nested
+input, then up to three more (`--recreate-lock-file`, `--no-update-lock-file`, several
+`--update-input`s, `--no-write-lock-file --override-input`, a change and `flake update`).
+After every step the exit status (zero or not) and the `flake.lock` bytes must be equal.
+Nothing goes to the network: every input is local.
 
 Needs `nix` (Debian's nix-bin 2.8: it runs without root on a private store under the work
 directory) and a built flakelock (default .build/debug/flakelock). A differing seed is
@@ -241,7 +247,12 @@ def changed_dependency(d, kinds, i, t):
         make_tarball(dep, t)
 
 
-def run_case(seed, work, flakelock, keep):
+def messages(stderr):
+    """What both engines must print on stderr: every line, without blank ones."""
+    return [line for line in stderr.splitlines() if line.strip()]
+
+
+def run_case(seed, work, flakelock, keep, compare_stderr):
     rng = random.Random(seed)
     env = environment(work)
     d = work + "/case"
@@ -356,7 +367,8 @@ def run_case(seed, work, flakelock, keep):
         results[engine] = out
     succeeded = sum(1 for r in results["nix"] if not r["failed"])
     for a, b in zip(results["nix"], results["flakelock"]):
-        if a["failed"] != b["failed"] or a["lock"] != b["lock"]:
+        if a["failed"] != b["failed"] or a["lock"] != b["lock"] or (
+                compare_stderr and messages(a["stderr"]) != messages(b["stderr"])):
             kept = "%s/seed-%d" % (keep, seed)
             shutil.rmtree(kept, ignore_errors=True)
             restore(d, files)
@@ -364,9 +376,10 @@ def run_case(seed, work, flakelock, keep):
             with open(kept + "/report.json", "w") as f:
                 json.dump({"seed": seed, "first difference": a["step"], "nix": results["nix"],
                            "flakelock": results["flakelock"]}, f, indent=1)
-            return "step '%s': Nix %s, flakelock %s, locks %s (kept in %s)" % (
+            return "step '%s': Nix %s, flakelock %s, locks %s%s (kept in %s)" % (
                 a["step"], "failed" if a["failed"] else "succeeded", "failed" if b["failed"] else "succeeded",
-                "equal" if a["lock"] == b["lock"] else "differ", kept), succeeded
+                "equal" if a["lock"] == b["lock"] else "differ",
+                ", messages differ" if messages(a["stderr"]) != messages(b["stderr"]) else "", kept), succeeded
     return None, succeeded
 
 
@@ -377,6 +390,7 @@ def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     parser.add_argument("--flakelock", default=os.path.join(root, ".build/debug/flakelock"))
     parser.add_argument("--keep", default=os.path.join(tempfile.gettempdir(), "flakelock-random-differential"))
+    parser.add_argument("--stderr", action="store_true", help="stderr must be equal too")
     args = parser.parse_args()
     if shutil.which("nix") is None:
         sys.exit("random-differential: needs nix (Debian's nix-bin)")
@@ -386,7 +400,7 @@ def main():
     differ, steps = 0, 0
     try:
         for seed in range(args.first, args.first + args.count):
-            difference, succeeded = run_case(seed, work, flakelock, args.keep)
+            difference, succeeded = run_case(seed, work, flakelock, args.keep, args.stderr)
             steps += succeeded
             if difference:
                 differ += 1

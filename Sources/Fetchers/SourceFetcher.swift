@@ -28,6 +28,8 @@ public actor SourceFetcher {
     /// several share this fetcher in `lock --recursive`.
     private var locksExpectingMovedRefs = 0
     private var pendingGlobal: Task<Registry, Never>?
+    /// Warnings from reading the registries, held until a lookup the walk uses.
+    private let registryWarnings = HeldWarnings()
 
     /// What a fetch produced, with the references at each stage (docs/nix-behaviour.md,
     /// "Original, resolved, locked").
@@ -60,6 +62,7 @@ public actor SourceFetcher {
         self.settings = settings
         self.transports = transports
         self.registries = registries
+        for message in registries.deferredWarnings { registryWarnings.warning(message) }
         self.reporter = reporter
         self.cache = FetchCache(
             directory: settings.cacheDirectory,
@@ -71,9 +74,11 @@ public actor SourceFetcher {
 
     /// Loads a global registry from a `flake-registry` value (a path or a URL); set by the
     /// CLI so that a flake's `nixConfig.flake-registry` can replace the global registry.
-    private var globalRegistryFactory: (@Sendable (String) async -> Registry)?
+    private var globalRegistryFactory: (@Sendable (String, any FetchReporter) async -> Registry)?
 
-    public func setGlobalRegistryFactory(_ factory: @escaping @Sendable (String) async -> Registry) {
+    public func setGlobalRegistryFactory(
+        _ factory: @escaping @Sendable (String, any FetchReporter) async -> Registry
+    ) {
         globalRegistryFactory = factory
     }
 
@@ -89,7 +94,7 @@ public actor SourceFetcher {
         }
         guard let factory = globalRegistryFactory else { return }
         pendingGlobal = nil
-        registries.globalLoader = { await factory(location) }
+        registries.globalLoader = { await factory(location, $0) }
     }
 
     /// A lock that updates the inputs it was asked to (`update INPUT`, `--update-input`),
@@ -141,12 +146,15 @@ public actor SourceFetcher {
             // re-entered at the `await`) wait for the same load instead of seeing the old one.
             if let load = registries.globalLoader {
                 registries.globalLoader = nil
-                pendingGlobal = Task { await load() }
+                pendingGlobal = Task { [registryWarnings] in await load(registryWarnings) }
             }
             if let pending = pendingGlobal {
                 registries.global = await pending.value
                 if pendingGlobal == pending { pendingGlobal = nil }
             }
+            // Nix reads its registries when a lookup needs them: their warnings come with
+            // the first lookup the walk makes.
+            if !speculative { registryWarnings.release(to: reporter) }
             if let entry = inFlight[key] { return try await value(of: entry, key: key, speculative: speculative) }
         }
         let warnings = HeldWarnings()

@@ -14,16 +14,16 @@ extension FlakeLockWiring {
     ) async throws -> Registries {
         let configHome = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/") + "/.config")
         var registries = Registries()
+        let deferred = CollectedWarnings()
         registries.user = await registry(
-            configHome + "/nix/registry.json", profile: profile, http: http, reporter: reporter)
+            configHome + "/nix/registry.json", profile: profile, http: http, reporter: deferred)
         registries.system = await registry(
-            (env["NIX_CONF_DIR"] ?? "/etc/nix") + "/registry.json", profile: profile, http: http, reporter: reporter)
+            (env["NIX_CONF_DIR"] ?? "/etc/nix") + "/registry.json", profile: profile, http: http, reporter: deferred)
+        registries.deferredWarnings = deferred.messages
         let global = settings.values["flake-registry"] ?? profile.globalRegistryDefault
-        if global.hasPrefix("/") || global.hasPrefix("file://") {
-            registries.global = await registry(global, profile: profile, http: http, reporter: reporter)
-        } else if !global.isEmpty {
-            // Downloaded only if an indirect reference needs it.
-            registries.globalLoader = { await registry(global, profile: profile, http: http, reporter: reporter) }
+        if !global.isEmpty {
+            // Read (or downloaded) only if an indirect reference needs it.
+            registries.globalLoader = { await registry(global, profile: profile, http: http, reporter: $0) }
         }
         for (fromText, toText) in overrideFlakes {
             let from = try FlakeRef.parse(fromText, profile: profile)
@@ -42,7 +42,14 @@ extension FlakeLockWiring {
         var bytes: [UInt8]?
         if location.hasPrefix("/") || location.hasPrefix("file://") {
             let path = location.hasPrefix("file://") ? String(location.dropFirst("file://".count)) : location
-            bytes = FileManager.default.contents(atPath: path).map(Array.init)
+            guard FileManager.default.fileExists(atPath: path) else { return Registry() }
+            // FileHandle, not FileManager.contents: `/dev/null` (an empty registry that Nix
+            // warns about) is not a regular file.
+            guard let handle = FileHandle(forReadingAtPath: path), let data = try? (handle.readToEnd() ?? Data()) else {
+                reporter.warning("cannot read flake registry '\(location)': cannot read file '\(path)'")
+                return Registry()
+            }
+            bytes = Array(data)
         } else {
             do {
                 bytes = try await http.data(HTTPRequest(url: location)).1
@@ -97,4 +104,15 @@ package struct WarningReporter: LockReporter, FetchReporter {
     package init(_ sink: @escaping @Sendable (String) -> Void) { self.sink = sink }
 
     package func warning(_ message: String) { sink(message) }
+}
+
+/// Warnings kept to be given later (the user and system registries' ones).
+final class CollectedWarnings: FetchReporter, @unchecked Sendable {
+    // @unchecked: `messages` is guarded by `lock`.
+    private let lock = NSLock()
+    private var collected: [String] = []
+
+    var messages: [String] { lock.withLock { collected } }
+
+    func warning(_ message: String) { lock.withLock { collected.append(message) } }
 }

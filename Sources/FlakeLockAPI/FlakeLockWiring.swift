@@ -176,7 +176,7 @@ package struct FlakeLockWiring: Sendable {
             settings: fetchSettings, transports: transports, registries: registries, reporter: reporter,
             schemes: .standard,
             maxConcurrent: parallel, aliases: aliases)
-        await fetcher.setGlobalRegistryFactory { [reporter] location in
+        await fetcher.setGlobalRegistryFactory { location, reporter in
             await registry(location, profile: profile, http: http, reporter: reporter)
         }
         let wiring = FlakeLockWiring(

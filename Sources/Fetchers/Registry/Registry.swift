@@ -71,8 +71,12 @@ public struct Registries: Sendable {
     public var system: Registry
     public var global: Registry
     /// Loads the global registry on first use instead (it may be a download); when set,
-    /// ``global`` is ignored until ``SourceFetcher`` has called it.
-    public var globalLoader: (@Sendable () async -> Registry)?
+    /// ``global`` is ignored until ``SourceFetcher`` has called it. Its warnings go to the
+    /// reporter it is given.
+    public var globalLoader: (@Sendable (any FetchReporter) async -> Registry)?
+    /// Warnings from reading the user and system registries, given (in this order) when an
+    /// indirect reference is first looked up, as Nix reads its registries only then.
+    public var deferredWarnings: [String] = []
 
     public init(
         flag: Registry = Registry(), user: Registry = Registry(), system: Registry = Registry(),
