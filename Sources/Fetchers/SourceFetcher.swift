@@ -140,7 +140,6 @@ public actor SourceFetcher {
         wantFlakeFiles: Bool, speculative: Bool
     ) async throws -> FetchResult {
         let key = key(ref, registryScope, parentDirectory, wantFlakeFiles)
-        if let entry = inFlight[key] { return try await value(of: entry, key: key, speculative: speculative) }
         if case .indirect = ref.input.spec {
             // Load the global registry once; callers that arrive while it loads (the actor is
             // re-entered at the `await`) wait for the same load instead of seeing the old one.
@@ -153,10 +152,10 @@ public actor SourceFetcher {
                 if pendingGlobal == pending { pendingGlobal = nil }
             }
             // Nix reads its registries when a lookup needs them: their warnings come with
-            // the first lookup the walk makes.
+            // the first lookup the walk makes, even when a speculative one came first.
             if !speculative { registryWarnings.release(to: reporter) }
-            if let entry = inFlight[key] { return try await value(of: entry, key: key, speculative: speculative) }
         }
+        if let entry = inFlight[key] { return try await value(of: entry, key: key, speculative: speculative) }
         let warnings = HeldWarnings()
         let trace = RequestTrace.current?.fork(
             label: (try? ref.toURLString(profile: settings.profile)) ?? ref.description)

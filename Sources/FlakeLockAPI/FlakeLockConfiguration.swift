@@ -126,7 +126,6 @@ public struct FlakeLockOptions: Sendable {
             let path = try InputPath(parsing: text)
             try checkPath(path, "--update-input")
             f.inputUpdates.insert(path)
-            f.inputUpdateArguments.append((path, text))
         }
         for (text, refText) in overrideInputs {
             let path = try InputPath(parsing: text)
@@ -134,7 +133,6 @@ public struct FlakeLockOptions: Sendable {
             let ref = try FlakeRef.parse(
                 refText, profile: wiring.profile, base: .directory(wiring.currentDirectory, probe: wiring.probe))
             f.inputOverrides.append((path, ref))
-            f.inputOverrideArguments.append((path, refText))
         }
         if !overrideInputs.isEmpty { f.writeLockFile = false }
         return f
@@ -152,13 +150,10 @@ extension LockFlags {
 
     /// `update [INPUT…]`: the given input paths, or every input when there are none; with
     /// `dryRun` nothing is written.
-    package mutating func setUpdateCommand(_ paths: [(InputPath, String)], dryRun: Bool) {
+    package mutating func setUpdateCommand(_ paths: [InputPath], dryRun: Bool) {
         writeLockFile = true
         applyWholeNixConfig = true
-        for (path, text) in paths {
-            inputUpdates.insert(path)
-            inputUpdateArguments.append((path, text))
-        }
+        inputUpdates.formUnion(paths)
         recreateLockFile = inputUpdates.isEmpty
         if dryRun {
             writeLockFile = false

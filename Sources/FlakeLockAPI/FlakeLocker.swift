@@ -103,11 +103,11 @@ public struct FlakeLocker: Sendable {
         let wiring = try await makeWiring()
         let check = Self.checkPath(wiring)
         var flags = try options.lockFlags(wiring, checkPath: check)
-        var paths: [(InputPath, String)] = []
+        var paths: [InputPath] = []
         for text in inputs {
             guard let path = try? InputPath(parsing: text) else { throw FlakeLockAPIError.invalidInputPath(text) }
             try check(path, "update")
-            if !paths.contains(where: { $0.0 == path }) { paths.append((path, text)) }
+            paths.append(path)
         }
         flags.setUpdateCommand(paths, dryRun: !options.writeLockFile)
         return try await Self.outcome(wiring, flake, flags: flags)

@@ -55,8 +55,10 @@ struct FlakeInputParser {
                 let components = try FollowsPath.components(of: f)
                 follows = InputPath(lockRootPath.components + components)
             } catch {
-                throw LockError.invalidFollows(
-                    profile.urlWithFollowsIsError ? error.currentNixDescription : error.description, d.span)
+                throw ErrorWithContext(
+                    LockError.invalidFollows(
+                        profile.urlWithFollowsIsError ? error.currentNixDescription : error.description, d.span),
+                    context: Self.attributeTrace("follows", profile: profile))
             }
         }
         var ref: FlakeRef?
@@ -67,7 +69,9 @@ struct FlakeInputParser {
             do {
                 ref = try FlakeRef.fromAttrs(attrs, profile: profile)
             } catch {
-                throw LockError.declaration(error.description, d.span)
+                throw ErrorWithContext(
+                    LockError.declaration(error.description, d.span),
+                    context: profile.errorStyle == .nix28 ? "in flake input" : "while evaluating flake input")
             }
         } else if let url = d.url {
             if let extra = d.attributes.first {
@@ -96,9 +100,18 @@ struct FlakeInputParser {
             spec.parentPath = lockRootPath
         }
         for child in d.inputs {
-            spec.overrides[child.name] = try parse(child, depth: depth + 1)
+            do {
+                spec.overrides[child.name] = try parse(child, depth: depth + 1)
+            } catch {
+                throw ErrorWithContext(error, context: Self.attributeTrace("inputs", profile: profile))
+            }
         }
         return spec
+    }
+
+    /// Nix's trace for an error from the attribute `name` of an input declaration.
+    static func attributeTrace(_ name: String, profile: CompatProfile) -> String {
+        profile.errorStyle == .nix28 ? "in flake attribute '\(name)'" : "while evaluating flake attribute '\(name)'"
     }
 
     func indirect(_ name: String, span: SourceSpan) throws -> FlakeRef {

@@ -108,8 +108,13 @@ struct FlakeLoader: Sendable {
         }
         let root = fetched.source.localPath ?? fetched.source.storePath.description
         let display = subdir.isEmpty ? root + "/flake.nix" : PathSyntax.canonicalize(root + "/" + subdir) + "/flake.nix"
-        let file = try FlakeFileReader.read(
-            text: String(decoding: bytes, as: UTF8.self), file: display, flakeName: lockedURL)
+        let file: FlakeFile
+        do {
+            file = try FlakeFileReader.read(
+                text: String(decoding: bytes, as: UTF8.self), file: display, flakeName: lockedURL)
+        } catch {
+            throw Self.traced(error, profile: profile)
+        }
         let parser = FlakeInputParser(
             profile: profile, lockRootPath: lockRootPath,
             baseDirectory: profile.relativePathInputs ? nil : storeFlakeDirectory(fetched), probe: probe)
@@ -125,6 +130,22 @@ struct FlakeLoader: Sendable {
         var flake = LoadedFlake(fetch: fetched, file: file, inputs: inputs, sourcePath: fetched.source.localPath)
         flake.selfAttributes = selfAttributes
         return flake
+    }
+
+    /// `error` with Nix's traces for the input attributes it came from (`parseFlakeInput`
+    /// adds one per attribute, so Nix 2.8 prints its `--show-trace` hint); 2.8 words a
+    /// `url` of another type `expected a string` (it takes no path values).
+    static func traced(_ error: FlakeFileError, profile: CompatProfile) -> any Error {
+        var (inner, attributes) = error.unwrapped
+        guard !attributes.isEmpty else { return error }
+        if !profile.relativePathInputs, attributes.last == "url", case .typeMismatch(_, let actual, let span) = inner {
+            inner = .typeMismatch(expected: "a string", actual: actual, span: span)
+        }
+        var traced: any Error = inner
+        for name in attributes.reversed() {
+            traced = ErrorWithContext(traced, context: FlakeInputParser.attributeTrace(name, profile: profile))
+        }
+        return traced
     }
 
     /// The attributes of `inputs.self`: only `submodules` and (unless `allowLFS` is false) `lfs`, as Booleans.

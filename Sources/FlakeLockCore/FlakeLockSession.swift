@@ -72,6 +72,20 @@ public struct FlakeLockSession: Sendable {
     public func lock(_ topRef: FlakeRef, flags: LockFlags) async throws -> Result {
         let loader = FlakeLoader(fetcher: fetcher, profile: profile, probe: probe)
         let top = try await loadTop(topRef, flags: flags, loader: loader)
+        // Everything after loading the top-level flake carries Nix's trace `while updating the
+        // lock file of flake '…'` (lockFlake's try block).
+        var result: Result
+        do {
+            result = try await update(top, topRef: topRef, flags: flags, loader: loader)
+        } catch {
+            throw ErrorWithContext(error, context: top.updateContext)
+        }
+        if let rev = result.commit { reporter.warning("committed new revision '\(rev)'") }
+        return result
+    }
+
+    /// The stages after loading: read the old lock, resolve, decide, write, commit, reread.
+    private func update(_ top: Top, topRef: FlakeRef, flags: LockFlags, loader: FlakeLoader) async throws -> Result {
         let oldLock = try readOldLock(top, flags: flags)
         let newLock = try await resolve(top, oldLock: oldLock, flags: flags, loader: loader)
         var result = Result(
@@ -98,7 +112,6 @@ public struct FlakeLockSession: Sendable {
         if topScheme?.isWritableTop(topRef.input) == true {
             result.top = try await reread(topRef, flags: flags)
         }
-        if let rev = result.commit { reporter.warning("committed new revision '\(rev)'") }
         return result
     }
 
@@ -178,31 +191,38 @@ public struct FlakeLockSession: Sendable {
         let resolver = LockResolver(
             profile: profile, loader: loader, fetcher: fetcher, flags: flags, reporter: reporter, logger: logger,
             graph: graph)
-        do {
-            try await graph.run {
-                try await resolver.computeLocks(
-                    top.loaded.sortedInputs, node: newRoot, prefix: [],
-                    oldNode: flags.recreateLockFile ? nil : oldLock.root, followsPrefix: [], source: top.loaded.source,
-                    trustLock: false)
-            }
-        } catch {
-            throw ErrorWithContext(error, context: top.updateContext)
+        try await graph.run {
+            try await resolver.computeLocks(
+                top.loaded.sortedInputs, node: newRoot, prefix: [],
+                oldNode: flags.recreateLockFile ? nil : oldLock.root, followsPrefix: [], source: top.loaded.source,
+                trustLock: false)
         }
         var newLock = LockFile(root: newRoot)
         newLock.path = flags.outputLockFilePath ?? top.lockPath
 
-        for (path, text) in flags.inputOverrideArguments where !resolver.overridesUsed.contains(path) {
-            reporter.warning("the flag '--override-input \(path) \(text)' does not match any input")
+        warnAboutUnusedFlags(flags, resolver: resolver)
+        try FollowsCheck.check(newLock, profile: profile)
+        return newLock
+    }
+
+    /// Nix's warnings about `--override-input` and `--update-input` paths that matched no
+    /// input: in the order of its `std::map`/`std::set` of input paths (sorted, each path once,
+    /// the last override of a path winning), the override's reference as `FlakeRef::to_string`
+    /// renders it.
+    private func warnAboutUnusedFlags(_ flags: LockFlags, resolver: LockResolver) {
+        var overrides: [InputPath: FlakeRef] = [:]
+        for (path, ref) in flags.inputOverrides { overrides[path] = ref }
+        for (path, ref) in overrides.sorted(by: { $0.key < $1.key }) where !resolver.overridesUsed.contains(path) {
+            let url = (try? ref.toURLString(profile: profile)) ?? ref.description
+            reporter.warning("the flag '--override-input \(path) \(url)' does not match any input")
         }
-        for (path, _) in flags.inputUpdateArguments where !resolver.updatesUsed.contains(path) {
+        for path in flags.inputUpdates.sorted() where !resolver.updatesUsed.contains(path) {
             if profile.updateTakesInputNames {
                 reporter.warning("'\(path)' does not match any input of this flake")
             } else {
                 reporter.warning("the flag '--update-input \(path)' does not match any input")
             }
         }
-        try FollowsCheck.check(newLock, profile: profile)
-        return newLock
     }
 
     /// What stage 4 decided.

@@ -29,14 +29,11 @@ public struct LockFlags: Sendable {
     public var lazyLocks = false
     /// Commit the lock file afterwards (`--commit-lock-file`).
     public var commitLockFile = false
-    /// `--override-input PATH REF`, in command-line order.
+    /// `--override-input PATH REF`, in command-line order (a later one for the same path
+    /// wins, as Nix's `insert_or_assign` into a map).
     public var inputOverrides: [(InputPath, FlakeRef)] = []
     /// `--update-input PATH` / `nix flake update PATH…`.
     public var inputUpdates: Set<InputPath> = []
-    /// How each update was written on the command line (for warnings), in order.
-    public var inputUpdateArguments: [(InputPath, String)] = []
-    /// How each override was written on the command line, in order.
-    public var inputOverrideArguments: [(InputPath, String)] = []
     /// `--reference-lock-file`: read the old lock from here.
     public var referenceLockFilePath: String?
     /// `--output-lock-file`: write the new lock here.

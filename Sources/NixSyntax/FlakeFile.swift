@@ -130,11 +130,28 @@ public enum FlakeFileError: UserFacingError, Equatable {
     case invalidConfigSetting(name: String, actual: String, span: SourceSpan)
     /// A `nixConfig` list has an element that is not a string.
     case invalidConfigListElement(name: String, span: SourceSpan)
+    /// `underlying` came from the attribute `name` of an input declaration; Nix adds the
+    /// trace `in flake attribute '<name>'` (2.8) or `while evaluating flake attribute
+    /// '<name>'` (current) to such errors (`parseFlakeInput`).
+    indirect case inInputAttribute(name: String, underlying: FlakeFileError)
+
+    /// The error without its input-attribute wrappers, and the attribute names from the
+    /// innermost out.
+    public var unwrapped: (error: FlakeFileError, attributes: [String]) {
+        var error = self
+        var names: [String] = []
+        while case .inInputAttribute(let name, let inner) = error {
+            names.append(name)
+            error = inner
+        }
+        return (error, names.reversed())
+    }
 
     /// Where the error is.
     public var span: SourceSpan? {
         switch self {
         case .syntax(let error): return error.span
+        case .inInputAttribute(_, let inner): return inner.span
         case .notAnAttributeSet, .missingOutputs: return nil
         case .unsupportedAttribute(_, _, let span), .dynamicTopLevelAttribute(let span),
             .typeMismatch(_, _, let span), .invalidInputAttribute(_, _, let span),
@@ -148,6 +165,8 @@ public enum FlakeFileError: UserFacingError, Equatable {
         switch self {
         case .syntax(let error):
             return error.description
+        case .inInputAttribute(_, let inner):
+            return inner.description
         case .notAnAttributeSet(let file):
             return "file '\(file)' must be an attribute set"
         case .unsupportedAttribute(let flake, let name, let span):

@@ -119,45 +119,56 @@ public enum FlakeFileReader {
         }
         var input = InputDecl(name: name, span: span)
         for binding in sorted(set) {
-            let forced = TrivialValue.binding(binding, in: inner, outer: outer, forcing: true)
-            switch binding.name {
-            case "url":
-                switch forced {
-                case .string(let text): input.url = .string(text)
-                case .path(let text): input.url = .path(text)
-                default:
-                    throw .typeMismatch(expected: "a string or a path", actual: forced.typeName, span: binding.span)
-                }
-                input.urlSpan = binding.span
-            case "flake":
-                guard case .bool(let flag) = forced else {
-                    throw .typeMismatch(expected: "a Boolean", actual: forced.typeName, span: binding.span)
-                }
-                input.flake = flag
-                input.flakeSpan = binding.span
-            case "follows":
-                guard case .string(let text) = forced else {
-                    throw .typeMismatch(expected: "a string", actual: forced.typeName, span: binding.span)
-                }
-                input.follows = text
-                input.followsSpan = binding.span
-            case "inputs":
-                input.inputs = try readInputs(forced, binding.span)
-                input.inputsSpan = binding.span
-            default:
-                // Nix does not force other attributes: set and list literals stay thunks.
-                let value: AttrValue
-                switch TrivialValue.binding(binding, in: inner, outer: outer, forcing: false) {
-                case .string(let text): value = .string(text)
-                case .bool(let flag): value = .bool(flag)
-                case .int(let number) where number >= 0: value = .int(UInt64(number))
-                case let other:
-                    throw .invalidInputAttribute(name: binding.name, actual: other.typeName, span: binding.span)
-                }
-                input.attributes.append(InputAttribute(name: binding.name, value: value, span: binding.span))
+            do {
+                try readInputAttribute(binding, into: &input, inner, outer)
+            } catch {
+                throw .inInputAttribute(name: binding.name, underlying: error)
             }
         }
         return input
+    }
+
+    /// One attribute of an input spec.
+    private static func readInputAttribute(
+        _ binding: Binding, into input: inout InputDecl, _ inner: TrivialValue.Scope, _ outer: TrivialValue.Scope
+    ) throws(FlakeFileError) {
+        let forced = TrivialValue.binding(binding, in: inner, outer: outer, forcing: true)
+        switch binding.name {
+        case "url":
+            switch forced {
+            case .string(let text): input.url = .string(text)
+            case .path(let text): input.url = .path(text)
+            default:
+                throw .typeMismatch(expected: "a string or a path", actual: forced.typeName, span: binding.span)
+            }
+            input.urlSpan = binding.span
+        case "flake":
+            guard case .bool(let flag) = forced else {
+                throw .typeMismatch(expected: "a Boolean", actual: forced.typeName, span: binding.span)
+            }
+            input.flake = flag
+            input.flakeSpan = binding.span
+        case "follows":
+            guard case .string(let text) = forced else {
+                throw .typeMismatch(expected: "a string", actual: forced.typeName, span: binding.span)
+            }
+            input.follows = text
+            input.followsSpan = binding.span
+        case "inputs":
+            input.inputs = try readInputs(forced, binding.span)
+            input.inputsSpan = binding.span
+        default:
+            // Nix does not force other attributes: set and list literals stay thunks.
+            let value: AttrValue
+            switch TrivialValue.binding(binding, in: inner, outer: outer, forcing: false) {
+            case .string(let text): value = .string(text)
+            case .bool(let flag): value = .bool(flag)
+            case .int(let number) where number >= 0: value = .int(UInt64(number))
+            case let other:
+                throw .invalidInputAttribute(name: binding.name, actual: other.typeName, span: binding.span)
+            }
+            input.attributes.append(InputAttribute(name: binding.name, value: value, span: binding.span))
+        }
     }
 
     /// The `nixConfig` settings.

@@ -41,6 +41,22 @@ struct RegistryWarningCLITests {
         #expect(indirect.stderr.contains("error: cannot find flake 'flake:nixpkgs' in the flake registries"))
     }
 
+    /// The locker looks `nixpkgs` up speculatively while the walk is still at `dep`; the
+    /// walk's own lookup, which joins it, still gives the warning.
+    @Test func aLookupStartedSpeculativelyStillWarns() async throws {
+        let env = try environment(registry: "/dev/null")
+        try env.root.mkdir("dep")
+        try env.root.write("dep/flake.nix", "{ outputs = _: { }; }")
+        try env.writeFlake(
+            inputs: #"dep.url = "path:\#(env.root.path)/dep"; nixpkgs.inputs.c.follows = "dep";"#)
+        let result = try await env.run(["lock", "--compat", "nix-2.8"])
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(
+            lines.first == "warning: cannot parse flake registry '/dev/null': \(Self.emptyJSON)", "\(result.stderr)")
+        #expect(lines.dropFirst().first == "error: cannot find flake 'flake:nixpkgs' in the flake registries")
+    }
+
     /// The user registry is read before the global one, and its warning comes first.
     @Test func userRegistryWarningsComeFirstAndOnlyWithALookup() async throws {
         let env = try environment(registry: "/dev/null")

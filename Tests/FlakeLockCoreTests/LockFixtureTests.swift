@@ -118,12 +118,10 @@ enum LockFixture {
             for u in step.updates {
                 let path = try InputPath(parsing: u)
                 flags.inputUpdates.insert(path)
-                flags.inputUpdateArguments.append((path, u))
             }
             for (p, ref) in step.overrides {
                 let path = try InputPath(parsing: p)
                 flags.inputOverrides.append((path, try FlakeRef.parse(ref, profile: profile)))
-                flags.inputOverrideArguments.append((path, ref))
             }
             let ref = try FlakeRef.fromAttrs(["type": "path", "path": .string(top.path)], profile: profile)
             _ = try await session.lock(ref, flags: flags)

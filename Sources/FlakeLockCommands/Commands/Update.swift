@@ -62,7 +62,7 @@ extension FlakeLockCommand {
             let paths = try Self.inputPaths(inputs, profile: global.compat.profile)
             let ctx = try await CommandContext.make(global: global, lock: lock, timings: timings.file != nil)
             var flags = try ctx.lockFlags(lock, recreate: recreate)
-            flags.setUpdateCommand(paths, dryRun: dryRun)
+            flags.setUpdateCommand(paths.map(\.0), dryRun: dryRun)
             if recursive.recursive {
                 try await LockRunner.measured(ctx, timings: timings.file) {
                     try await RecursiveRunner.run(ctx, directory: flake, options: recursive, flags: flags)

@@ -12,8 +12,8 @@ enum Diagnostics {
         writeStderr(format(error, style: style, showTrace: showTrace))
     }
 
-    /// Nix's rendering of an error: 2.8 prints the message and a hint (the context lines
-    /// with `--show-trace`); current Nix prints the context lines, outermost first, then the
+    /// Nix's rendering of an error: 2.8 prints the message and, if it has context lines, a
+    /// hint (the context lines with `--show-trace`); current Nix prints the context lines, outermost first, then the
     /// message. An error with a source position ends with the position and the source lines.
     static func format(_ error: any Error, style: CompatProfile.ErrorStyle, showTrace: Bool = false) -> String {
         if let usage = error as? UsageError {
@@ -30,8 +30,16 @@ enum Diagnostics {
         switch style {
         case .nix28:
             var text = "error: \(indentContinuation(message, by: 7))\n"
-            if !position.isEmpty { text += "\n" + position.dropFirst() + "\n" }
-            guard showTrace else { return text + "(use '--show-trace' to show detailed location information)\n" }
+            if !position.isEmpty {
+                // 2.8 sets the source lines off from the `at` line by a blank line.
+                let block = position.dropFirst()
+                let atLine = block.prefix { $0 != "\n" }
+                text += "\n" + atLine + "\n" + block.dropFirst(atLine.count) + "\n"
+            }
+            // The hint comes only with a trace to hide (src/libmain/shared.cc, handleExceptions).
+            guard showTrace else {
+                return contexts.isEmpty ? text : text + "(use '--show-trace' to show detailed location information)\n"
+            }
             for c in contexts { text += "       … \(c)\n" }
             return text
         case .current:
