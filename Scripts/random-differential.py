@@ -271,10 +271,10 @@ def run_case(seed, work, flakelock, keep, compare_stderr):
             git(dep, "init", "-q", "-b", "main")
         write(dep + "/flake.nix", flake_text(inputs_text(rng, i, count, graph), "d%d" % i), EPOCH)
         if rng.random() < 0.25:
-            # No relative inputs in a tarball's sub-flake: Nix 2.8 locks those from a subtree
-            # of the tarball's store copy, which flakelock does not model (docs/nix-behaviour.md,
-            # "Relative path inputs").
-            relative = ["path:.."] if kinds[i] != "tarball" else []
+            # No relative inputs in a path dependency's sub-flake: it is named `path:/dN/sub`
+            # (2.8 refuses `?dir=`), and 2.8 takes its `..` as the store directory around the
+            # sub-flake's own copy (docs/nix-behaviour.md, "Relative path inputs").
+            relative = ["path:.."] if kinds[i] != "path" else []
             write(dep + "/sub/flake.nix", flake_text(inputs_text(rng, i, count, graph, relative), "d%d/sub" % i),
                   EPOCH)
             graph.subflakes.add(i)

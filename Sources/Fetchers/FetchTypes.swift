@@ -126,6 +126,30 @@ public struct FetchedSource: Sendable {
     }
 }
 
+/// A request, among the files a fetch captures (``FetchContext/capture``), for the NAR hash
+/// of one entry of the fetched tree instead of a file's contents: the answer is the hash's
+/// SRI text, under the same key. Nix 2.8 copies a relative `path:` input of a flake whose
+/// tree is not on disk from the store copy of that tree, so its lock names the subtree's
+/// hash (docs/nix-behaviour.md, "Relative path inputs"). Keys never clash with a file's
+/// path, which holds no NUL.
+public enum SubtreeHashCapture {
+    static let prefix = "\u{0}nar-hash:"
+
+    /// The capture key for the entry at `path` (`/`-separated, relative to the tree's
+    /// root; `""` is the root).
+    public static func key(_ path: String) -> String { prefix + path }
+
+    /// The entry's path, if `key` asks for a subtree hash.
+    public static func path(of key: String) -> String? {
+        key.hasPrefix(prefix) ? String(key.dropFirst(prefix.count)) : nil
+    }
+
+    /// The hash a fetch captured under `key`.
+    public static func hash(in files: [String: [UInt8]], key: String) -> NixHash? {
+        files[key].flatMap { try? NixHash.parseSRI(String(decoding: $0, as: UTF8.self)) }
+    }
+}
+
 /// Fetch failures that are not a transport's own. Wording follows Nix.
 public enum FetchError: UserFacingError, Equatable {
     case unsupportedInput(String)

@@ -135,11 +135,52 @@ public actor SourceFetcher {
         }
     }
 
+    /// Nix 2.8's fetch of a relative `path:` input `ref` of a flake whose tree is not on disk
+    /// (a Git revision, a tarball, a forge archive): the entry at `subtree` of `tree`, the
+    /// declaring flake's locked tree, as Nix copies it from that tree's store copy
+    /// (docs/nix-behaviour.md, "Relative path inputs"). The locked input is `ref`'s own
+    /// attributes plus the entry's NAR hash and `lastModified` 1 (the mtime of every file in
+    /// the store); the flake files are those of `<subtree>/<ref.subdir>`.
+    /// - Throws: `getting status of '<store path>/<subtree>': No such file or directory`
+    ///   when `tree` has no such entry.
+    public func fetchSubtree(_ ref: FlakeRef, tree: Input, subtree: String, wantFlakeFiles: Bool) async throws
+        -> FetchResult
+    {
+        let within = FlakeRef(input: tree, subdir: [subtree, ref.subdir].filter { !$0.isEmpty }.joined(separator: "/"))
+        let r = try await fetchShared(
+            within, registryScope: nil, parentDirectory: nil, wantFlakeFiles: wantFlakeFiles, speculative: false,
+            subtreeHash: subtree)
+        guard let narHash = SubtreeHashCapture.hash(in: r.source.files, key: SubtreeHashCapture.key(subtree)) else {
+            let path = subtree.isEmpty ? r.source.storePath.description : r.source.storePath.description + "/" + subtree
+            throw TreeHashError.cannotStat(path: path, errno: ENOENT)
+        }
+        var attrs = ref.input.attrs
+        attrs["lastModified"] = .int(1)
+        attrs["narHash"] = .string(narHash.sri)
+        let locked = try Input.fromAttrs(attrs, profile: settings.profile)
+        var files: [String: [UInt8]] = [:]
+        for name in ["flake.nix", "flake.lock"] {
+            files[FetchResult.path(name, in: ref.subdir)] = r.source.files[FetchResult.path(name, in: within.subdir)]
+        }
+        let source = FetchedSource(
+            locked: locked, narHash: narHash, files: files, localPath: nil,
+            storePath: StorePath.fixedOutputSource(
+                narHash: narHash, name: StoreCopies.storeName(locked), storeDirectory: settings.storeDirectory))
+        let capture = wantFlakeFiles ? Array(files.keys) : []
+        await StoreCopies.remember(
+            source, capture: capture,
+            context: FetchContext(
+                settings: settings, transports: transports, reporter: SilentFetchReporter(), cache: cache,
+                aliases: aliases, githubQuota: githubQuota, parentDirectory: nil, capture: capture))
+        return FetchResult(
+            original: ref, resolved: ref, locked: FlakeRef(input: locked, subdir: ref.subdir), source: source)
+    }
+
     private func fetchShared(
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, parentDirectory: String?,
-        wantFlakeFiles: Bool, speculative: Bool
+        wantFlakeFiles: Bool, speculative: Bool, subtreeHash: String? = nil
     ) async throws -> FetchResult {
-        let key = key(ref, registryScope, parentDirectory, wantFlakeFiles)
+        let key = key(ref, registryScope, parentDirectory, wantFlakeFiles, subtreeHash: subtreeHash)
         if case .indirect = ref.input.spec {
             // Load the global registry once; callers that arrive while it loads (the actor is
             // re-entered at the `await`) wait for the same load instead of seeing the old one.
@@ -168,7 +209,7 @@ public actor SourceFetcher {
                     try Task.checkCancellation()
                     let r = try await Self.fetchUncached(
                         ref, registryScope: registryScope, registries: registries, wantFlakeFiles: wantFlakeFiles,
-                        schemes: schemes,
+                        subtreeHash: subtreeHash, schemes: schemes,
                         context: FetchContext(
                             settings: settings, transports: transports, reporter: warnings, cache: cache,
                             aliases: aliases, githubQuota: githubQuota, parentDirectory: parentDirectory, capture: []))
@@ -254,24 +295,27 @@ public actor SourceFetcher {
         var registryScope: CompatProfile.RegistryScope?
         var parentDirectory: String
         var wantFlakeFiles: Bool
+        /// The subtree whose NAR hash the fetch captures too (``fetchSubtree``).
+        var subtreeHash: String?
     }
 
     /// The in-flight key of a fetch. A remote archive does not depend on the declaring flake's
     /// directory: the same GitHub input declared by two flakes is one fetch.
     private nonisolated func key(
         _ ref: FlakeRef, _ registryScope: CompatProfile.RegistryScope?, _ parentDirectory: String?,
-        _ wantFlakeFiles: Bool
+        _ wantFlakeFiles: Bool, subtreeHash: String? = nil
     ) -> FetchKey {
         let indirect = if case .indirect = ref.input.spec { true } else { false }
         let usesParent = indirect || (schemes.scheme(for: ref.input)?.dependsOnParentDirectory ?? true)
         return FetchKey(
             attrs: ref.toAttrs(), registryScope: indirect ? registryScope : nil,
-            parentDirectory: usesParent ? parentDirectory ?? "" : "", wantFlakeFiles: wantFlakeFiles)
+            parentDirectory: usesParent ? parentDirectory ?? "" : "", wantFlakeFiles: wantFlakeFiles,
+            subtreeHash: subtreeHash)
     }
 
     static func fetchUncached(
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, registries: Registries, wantFlakeFiles: Bool,
-        schemes: InputSchemeRegistry, context: FetchContext
+        subtreeHash: String? = nil, schemes: InputSchemeRegistry, context: FetchContext
     ) async throws -> FetchResult {
         let profile = context.settings.profile
         var resolved = ref
@@ -287,6 +331,7 @@ public actor SourceFetcher {
             wantFlakeFiles
             ? [FetchResult.path("flake.nix", in: resolved.subdir), FetchResult.path("flake.lock", in: resolved.subdir)]
             : []
+        if let subtreeHash { context.capture.append(SubtreeHashCapture.key(subtreeHash)) }
         let input = resolved.input
         let url = (try? input.toURLString(profile: profile)) ?? input.description
         return try await withContext("while fetching the input '\(url)'") {

@@ -251,6 +251,14 @@ final class LockResolver {
             let locked: FlakeRef
             if ref.input.isRelativePath(profile: profile) {
                 locked = ref
+            } else if !isCLIOverride,
+                let (r, _) = try await withInputContext(
+                    path,
+                    { [self] in
+                        try await nix28Subtree(ref, source: source, wantFlakeFiles: false)
+                    })
+            {
+                locked = try await loader.consume(r).locked
             } else {
                 let r = try await withInputContext(path) {
                     try await loader.consume(
@@ -289,6 +297,11 @@ final class LockResolver {
     private func loadFlake(
         _ ref: FlakeRef, registryScope: CompatProfile.RegistryScope?, lockRootPath: InputPath, source: FlakeSource
     ) async throws -> LoadedFlake {
+        if let (fetched, tree) = try await nix28Subtree(ref, source: source, wantFlakeFiles: true) {
+            var flake = try loader.read(try await loader.consume(fetched), lockRootPath: lockRootPath)
+            flake.remoteSource = tree  // its own relative inputs resolve inside the same tree
+            return flake
+        }
         guard case .path(let p) = ref.input.spec, ref.input.isRelativePath(profile: profile) else {
             return try await loader.load(
                 ref, registryScope: registryScope, lockRootPath: lockRootPath, parentDirectory: source.directory)
@@ -319,6 +332,36 @@ final class LockResolver {
         var flake = try loader.read(fetched, lockRootPath: lockRootPath)
         flake.remoteSource = within
         return flake
+    }
+
+    /// Nix 2.8 resolves a relative `path:` input against the store copy of the declaring
+    /// flake's tree. When that tree is not on disk (a Git revision, a tarball, a forge
+    /// archive), the input is that tree's entry at the relative path, hashed from the tree
+    /// (``SourceFetcher/fetchSubtree(_:tree:subtree:wantFlakeFiles:)``); nil for every other
+    /// input, and under profiles that keep relative paths relative.
+    /// - Throws: `relative path '…' points outside of its parent's store path '…'` for a path
+    ///   that climbs above the tree (Nix 2.8 would read the store directory itself).
+    private func nix28Subtree(_ ref: FlakeRef, source: FlakeSource, wantFlakeFiles: Bool) async throws
+        -> (SourceFetcher.FetchResult, tree: FlakeRef)?
+    {
+        guard !profile.relativePathInputs, source.directory == nil, let parent = source.lockedRef,
+            case .path(let p) = ref.input.spec, !p.path.hasPrefix("/")
+        else { return nil }
+        switch parent.input.spec {
+        case .git, .forge: break
+        case .tarball where parent.input.type == "tarball": break
+        default: return nil
+        }
+        let root = "/\u{0}tree"
+        let target = PathSyntax.canonicalize(root + "/" + parent.subdir + "/" + p.path)
+        guard target == root || target.hasPrefix(root + "/") else {
+            throw FetchError.relativePathOutsideParent(path: p.path, parent: source.storePath ?? parent.description)
+        }
+        let subtree = String(target.dropFirst(root.count + 1))
+        let fetched = try await fetcher.fetchSubtree(
+            ref, tree: parent.input, subtree: subtree, wantFlakeFiles: wantFlakeFiles)
+        let dir = [subtree, ref.subdir].filter { !$0.isEmpty }.joined(separator: "/")
+        return (fetched, FlakeRef(input: parent.input, subdir: PathSyntax.canonicalizeRelative(dir)))
     }
 
     /// The input's own `flake.lock` (empty when it has none).

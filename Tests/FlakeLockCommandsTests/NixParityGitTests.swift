@@ -323,17 +323,8 @@ struct LockFileRereadParityTests {
         let current = try lockedRef({ try cli.run($0, in: $1) }, "current")
         #expect(current == ["refs/heads/main", "refs/heads/main"])
 
-        guard try NixOracle.available(), let nix = NixOracle.executable else { return }
-        var env = cli.variables
-        env["XDG_CACHE_HOME"] = cli.scratch.path + "/nix-cache"
-        env["NIX_CONFIG"] = """
-            experimental-features = nix-command flakes
-            flake-registry =
-            substituters =
-            store = \(cli.scratch.path)/chroot
-            """
-        let real = try lockedRef(
-            { try ProcessRunner.run(nix, ["flake"] + $0, environment: env, currentDirectory: $1) }, "nix")
+        guard try NixOracle.available() else { return }
+        let real = try lockedRef({ try #require(try cli.runNix($0, in: $1)) }, "nix")
         #expect(real == old)
     }
 }

@@ -31,6 +31,21 @@ struct ParityCLI {
         try BuiltBinary.runFlakelock(args, environment: variables.merging(extra) { $1 }, currentDirectory: directory)
     }
 
+    /// Runs real Nix 2.8's `nix flake ARGS` in `directory` with this environment, its own
+    /// cache and a store under the scratch directory; nil when Nix is not installed.
+    func runNix(_ args: [String], in directory: String) throws -> ProcessRunner.Output? {
+        guard try NixOracle.available(), let nix = NixOracle.executable else { return nil }
+        var env = variables
+        env["XDG_CACHE_HOME"] = scratch.path + "/nix-cache"
+        env["NIX_CONFIG"] = """
+            experimental-features = nix-command flakes
+            flake-registry =
+            substituters =
+            store = \(scratch.path)/chroot
+            """
+        return try ProcessRunner.run(nix, ["flake"] + args, environment: env, currentDirectory: directory)
+    }
+
     /// Parses JSON text (a lock file, metadata output).
     static func json(_ text: String) throws -> NSDictionary {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary)

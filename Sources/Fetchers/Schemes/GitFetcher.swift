@@ -223,7 +223,13 @@ struct GitFetcher: Sendable {
             let tree = try await git.hashTree(of: commit, in: repository, options: options)
             var files: [String: [UInt8]] = [:]
             for path in capture {
-                if let bytes = try await git.readFile(path, at: commit, in: repository) {
+                if let subtree = SubtreeHashCapture.path(of: path) {
+                    var o = options
+                    o.subtree = subtree
+                    if let h = try? await git.hashTree(of: commit, in: repository, options: o) {
+                        files[path] = Array(h.narHash.sri.utf8)
+                    }
+                } else if let bytes = try await git.readFile(path, at: commit, in: repository) {
                     files[path] = bytes
                 } else if submodules != nil,
                     let bytes = try await git.readFile(path, at: commit, in: repository, options: options)

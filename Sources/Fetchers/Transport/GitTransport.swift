@@ -62,11 +62,18 @@ public struct GitTreeOptions: Sendable {
     public var exportSubst: Bool
     /// Mount submodules at their gitlinks (recursively) instead of empty directories.
     public var submodules: GitSubmoduleOptions?
+    /// Hash only the entry at this `/`-separated path of the tree (`""`: the whole tree), as
+    /// the rest of the options prepared it.
+    public var subtree: String
 
-    public init(exportIgnore: Bool = false, exportSubst: Bool = false, submodules: GitSubmoduleOptions? = nil) {
+    public init(
+        exportIgnore: Bool = false, exportSubst: Bool = false, submodules: GitSubmoduleOptions? = nil,
+        subtree: String = ""
+    ) {
         self.exportIgnore = exportIgnore
         self.exportSubst = exportSubst
         self.submodules = submodules
+        self.subtree = subtree
     }
 }
 
@@ -132,7 +139,9 @@ public protocol GitTransport: Sendable {
     /// Commit facts. `countRevisions` computes `revCount` (walks history).
     func commitInfo(_ rev: GitObjectID, in repository: String, countRevisions: Bool) async throws -> GitCommitInfo
 
-    /// The NAR hash of the tree of commit `rev`, computed from Git objects.
+    /// The NAR hash of the tree of commit `rev` (or of its entry at `options.subtree`),
+    /// computed from Git objects.
+    /// - Throws: ``GitTransportError/pathNotFound(path:rev:)`` when the subtree is absent.
     func hashTree(of rev: GitObjectID, in repository: String, options: GitTreeOptions) async throws -> GitTreeHashResult
 
     /// The contents of `path` (`/`-separated, relative to the root) at commit `rev`; nil if absent
@@ -210,6 +219,8 @@ public enum GitTransportError: UserFacingError, Equatable {
     case commandFailed(command: String, status: Int32, stderr: String)
     case unsupportedFormat(placeholder: String, path: String)
     case submodule(path: String, message: String)
+    /// ``GitTransport/hashTree(of:in:options:)`` was asked for a subtree the commit lacks.
+    case pathNotFound(path: String, rev: String)
     /// A libgit2 failure: the operation, libgit2's error class and message.
     case library(operation: String, code: Int32, message: String)
 
@@ -225,6 +236,7 @@ public enum GitTransportError: UserFacingError, Equatable {
         case .fetchFailed(let url, let m): "failed to fetch Git repository '\(url)': \(m)"
         case .commandFailed(let c, let s, let e): "program '\(c)' failed with exit code \(s): \(e)"
         case .unsupportedFormat(let p, let path): "export-subst placeholder '\(p)' in '\(path)' is not supported"
+        case .pathNotFound(let path, let rev): "path '\(path)' does not exist in Git revision '\(rev)'"
         case .submodule(let p, let m): "submodule '\(p)': \(m)"
         case .library(let op, let code, let m): "\(op): \(m) (libgit2 error \(code))"
         }

@@ -148,6 +148,15 @@ enum ArchiveTreeHashing {
         let sink = try writer.finish()
         var captured: [String: [UInt8]] = [:]
         for path in options.captureFiles {
+            if let subtree = SubtreeHashCapture.path(of: path) {
+                guard let comps = try? tree.components(Array(subtree.utf8)), let n = tree.lookup(comps, in: top) else {
+                    continue
+                }
+                var subWriter = NARWriter(sink: SHA256Sink())
+                try subWriter.write(tree: ArchiveTreeNode(node: n, reader: nodeReader))
+                captured[path] = Array(try subWriter.finish().finalize().sri.utf8)
+                continue
+            }
             guard let comps = try? tree.components(Array(path.utf8)), let n = tree.lookup(comps, in: top),
                 case .regular(_, let offset, let size) = n.kind, size <= UInt64(options.captureLimit)
             else { continue }

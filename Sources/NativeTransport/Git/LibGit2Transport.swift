@@ -154,10 +154,16 @@ public final class LibGit2Transport: GitTransport {
         return try await run { flag in
             let repo = try GitRepositoryHandle(openingAt: repository)
             let preparer = GitTreePreparer(options: options, remote: remote, flag: flag)
-            let root = try preparer.prepare(
+            var node = try preparer.prepare(
                 repo: repo, commit: try GitOID.parse(rev.hex), url: options.submodules?.superprojectURL,
                 applyAttributes: true)
-            let h = try NAR.hash(GitNARNode(node: root, cache: GitNARNode.BlobCache()))
+            for component in options.subtree.split(separator: "/") {
+                guard case .directory(let children) = node.kind, let child = children[Array(component.utf8)] else {
+                    throw GitTransportError.pathNotFound(path: options.subtree, rev: rev.hex)
+                }
+                node = child
+            }
+            let h = try NAR.hash(GitNARNode(node: node, cache: GitNARNode.BlobCache()))
             return GitTreeHashResult(narHash: h.hash, narSize: h.size)
         }
     }
