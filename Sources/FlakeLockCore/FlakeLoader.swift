@@ -138,11 +138,11 @@ struct FlakeLoader: Sendable {
     static func traced(_ error: FlakeFileError, profile: CompatProfile) -> any Error {
         var (inner, attributes) = error.unwrapped
         guard !attributes.isEmpty else { return error }
-        if !profile.relativePathInputs, attributes.last == "url", case .typeMismatch(_, let actual, let span) = inner {
+        if !profile.relativePathInputs, attributes.first == "url", case .typeMismatch(_, let actual, let span) = inner {
             inner = .typeMismatch(expected: "a string", actual: actual, span: span)
         }
         var traced: any Error = inner
-        for name in attributes.reversed() {
+        for name in attributes {
             traced = ErrorWithContext(traced, context: FlakeInputParser.attributeTrace(name, profile: profile))
         }
         return traced

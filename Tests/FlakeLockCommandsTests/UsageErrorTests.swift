@@ -103,4 +103,19 @@ struct ShowTraceTests {
         let current = try box.run(["lock"], in: flake)
         #expect(current.stderr.hasPrefix("error:\n       … while"))
     }
+
+    /// An error in a nested input declaration: Nix 2.8 adds `in flake attribute` for each
+    /// attribute from the innermost out, and words the `url` of another type `a string`.
+    @Test func nestedAttributeTracesComeInnermostFirst() throws {
+        let box = try CLISandbox()
+        let flake = try box.flake(
+            nix: "{ inputs.a = { url = \"path:/tmp\"; inputs.c.url = 1; }; outputs = { self, a }: { }; }\n")
+        let r = try box.run(["lock", "--compat", "nix-2.8", "--show-trace"], in: flake)
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("error: expected a string but got an integer at ") == true, "\(r.stderr)")
+        #expect(
+            Array(lines.dropFirst())
+                == ["       … in flake attribute 'url'", "       … in flake attribute 'inputs'"], "\(r.stderr)")
+    }
 }
