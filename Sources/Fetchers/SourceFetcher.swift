@@ -136,19 +136,18 @@ public actor SourceFetcher {
     }
 
     /// Nix 2.8's fetch of a relative `path:` input `ref` of a flake whose tree is not on disk
-    /// (a Git revision, a tarball, a forge archive): the entry at `subtree` of `tree`, the
-    /// declaring flake's locked tree, as Nix copies it from that tree's store copy
-    /// (docs/nix-behaviour.md, "Relative path inputs"). The locked input is `ref`'s own
-    /// attributes plus the entry's NAR hash and `lastModified` 1 (the mtime of every file in
-    /// the store); the flake files are those of `<subtree>/<ref.subdir>`.
+    /// (a Git revision, a tarball, a forge archive): the entry at `subtree` of the declaring
+    /// flake's locked tree, as Nix copies it from that tree's store copy (docs/nix-behaviour.md,
+    /// "Relative path inputs"). `tree` is that locked tree with the input's flake directory
+    /// (`<subtree>/<ref.subdir>`) as subdir. The locked input is `ref`'s own attributes plus
+    /// the entry's NAR hash and `lastModified` 1 (the mtime of every file in the store).
     /// - Throws: `getting status of '<store path>/<subtree>': No such file or directory`
-    ///   when `tree` has no such entry.
-    public func fetchSubtree(_ ref: FlakeRef, tree: Input, subtree: String, wantFlakeFiles: Bool) async throws
+    ///   when the tree has no such entry.
+    public func fetchSubtree(_ ref: FlakeRef, tree: FlakeRef, subtree: String, wantFlakeFiles: Bool) async throws
         -> FetchResult
     {
-        let within = FlakeRef(input: tree, subdir: [subtree, ref.subdir].filter { !$0.isEmpty }.joined(separator: "/"))
         let r = try await fetchShared(
-            within, registryScope: nil, parentDirectory: nil, wantFlakeFiles: wantFlakeFiles, speculative: false,
+            tree, registryScope: nil, parentDirectory: nil, wantFlakeFiles: wantFlakeFiles, speculative: false,
             subtreeHash: subtree)
         guard let narHash = SubtreeHashCapture.hash(in: r.source.files, key: SubtreeHashCapture.key(subtree)) else {
             let path = subtree.isEmpty ? r.source.storePath.description : r.source.storePath.description + "/" + subtree
@@ -160,7 +159,7 @@ public actor SourceFetcher {
         let locked = try Input.fromAttrs(attrs, profile: settings.profile)
         var files: [String: [UInt8]] = [:]
         for name in ["flake.nix", "flake.lock"] {
-            files[FetchResult.path(name, in: ref.subdir)] = r.source.files[FetchResult.path(name, in: within.subdir)]
+            files[FetchResult.path(name, in: ref.subdir)] = r.source.files[FetchResult.path(name, in: tree.subdir)]
         }
         let source = FetchedSource(
             locked: locked, narHash: narHash, files: files, localPath: nil,
@@ -169,9 +168,7 @@ public actor SourceFetcher {
         let capture = wantFlakeFiles ? Array(files.keys) : []
         await StoreCopies.remember(
             source, capture: capture,
-            context: FetchContext(
-                settings: settings, transports: transports, reporter: SilentFetchReporter(), cache: cache,
-                aliases: aliases, githubQuota: githubQuota, parentDirectory: nil, capture: capture))
+            context: fetchContext(settings: settings, reporter: SilentFetchReporter(), parentDirectory: nil))
         return FetchResult(
             original: ref, resolved: ref, locked: FlakeRef(input: locked, subdir: ref.subdir), source: source)
     }
@@ -202,17 +199,15 @@ public actor SourceFetcher {
             label: (try? ref.toURLString(profile: settings.profile)) ?? ref.description)
         var settings = settings
         settings.archiveWithRefWhenWarm = locksExpectingMovedRefs > 0
-        let task = Task { [settings, transports, registries, cache, limiter, aliases, githubQuota, schemes] in
+        let context = fetchContext(settings: settings, reporter: warnings, parentDirectory: parentDirectory)
+        let task = Task { [settings, registries, limiter, aliases, schemes] in
             try await RequestTrace.$current.withValue(trace) {
                 try await limiter.withSlot {
                     // Cancelled while queued for a slot: a speculative fetch nobody needs any more.
                     try Task.checkCancellation()
                     let r = try await Self.fetchUncached(
                         ref, registryScope: registryScope, registries: registries, wantFlakeFiles: wantFlakeFiles,
-                        subtreeHash: subtreeHash, schemes: schemes,
-                        context: FetchContext(
-                            settings: settings, transports: transports, reporter: warnings, cache: cache,
-                            aliases: aliases, githubQuota: githubQuota, parentDirectory: parentDirectory, capture: []))
+                        subtreeHash: subtreeHash, schemes: schemes, context: context)
                     if let dir = r.source.localPath {
                         let isGit = schemes.scheme(for: r.source.locked)?.localTreeIsGitCheckout ?? false
                         aliases.register(storePath: r.source.storePath.description, directory: dir, withoutGit: isGit)
@@ -286,6 +281,15 @@ public actor SourceFetcher {
         wantFlakeFiles: Bool = true
     ) {
         inFlight[key(ref, registryScope, parentDirectory, wantFlakeFiles)] = nil
+    }
+
+    /// The context a scheme's fetch runs in (its files to capture are set per fetch).
+    private nonisolated func fetchContext(
+        settings: FetchSettings, reporter: any FetchReporter, parentDirectory: String?
+    ) -> FetchContext {
+        FetchContext(
+            settings: settings, transports: transports, reporter: reporter, cache: cache, aliases: aliases,
+            githubQuota: githubQuota, parentDirectory: parentDirectory, capture: [])
     }
 
     /// What makes two fetches one: the reference's attributes and, where they matter, the

@@ -274,6 +274,17 @@ struct FlakeSource: Sendable {
         self.storePath = storePath
     }
 
+    /// `relativePath`, declared by the flake at `location` (its directory relative to the
+    /// tree's root), relative to the tree's root (`""` for the root); nil when it climbs out
+    /// of the tree.
+    static func withinTree(_ relativePath: String, location: String) -> String? {
+        let root = "/\u{0}tree"  // no path component holds a NUL
+        let target = PathSyntax.canonicalize(
+            [root, location, relativePath].filter { !$0.isEmpty }.joined(separator: "/"))
+        if target == root { return "" }
+        return target.hasPrefix(root + "/") ? String(target.dropFirst(root.count + 1)) : nil
+    }
+
     /// Resolves `relativePath`, declared by the flake at `location` (its directory relative
     /// to the tree's root), to a path relative to the tree's root (`""` for the root). A path
     /// that climbs out of the tree's store path is what current Nix refuses: reading a flake
@@ -282,11 +293,10 @@ struct FlakeSource: Sendable {
     static func treePath(
         of relativePath: String, location: String, storePath: String?, storeDirectory: String
     ) throws -> String {
+        if let inTree = withinTree(relativePath, location: location) { return inTree }
         let root = storePath ?? storeDirectory + "/source"
         let target = PathSyntax.canonicalize(
             [root, location, relativePath].filter { !$0.isEmpty }.joined(separator: "/"))
-        if target == root { return "" }
-        if target.hasPrefix(root + "/") { return String(target.dropFirst(root.count + 1)) }
         func admitted(_ p: String) -> Bool { p == storeDirectory || storeDirectory.hasPrefix(p + "/") || p == "" }
         var shown = ""
         for component in target.split(separator: "/") {

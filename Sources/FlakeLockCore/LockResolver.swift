@@ -337,7 +337,8 @@ final class LockResolver {
     /// Nix 2.8 resolves a relative `path:` input against the store copy of the declaring
     /// flake's tree. When that tree is not on disk (a Git revision, a tarball, a forge
     /// archive), the input is that tree's entry at the relative path, hashed from the tree
-    /// (``SourceFetcher/fetchSubtree(_:tree:subtree:wantFlakeFiles:)``); nil for every other
+    /// (``SourceFetcher/fetchSubtree(_:tree:subtree:wantFlakeFiles:)``; `tree` is where the
+    /// input's `flake.nix` lies in that tree); nil for every other
     /// input, and under profiles that keep relative paths relative.
     /// - Throws: `relative path '…' points outside of its parent's store path '…'` for a path
     ///   that climbs above the tree (Nix 2.8 would read the store directory itself).
@@ -352,16 +353,14 @@ final class LockResolver {
         case .tarball where parent.input.type == "tarball": break
         default: return nil
         }
-        let root = "/\u{0}tree"
-        let target = PathSyntax.canonicalize(root + "/" + parent.subdir + "/" + p.path)
-        guard target == root || target.hasPrefix(root + "/") else {
+        guard let subtree = FlakeSource.withinTree(p.path, location: parent.subdir) else {
             throw FetchError.relativePathOutsideParent(path: p.path, parent: source.storePath ?? parent.description)
         }
-        let subtree = String(target.dropFirst(root.count + 1))
+        let tree = FlakeRef(
+            input: parent.input, subdir: PathSyntax.canonicalizeRelative(subtree + "/" + ref.subdir))
         let fetched = try await fetcher.fetchSubtree(
-            ref, tree: parent.input, subtree: subtree, wantFlakeFiles: wantFlakeFiles)
-        let dir = [subtree, ref.subdir].filter { !$0.isEmpty }.joined(separator: "/")
-        return (fetched, FlakeRef(input: parent.input, subdir: PathSyntax.canonicalizeRelative(dir)))
+            ref, tree: tree, subtree: subtree, wantFlakeFiles: wantFlakeFiles)
+        return (fetched, tree)
     }
 
     /// The input's own `flake.lock` (empty when it has none).

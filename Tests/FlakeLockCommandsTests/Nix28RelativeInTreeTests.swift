@@ -16,6 +16,18 @@ struct Nix28RelativeInTreeTests {
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Writes `top/flake.nix` with the one input declaration `input` and locks it with
+    /// `--compat nix-2.8`: the directory, the lock's text and its parsed form.
+    func lock28(_ cli: ParityCLI, input: String) throws -> (top: String, text: String, lock: NSDictionary) {
+        let top = cli.scratch.path + "/top"
+        try FileManager.default.createDirectory(atPath: top, withIntermediateDirectories: true)
+        try "{ inputs.\(input) outputs = _: { }; }".write(toFile: top + "/flake.nix", atomically: true, encoding: .utf8)
+        let r = try cli.run(["lock", "--compat", "nix-2.8"], in: top)
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = try String(contentsOfFile: top + "/flake.lock", encoding: .utf8)
+        return (top, text, try ParityCLI.json(text))
+    }
+
     func locked(_ lock: NSDictionary, _ node: String) throws -> NSDictionary {
         try #require(((lock["nodes"] as? NSDictionary)?[node] as? NSDictionary)?["locked"] as? NSDictionary)
     }
@@ -31,15 +43,7 @@ struct Nix28RelativeInTreeTests {
         try "hi\n".write(toFile: src + "/t/sub/deep/f", atomically: true, encoding: .utf8)
         let tarball = cli.scratch.path + "/t.tar.gz"
         _ = try FixtureShell.run(["tar", "-czf", tarball, "-C", src, "t"])
-        let top = cli.scratch.path + "/top"
-        try FileManager.default.createDirectory(atPath: top, withIntermediateDirectories: true)
-        try #"{ inputs.t.url = "file://\#(tarball)"; outputs = _: { }; }"#.write(
-            toFile: top + "/flake.nix", atomically: true, encoding: .utf8)
-
-        let r = try cli.run(["lock", "--compat", "nix-2.8"], in: top)
-        #expect(r.status == 0, "\(r.stderr)")
-        let text = try String(contentsOfFile: top + "/flake.lock", encoding: .utf8)
-        let lock = try ParityCLI.json(text)
+        let (top, text, lock) = try lock28(cli, input: #"t.url = "file://\#(tarball)";"#)
         let s = try locked(lock, "s")
         #expect(s["path"] as? String == "./sub")
         #expect(s["lastModified"] as? Int == 1)
@@ -73,15 +77,7 @@ struct Nix28RelativeInTreeTests {
         try repo.write("f", "two\n")
         _ = try repo.commit("two")
         _ = try repo.git("checkout", "-q", "main")
-        let top = cli.scratch.path + "/top"
-        try FileManager.default.createDirectory(atPath: top, withIntermediateDirectories: true)
-        try #"{ inputs.x.url = "git+file://\#(repo.path)?ref=dev&dir=sub"; outputs = _: { }; }"#.write(
-            toFile: top + "/flake.nix", atomically: true, encoding: .utf8)
-
-        let r = try cli.run(["lock", "--compat", "nix-2.8"], in: top)
-        #expect(r.status == 0, "\(r.stderr)")
-        let text = try String(contentsOfFile: top + "/flake.lock", encoding: .utf8)
-        let lock = try ParityCLI.json(text)
+        let (top, text, lock) = try lock28(cli, input: #"x.url = "git+file://\#(repo.path)?ref=dev&dir=sub";"#)
         let x = try locked(lock, "x")
         let c = try locked(lock, "c")
         // `..` from `sub` is the root of the `dev` revision's tree (with `f`), not the work tree.

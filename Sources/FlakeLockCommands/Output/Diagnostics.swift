@@ -13,8 +13,9 @@ enum Diagnostics {
     }
 
     /// Nix's rendering of an error: 2.8 prints the message and, if it has context lines, a
-    /// hint (the context lines with `--show-trace`); current Nix prints the context lines, outermost first, then the
-    /// message. An error with a source position ends with the position and the source lines.
+    /// hint (the context lines with `--show-trace`); current Nix prints the context lines,
+    /// outermost first, then the message. An error with a source position ends with the
+    /// position and the source lines.
     static func format(_ error: any Error, style: CompatProfile.ErrorStyle, showTrace: Bool = false) -> String {
         if let usage = error as? UsageError {
             return "error: \(usage.message)\nTry 'flakelock --help' for more information.\n"
