@@ -152,8 +152,11 @@ let fakeForgeScript = #"""
             if not os.path.exists(cache):
                 tar = git(repo, "archive", "--format=tar", "--prefix=" + prefix, rev).stdout
                 os.makedirs(os.path.dirname(cache), exist_ok=True)
-                with open(cache + ".tmp", "wb") as f: f.write(gzip.compress(tar, compresslevel=6, mtime=0))
-                os.replace(cache + ".tmp", cache)
+                # One temporary file per thread: two requests naming one revision differently
+                # (`HEAD` and its hash) may build the same archive at once.
+                tmp = "%s.%d.tmp" % (cache, threading.get_ident())
+                with open(tmp, "wb") as f: f.write(gzip.compress(tar, compresslevel=6, mtime=0))
+                os.replace(tmp, cache)
             with open(cache, "rb") as f: body = f.read()
             self.reply(200, body, "application/x-gzip", {"ETag": '"%s"' % rev})
 
