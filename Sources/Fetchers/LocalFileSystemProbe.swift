@@ -33,6 +33,40 @@ public struct LocalFileSystemProbe: FileSystemProbe, Sendable {
         }
     }
 
+    /// Resolves component by component, as Nix's `canonPath(path, true)`: a symlink's target
+    /// replaces it (relative targets against its directory) and is itself resolved; a
+    /// component that does not exist ends the resolution. After 1024 links (a loop) the path
+    /// is left as it is, and the `lstat` that follows reports it.
+    public func resolvingSymlinks(_ path: String) -> String {
+        var pending = path.split(separator: "/").map(String.init).reversed() as [String]
+        var resolved: [String] = []
+        var links = 0
+        while let component = pending.popLast() {
+            if component == "." || component.isEmpty { continue }
+            if component == ".." {
+                _ = resolved.popLast()
+                continue
+            }
+            let candidate = "/" + (resolved + [component]).joined(separator: "/")
+            var st = stat()
+            guard lstat(candidate, &st) == 0 else {
+                resolved.append(component)
+                resolved += pending.reversed()
+                return PathSyntax.canonicalize("/" + resolved.joined(separator: "/"))
+            }
+            guard st.st_mode & S_IFMT == S_IFLNK else {
+                resolved.append(component)
+                continue
+            }
+            links += 1
+            guard links <= 1024, let target = try? FileManager.default.destinationOfSymbolicLink(atPath: candidate)
+            else { return path }
+            if target.hasPrefix("/") { resolved = [] }
+            pending += target.split(separator: "/").map(String.init).reversed()
+        }
+        return "/" + resolved.joined(separator: "/")
+    }
+
     public func deviceID(atPath path: String) -> UInt64? {
         var st = stat()
         guard let local = mapped(path), lstat(local, &st) == 0 else { return nil }

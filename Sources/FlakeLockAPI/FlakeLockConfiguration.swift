@@ -130,8 +130,7 @@ public struct FlakeLockOptions: Sendable {
         for (text, refText) in overrideInputs {
             let path = try InputPath(parsing: text)
             try checkPath(path, "--override-input")
-            let ref = try FlakeRef.parse(
-                refText, profile: wiring.profile, base: .directory(wiring.currentDirectory, probe: wiring.probe))
+            let ref = try wiring.parseUserFlakeRef(refText)
             f.inputOverrides.append((path, ref))
         }
         if !overrideInputs.isEmpty { f.writeLockFile = false }

@@ -28,7 +28,8 @@ extension FlakeLockWiring {
         for (fromText, toText) in overrideFlakes {
             let from = try FlakeRef.parse(fromText, profile: profile)
             let to = try FlakeRef.parse(
-                toText, profile: profile, base: .directory(currentDirectory, probe: LocalFileSystemProbe()))
+                toText, profile: profile, base: .directory(currentDirectory, probe: LocalFileSystemProbe()),
+                diagnostics: { if case .warning(let message) = $0 { reporter.warning(message) } })
             registries.flag.entries.append(Registry.Entry(from: from.input, to: to))
         }
         return registries
@@ -93,7 +94,23 @@ extension FlakeLockWiring {
     /// Parses a FLAKE argument (default `.`) as Nix parses installables: relative paths
     /// against the current directory, with the upward searches for `flake.nix` and `.git`.
     package func parseFlakeArgument(_ arg: String?) throws -> FlakeRef {
-        try FlakeRef.parse(arg ?? ".", profile: profile, base: .directory(currentDirectory, probe: probe))
+        try parseUserFlakeRef(arg ?? ".")
+    }
+
+    /// Parses a flake reference the user typed (the FLAKE argument, `--override-input`,
+    /// `--override-flake`'s target) against the current directory; Nix's warnings go to the
+    /// reporter, its notices to the log.
+    package func parseUserFlakeRef(_ text: String) throws -> FlakeRef {
+        try FlakeRef.parse(
+            text, profile: profile, base: .directory(currentDirectory, probe: probe), diagnostics: report)
+    }
+
+    /// Gives a parse's warning or notice as Nix does (`warning: …`, a plain line).
+    package func report(_ diagnostic: FlakeRefDiagnostic) {
+        switch diagnostic {
+        case .warning(let message): reporter.warning(message)
+        case .notice(let message): logger.notice("\(message)")
+        }
     }
 }
 

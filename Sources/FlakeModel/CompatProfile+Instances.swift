@@ -73,6 +73,9 @@ extension CompatProfile {
         lockFilePathQuote: "\"",
         lockFilePathEscaped: false,
         flakePathErrorQuote: "\"",
+        pathFormChecksDirectoryFirst: true,
+        pathFormResolvesSymlinks: true,
+        warnsDubiousQuery: true,
         fingerprintMarksComputedRevCount: true,
         metadataShowsDates: true,
         metadataAlwaysShowsInputsHeader: false,
@@ -153,6 +156,9 @@ extension CompatProfile {
         lockFilePathQuote: "'",
         lockFilePathEscaped: false,
         flakePathErrorQuote: "'",
+        pathFormChecksDirectoryFirst: false,
+        pathFormResolvesSymlinks: false,
+        warnsDubiousQuery: false,
         fingerprintMarksComputedRevCount: false,
         metadataShowsDates: false,
         metadataAlwaysShowsInputsHeader: true,
@@ -219,6 +225,11 @@ extension CompatProfile {
         p.narHashOnlyLockWarning = .notReproducible
         p.gitGivenRevCountAndLastModified = .replaced
         p.lockFilePathEscaped = false
+        // lix/libutil/url.cc, `decodeQuery`: a parameter without `=` is dropped silently.
+        p.warnsDubiousQuery = false
+        // lix/libexpr/flake/flakeref.cc: 2.8's order (search up, then the directory check),
+        // with the symlinks of the path found resolved before that check.
+        p.pathFormChecksDirectoryFirst = false
         return p
     }()
 

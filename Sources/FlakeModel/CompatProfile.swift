@@ -195,6 +195,16 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// Quote around the path in the path form's `is not a flake`/`is not part of a flake`/
     /// `filesystem boundary` errors: `'` (≤2.33) or `"` (NixOS/nix#15313, 2.34).
     public var flakePathErrorQuote: Character
+    /// The path form checks that the path is a directory before it searches up for
+    /// `flake.nix`, and takes a path to a `flake.nix` file as its directory with a warning
+    /// (≥2.21, `parsePathFlakeRefWithFragment`); 2.8 searches up first ("Parsing a flake reference").
+    public var pathFormChecksDirectoryFirst: Bool
+    /// The path form resolves symlinks in the path (`absPath(path, baseDir, true)`, ≥2.27):
+    /// a symlink to a flake directory names the directory it points to ("Parsing a flake reference").
+    public var pathFormResolvesSymlinks: Bool
+    /// A query parameter without `=` warns `dubious URI query '…' is missing equal sign '=',
+    /// ignoring` (boost.url's `decodeQuery`, ≥2.28; "Generic URL syntax").
+    public var warnsDubiousQuery: Bool
     /// The metadata fingerprint of a Git flake records a `revCount` the fetcher computed as
     /// `;hasRevCount` instead of `;revCount=N` (lazy `revCount`, NixOS/nix#15772, 2.35).
     public var fingerprintMarksComputedRevCount: Bool

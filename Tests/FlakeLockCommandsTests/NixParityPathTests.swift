@@ -41,6 +41,7 @@ struct ParityCLI {
             experimental-features = nix-command flakes
             flake-registry =
             substituters =
+            build-users-group =
             store = \(scratch.path)/chroot
             """
         return try ProcessRunner.run(nix, ["flake"] + args, environment: env, currentDirectory: directory)

@@ -7,6 +7,21 @@ public protocol FileSystemProbe {
     func fileType(atPath path: String) -> FileSystemEntryType?
     /// The device number of `path` (`lstat().st_dev`), or nil if unknown.
     func deviceID(atPath path: String) -> UInt64?
+    /// `path` (absolute) with every symlink in it resolved, as Nix's `canonPath(path, true)`
+    /// does; components that do not exist are kept as they are.
+    func resolvingSymlinks(_ path: String) -> String
+}
+
+extension FileSystemProbe {
+    /// No symlinks: the path as it is.
+    public func resolvingSymlinks(_ path: String) -> String { path }
+}
+
+/// A warning or notice that parsing a flake reference gives (Nix prints both on stderr:
+/// a `warning:` line, a plain line).
+public enum FlakeRefDiagnostic: Sendable, Hashable {
+    case warning(String)
+    case notice(String)
 }
 
 /// The kind of a file-system entry, as `lstat` reports it.
@@ -28,7 +43,7 @@ public enum FlakeRefPathBase {
 
 extension FlakeRef {
     /// Parses a flake reference given as a URL-like string (docs/nix-behaviour.md, "Parsing a
-    /// flake reference"), ignoring a fragment.
+    /// flake reference"). A fragment is an error, as in Nix's `parseFlakeRef`.
     ///
     /// - Parameters:
     ///   - string: `nixpkgs`, `github:o/r`, `./sub`, `git+https://…?dir=x`, …
@@ -36,18 +51,26 @@ extension FlakeRef {
     ///   - isFlake: false for `flake = false` inputs (affects `file` vs `tarball` and the
     ///     path form's upward search).
     ///   - allowMissing: do not require `flake.nix` at the path (true for `flake.nix` inputs).
+    ///   - diagnostics: receives the warnings and notices Nix prints while parsing.
     /// - Throws: ``FlakeRefError`` with the profile's wording.
     public static func parse(
         _ string: String, profile: CompatProfile, base: FlakeRefPathBase = .none, isFlake: Bool = true,
-        allowMissing: Bool = false
+        allowMissing: Bool = false, diagnostics: ((FlakeRefDiagnostic) -> Void)? = nil
     ) throws(FlakeRefError) -> FlakeRef {
-        try parseWithFragment(string, profile: profile, base: base, isFlake: isFlake, allowMissing: allowMissing).ref
+        let (ref, fragment) = try parseWithFragment(
+            string, profile: profile, base: base, isFlake: isFlake, allowMissing: allowMissing,
+            diagnostics: diagnostics)
+        if !fragment.isEmpty {
+            throw FlakeRefError(.badURL, "unexpected fragment '\(fragment)' in flake reference '\(string)'")
+        }
+        return ref
     }
 
-    /// Like ``parse(_:profile:base:isFlake:allowMissing:)`` and also returns the decoded fragment.
+    /// Like ``parse(_:profile:base:isFlake:allowMissing:diagnostics:)`` and also returns the
+    /// decoded fragment instead of refusing it.
     public static func parseWithFragment(
         _ string: String, profile: CompatProfile, base: FlakeRefPathBase = .none, isFlake: Bool = true,
-        allowMissing: Bool = false
+        allowMissing: Bool = false, diagnostics: ((FlakeRefDiagnostic) -> Void)? = nil
     ) throws(FlakeRefError) -> (ref: FlakeRef, fragment: String) {
         let (beforeHash, fragmentRaw) = splitFragment(string)
         if isFlakeIDForm(beforeHash, profile.flakeIDRefSyntax) {
@@ -56,7 +79,8 @@ extension FlakeRef {
             return (ref, PercentEncoding.decodeLenient(fragmentRaw ?? ""))
         }
         var parser = PathFormParser(
-            profile: profile, base: base, isFlake: isFlake, allowMissing: allowMissing, original: string)
+            profile: profile, base: base, isFlake: isFlake, allowMissing: allowMissing, original: string,
+            diagnostics: diagnostics)
         switch profile.parseOrder {
         case .idPathURL:
             if let (path, query, fragment) = PathFormParser.match28(string) {
@@ -70,6 +94,7 @@ extension FlakeRef {
             }
         }
         var url = try ParsedURL.parse(string, profile: profile)
+        if profile.warnsDubiousQuery { parser.warnDubious(ParsedURL.splitQueryFragment(Substring(string)).1) }
         let fragment = url.fragment
         url.fragment = ""
         if profile.urlParser == .rfc3986, case .directory(let dir, _) = base,
@@ -117,6 +142,7 @@ struct PathFormParser {
     let isFlake: Bool
     let allowMissing: Bool
     let original: String
+    var diagnostics: ((FlakeRefDiagnostic) -> Void)?
 
     /// 2.8's path-form regex: `(/?SEG(/SEG)*/?)(\?QUERY)?(#FRAGMENT)?`, SEG without `:`.
     static func match28(_ s: String) -> (String, String?, String?)? {
@@ -133,7 +159,16 @@ struct PathFormParser {
         return (String(path), query.map(String.init), fragment.map(String.init))
     }
 
+    /// Current Nix's warning for every query parameter without `=` (`decodeQuery`, lenient).
+    func warnDubious(_ raw: Substring?) {
+        guard let raw, !raw.isEmpty, let diagnostics else { return }
+        for piece in raw.split(separator: "&", omittingEmptySubsequences: false) where !piece.contains("=") {
+            diagnostics(.warning("dubious URI query '\(piece)' is missing equal sign '=', ignoring"))
+        }
+    }
+
     func decodeQuery(_ raw: String?) throws(FlakeRefError) -> URLQuery {
+        if profile.warnsDubiousQuery { warnDubious(raw.map { Substring($0) }) }
         var q = URLQuery()
         for piece in (raw ?? "").split(separator: "&") {
             guard let eq = piece.firstIndex(of: "=") else { continue }
@@ -153,6 +188,9 @@ struct PathFormParser {
         switch base {
         case .directory(let dir, let probe):
             path = PathSyntax.absolute(path, base: dir)
+            if profile.pathFormResolvesSymlinks && profile.pathFormChecksDirectoryFirst {
+                path = probe.resolvingSymlinks(path)
+            }
             if isFlake {
                 if let gitRef = try searchGit(&path, query: query, probe: probe) { return gitRef }
             }
@@ -177,7 +215,9 @@ struct PathFormParser {
     {
         func exists(_ p: String) -> Bool { probe.fileType(atPath: p) != nil }
         let q = profile.flakePathErrorQuote
+        if profile.pathFormChecksDirectoryFirst { try checkDirectory(&path, probe: probe) }
         if !allowMissing && !exists(path + "/flake.nix") {
+            diagnostics?(.notice("path \(q)\(path)\(q) does not contain a 'flake.nix', searching up"))
             let device = probe.deviceID(atPath: path)
             var found = false
             while path != "/" {
@@ -199,15 +239,9 @@ struct PathFormParser {
             }
             if !found { throw FlakeRefError(.path, "could not find a flake.nix file") }
         }
-        guard let type = probe.fileType(atPath: path) else {
-            throw FlakeRefError(.path, "getting status of '\(path)': No such file or directory")
-        }
-        if type != .directory {
-            if profile.pathFormKeepsQuery && PathSyntax.baseName(path) == "flake.nix" {
-                path = PathSyntax.dirOf(path)
-            } else {
-                throw FlakeRefError(.path, "path \(q)\(path)\(q) is not a flake (because it's not a directory)")
-            }
+        if !profile.pathFormChecksDirectoryFirst {
+            if profile.pathFormResolvesSymlinks { path = probe.resolvingSymlinks(path) }
+            try checkDirectory(&path, probe: probe)
         }
         var flakeRoot = path
         var subdir = ""
@@ -229,5 +263,26 @@ struct PathFormParser {
             flakeRoot = PathSyntax.dirOf(flakeRoot)
         }
         return nil
+    }
+
+    /// `lstat` must find a directory. Current Nix takes a path to a `flake.nix` file as the
+    /// directory holding it, with a warning.
+    func checkDirectory(_ path: inout String, probe: any FileSystemProbe) throws(FlakeRefError) {
+        let q = profile.flakePathErrorQuote
+        guard let type = probe.fileType(atPath: path) else {
+            throw FlakeRefError(.path, "getting status of '\(path)': No such file or directory")
+        }
+        guard type != .directory else { return }
+        guard profile.pathFormChecksDirectoryFirst, PathSyntax.baseName(path) == "flake.nix" else {
+            throw FlakeRefError(.path, "path \(q)\(path)\(q) is not a flake (because it's not a directory)")
+        }
+        let directory = PathSyntax.dirOf(path)
+        let noun = q == "'" ? "'\(path)'" : "\"\(path)\""
+        let meant = q == "'" ? "'\(directory)'" : "\"\(directory)\""
+        diagnostics?(
+            .warning(
+                "Path \(noun) should point at the directory containing the 'flake.nix' file, not the file itself. Pretending that you meant \(meant)"
+            ))
+        path = directory
     }
 }

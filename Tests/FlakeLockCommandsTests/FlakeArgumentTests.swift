@@ -1,0 +1,102 @@
+import FlakeLockTestSupport
+import Foundation
+import Testing
+
+/// The FLAKE argument's path form on a real file system, as current Nix's
+/// `parsePathFlakeRefWithFragment` treats it (src/libflake/flakeref.cc, 2.31.5): the
+/// directory check first, a path to `flake.nix` taken as its directory with a warning,
+/// symlinks resolved, the `searching up` notice, a fragment refused, a query parameter
+/// without `=` warned about. Nix 2.8 (`--compat nix-2.8`) searches up first and does not
+/// resolve symlinks; where it is installed, real Nix 2.8 gives the same first line.
+struct FlakeArgumentTests {
+    /// `a/flake.nix`, `a/file`, `a/sub/`, and `links/toa` → `../a`.
+    func layout() throws -> ParityCLI {
+        let cli = ParityCLI()
+        let d = cli.scratch.path
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: d + "/a/sub", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: d + "/links", withIntermediateDirectories: true)
+        try "{ outputs = _: {}; }\n".write(toFile: d + "/a/flake.nix", atomically: true, encoding: .utf8)
+        try "x\n".write(toFile: d + "/a/file", atomically: true, encoding: .utf8)
+        try fm.createSymbolicLink(atPath: d + "/links/toa", withDestinationPath: "../a")
+        return cli
+    }
+
+    func resolvedURL(_ r: ProcessRunner.Output) throws -> String? {
+        try ParityCLI.json(r.stdout)["resolvedUrl"] as? String
+    }
+
+    @Test func currentNixPathForm() throws {
+        let cli = try layout()
+        let d = cli.scratch.path
+        let meta = ["metadata", "--json", "--offline"]
+
+        let file = try cli.run(meta + ["./a/file"], in: d)
+        #expect(file.status == 1)
+        #expect(file.stderr == "error: path \"\(d)/a/file\" is not a flake (because it's not a directory)\n")
+
+        let flakeNix = try cli.run(meta + ["./a/flake.nix"], in: d)
+        #expect(flakeNix.status == 0, "\(flakeNix.stderr)")
+        #expect(try resolvedURL(flakeNix) == "path:\(d)/a")
+        #expect(
+            flakeNix.stderr.contains(
+                "warning: Path \"\(d)/a/flake.nix\" should point at the directory containing the 'flake.nix' file, not the file itself. Pretending that you meant \"\(d)/a\""
+            ), "\(flakeNix.stderr)")
+
+        let sub = try cli.run(meta + ["./a/sub"], in: d)
+        #expect(sub.status == 0, "\(sub.stderr)")
+        #expect(try resolvedURL(sub) == "path:\(d)/a")
+        #expect(sub.stderr.hasPrefix("path \"\(d)/a/sub\" does not contain a 'flake.nix', searching up\n"))
+
+        // A symlink, also in the middle of the path, names the directory it points to.
+        for arg in ["./links/toa", "\(d)/links/toa/sub", "links/../links/toa"] {
+            let link = try cli.run(meta + [arg], in: d)
+            #expect(link.status == 0, "\(arg): \(link.stderr)")
+            #expect(try resolvedURL(link) == "path:\(d)/a", "\(arg)")
+        }
+
+        let fragment = try cli.run(["lock", "./a#foo"], in: d)
+        #expect(fragment.status == 1)
+        #expect(fragment.stderr == "error: unexpected fragment 'foo' in flake reference './a#foo'\n")
+        #expect(!FileManager.default.fileExists(atPath: d + "/a/flake.lock"))
+
+        let dubious = try cli.run(meta + ["path:\(d)/a?bar"], in: d)
+        #expect(dubious.status == 0, "\(dubious.stderr)")
+        #expect(dubious.stderr == "warning: dubious URI query 'bar' is missing equal sign '=', ignoring\n")
+        // An empty query or an empty name with `=` is not dubious.
+        for arg in ["path:\(d)/a?", "./a?"] {
+            let quiet = try cli.run(meta + [arg], in: d)
+            #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(arg): \(quiet.stderr)")
+        }
+        // In `--override-input` too.
+        let override = try cli.run(["lock", "./a", "--override-input", "x", "./a/sub?y"], in: d)
+        #expect(override.stderr.contains("dubious URI query 'y'"), "\(override.stderr)")
+        #expect(override.stderr.contains("path \"\(d)/a/sub\" does not contain a 'flake.nix', searching up"))
+    }
+
+    @Test func nix28PathForm() throws {
+        let cli = try layout()
+        let d = cli.scratch.path
+        let cases: [(arg: String, status: Int32, firstLine: String)] = [
+            // 2.8 searches up from the file, which has no `flake.nix` inside.
+            ("./a/file", 0, "path '\(d)/a/file' does not contain a 'flake.nix', searching up"),
+            ("./a/flake.nix", 0, "path '\(d)/a/flake.nix' does not contain a 'flake.nix', searching up"),
+            ("./a/sub", 0, "path '\(d)/a/sub' does not contain a 'flake.nix', searching up"),
+            ("./links/toa", 1, "error: path '\(d)/links/toa' is not a flake (because it's not a directory)"),
+            ("./a#foo", 1, "error: unexpected fragment 'foo' in flake reference './a#foo'"),
+        ]
+        for c in cases {
+            let r = try cli.run(["metadata", "--compat", "nix-2.8", "--offline", c.arg], in: d)
+            #expect(r.status == c.status, "\(c.arg): \(r.stderr)")
+            let first = r.stderr.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(first == c.firstLine, "\(c.arg)")
+            if let nix = try cli.runNix(["metadata", c.arg], in: d) {
+                #expect(nix.status == c.status, "\(c.arg): \(nix.stderr)")
+                #expect(nix.stderr.split(separator: "\n").first.map(String.init) == c.firstLine, "\(nix.stderr)")
+            }
+        }
+        // No dubious-query warning in 2.8.
+        let q = try cli.run(["metadata", "--compat", "nix-2.8", "--offline", "./a?bar"], in: d)
+        #expect(q.status == 0 && !q.stderr.contains("dubious"), "\(q.stderr)")
+    }
+}
