@@ -96,7 +96,11 @@ public struct FlakeLockSession: Sendable {
         guard case .write(let target) = try decideWrite(top, newLock: newLock, result: result, flags: flags) else {
             return result
         }
-        try write(&result, to: target)
+        if flags.outputLockFilePath != nil && flags.commitLockFile {
+            // src/libflake/flake.cc, lockFlake: checked only when a lock file is to be written.
+            throw MessageError("'--commit-lock-file' and '--output-lock-file' are incompatible")
+        }
+        try write(&result, to: target, announce: flags.outputLockFilePath == nil)
         let topScheme = fetcher.schemes.scheme(for: topRef.input)
         if flags.outputLockFilePath == nil {
             result.commit = try await LockFileCommitter.recordWrittenLockFile(
@@ -271,13 +275,15 @@ public struct FlakeLockSession: Sendable {
     }
 
     /// Stage 5: says what changes, as Nix does, and writes the lock file atomically.
-    func write(_ result: inout Result, to target: String) throws {
+    /// Writes the new lock file atomically. `announce`: the `creating`/`updating lock file`
+    /// warning, which Nix gives for the flake's own lock file, not for `--output-lock-file`.
+    func write(_ result: inout Result, to target: String, announce: Bool = true) throws {
         let existed = FileManager.default.fileExists(atPath: target)
         let shown = Self.quotedLockFilePath(target, profile: profile)
         let diff = result.trimmedDiff
-        if existed {
+        if announce && existed {
             reporter.warning(diff.isEmpty ? "updating lock file \(shown)" : "updating lock file \(shown):\n\(diff)")
-        } else {
+        } else if announce {
             switch profile.creatingLockFileMessage {
             case .withoutDiff: reporter.warning("creating lock file \(shown)")
             case .withDiff: reporter.warning("creating lock file \(shown): \n\(diff)")

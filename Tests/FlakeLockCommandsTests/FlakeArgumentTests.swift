@@ -100,3 +100,31 @@ struct FlakeArgumentTests {
         #expect(q.status == 0 && !q.stderr.contains("dubious"), "\(q.stderr)")
     }
 }
+
+/// `--output-lock-file` as in current Nix's `lockFlake` (src/libflake/flake.cc, 2.31.5): the
+/// file is written without the `creating`/`updating lock file` warning, the flake's own
+/// lock file is left alone, and `--commit-lock-file` beside it is an error.
+struct OutputLockFileTests {
+    @Test func writesQuietlyAndRefusesCommitLockFile() throws {
+        let cli = ParityCLI()
+        let d = cli.scratch.path
+        let repo = try GitFixtureRepository(at: d + "/top")
+        try repo.write("dep/flake.nix", "{ outputs = _: {}; }\n")
+        try repo.write("flake.nix", "{ inputs.dep.url = \"path:\(d)/top/dep\"; outputs = _: {}; }\n")
+        try repo.git("add", "-A")
+        try repo.commit("init")
+
+        let out = d + "/out.lock"
+        let r = try cli.run(["lock", "--output-lock-file", out], in: repo.path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stderr.contains("lock file"), "\(r.stderr)")
+        let written = try #require(FileManager.default.contents(atPath: out))
+        #expect(String(decoding: written, as: UTF8.self).contains("\"dep\""))
+        #expect(!FileManager.default.fileExists(atPath: repo.path + "/flake.lock"))
+
+        let both = try cli.run(["lock", "--output-lock-file", d + "/other.lock", "--commit-lock-file"], in: repo.path)
+        #expect(both.status == 1)
+        #expect(both.stderr.contains("error: '--commit-lock-file' and '--output-lock-file' are incompatible"))
+        #expect(!FileManager.default.fileExists(atPath: d + "/other.lock"))
+    }
+}
