@@ -116,6 +116,9 @@ public struct FetchedSource: Sendable {
     /// The input's fingerprint when it is not implied by a locked revision (a dirty Git
     /// work tree in current Nix; see `GitDirtyFingerprint`).
     public var fingerprint: String?
+    /// Files asked for that exist in a Git work tree but are not in its index (Nix does not
+    /// see them).
+    public var untrackedFiles: Set<String> = []
 
     public init(locked: Input, narHash: NixHash, files: [String: [UInt8]], localPath: String?, storePath: StorePath) {
         self.locked = locked

@@ -104,6 +104,12 @@ struct FlakeLoader: Sendable {
         let lockedURL = (try? fetched.locked.toURLString(profile: profile)) ?? fetched.locked.description
         let subdir = fetched.resolved.subdir
         guard let bytes = fetched.flakeNix else {
+            let file = subdir.isEmpty ? "flake.nix" : PathSyntax.canonicalizeRelative(subdir + "/flake.nix")
+            if profile.reportsUntrackedGitFiles, let repository = fetched.source.localPath,
+                fetched.source.untrackedFiles.contains(file)
+            {
+                throw LockError.untrackedFile(path: file, repository: repository)
+            }
             throw LockError.missingFlakeNix(lockedURL: lockedURL, subdir: subdir)
         }
         let root = fetched.source.localPath ?? fetched.source.storePath.description

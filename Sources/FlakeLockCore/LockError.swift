@@ -13,6 +13,8 @@ public enum LockError: UserFacingError, Equatable {
     /// Current Nix: an input with both `url` and `follows`.
     case bothReferenceAndFollows(SourceSpan)
     case missingFlakeNix(lockedURL: String, subdir: String)
+    /// Current Nix: `flake.nix` is in a Git work tree but not in its index.
+    case untrackedFile(path: String, repository: String)
     /// `inputs.self` with an attribute other than `submodules` (and `lfs`).
     case unsupportedSelfAttribute(String)
     case selfAttributeNotBoolean(String, SourceSpan)
@@ -36,6 +38,15 @@ public enum LockError: UserFacingError, Equatable {
             "flake input has both a flake reference and a follows attribute, at \(span)"
         case .missingFlakeNix(let url, let subdir):
             "source tree referenced by '\(url)' does not contain a '\(subdir)/flake.nix' file"
+        case .untrackedFile(let path, let repository):
+            // src/libfetchers/git.cc, makeNotAllowedError (the repository as a quoted path).
+            """
+            Path '\(path)' in the repository "\(repository)" is not tracked by Git.
+
+            To make it visible to Nix, run:
+
+            git -C "\(repository)" add "\(path)"
+            """
         case .unsupportedSelfAttribute(let name): "flake 'self' attribute '\(name)' is not supported"
         case .selfAttributeNotBoolean(let name, let span):
             "flake 'self' attribute '\(name)' must be a Boolean, at \(span)"

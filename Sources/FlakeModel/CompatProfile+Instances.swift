@@ -76,6 +76,7 @@ extension CompatProfile {
         pathFormChecksDirectoryFirst: true,
         pathFormResolvesSymlinks: true,
         warnsDubiousQuery: true,
+        reportsUntrackedGitFiles: true,
         fingerprintMarksComputedRevCount: true,
         metadataShowsDates: true,
         metadataAlwaysShowsInputsHeader: false,
@@ -159,6 +160,7 @@ extension CompatProfile {
         pathFormChecksDirectoryFirst: false,
         pathFormResolvesSymlinks: false,
         warnsDubiousQuery: false,
+        reportsUntrackedGitFiles: false,
         fingerprintMarksComputedRevCount: false,
         metadataShowsDates: false,
         metadataAlwaysShowsInputsHeader: true,
@@ -230,6 +232,7 @@ extension CompatProfile {
         // lix/libexpr/flake/flakeref.cc: 2.8's order (search up, then the directory check),
         // with the symlinks of the path found resolved before that check.
         p.pathFormChecksDirectoryFirst = false
+        p.reportsUntrackedGitFiles = false
         return p
     }()
 

@@ -205,6 +205,10 @@ public struct CompatProfile: Sendable, Hashable, CustomStringConvertible {
     /// A query parameter without `=` warns `dubious URI query '…' is missing equal sign '=',
     /// ignoring` (boost.url's `decodeQuery`, ≥2.28; "Generic URL syntax").
     public var warnsDubiousQuery: Bool
+    /// A `flake.nix` that is in a Git work tree but not in its index is reported as `Path
+    /// '…' in the repository "…" is not tracked by Git.` (the work tree's filtering accessor,
+    /// ≥2.20); 2.8 and Lix copy only the index's files and then miss it ("Fetcher: git").
+    public var reportsUntrackedGitFiles: Bool
     /// The metadata fingerprint of a Git flake records a `revCount` the fetcher computed as
     /// `;hasRevCount` instead of `;revCount=N` (lazy `revCount`, NixOS/nix#15772, 2.35).
     public var fingerprintMarksComputedRevCount: Bool

@@ -128,3 +128,40 @@ struct OutputLockFileTests {
         #expect(!FileManager.default.fileExists(atPath: d + "/other.lock"))
     }
 }
+
+/// Only the files a Git work tree's index lists are seen (src/libfetchers/git.cc, 2.31.5;
+/// tests/functional/flakes/source-paths.sh): an untracked `flake.nix` is Nix's "not tracked
+/// by Git" error, and an untracked `flake.lock` is no lock file.
+struct UntrackedGitFileTests {
+    @Test func untrackedFlakeNixIsAnError() throws {
+        let cli = ParityCLI()
+        let repo = try GitFixtureRepository(at: cli.scratch.path + "/repo")
+        let dep = cli.scratch.path + "/dep"
+        try FileManager.default.createDirectory(atPath: dep, withIntermediateDirectories: true)
+        try "{ outputs = _: {}; }\n".write(toFile: dep + "/flake.nix", atomically: true, encoding: .utf8)
+        try repo.write("flake.nix", "{ inputs.dep.url = \"path:\(dep)\"; outputs = _: {}; }\n", stage: false)
+        let r = try cli.run(["metadata"], in: repo.path)
+        #expect(r.status == 1)
+        #expect(
+            r.stderr.contains(
+                """
+                error: Path 'flake.nix' in the repository "\(repo.path)" is not tracked by Git.
+
+                       To make it visible to Nix, run:
+
+                       git -C "\(repo.path)" add "flake.nix"
+                """), "\(r.stderr)")
+        let old = try cli.run(["metadata", "--compat", "nix-2.8"], in: repo.path)
+        #expect(old.status == 1)
+        #expect(old.stderr.contains("does not contain a '/flake.nix' file"), "\(old.stderr)")
+
+        // An untracked lock file beside a tracked flake.nix is not read (this one is not even
+        // JSON): the lock starts empty; the file on disk is replaced, so Nix says `updating`.
+        try repo.git("add", "-N", "flake.nix")
+        try "not json".write(toFile: repo.path + "/flake.lock", atomically: true, encoding: .utf8)
+        let lock = try cli.run(["lock"], in: repo.path)
+        #expect(lock.status == 0, "\(lock.stderr)")
+        #expect(
+            lock.stderr.contains("updating lock file") && lock.stderr.contains("Added input 'dep'"), "\(lock.stderr)")
+    }
+}

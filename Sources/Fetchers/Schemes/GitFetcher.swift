@@ -306,14 +306,23 @@ struct GitFetcher: Sendable {
         }
         attrs["lastModified"] = .int(UInt64(max(0, lastModified)))
         attrs["narHash"] = .string(tree.narHash.sri)
+        // Nix sees only the files the index lists (src/libfetchers/git.cc, the work tree's
+        // accessor; 2.8 copies only those to the store).
         var files: [String: [UInt8]] = [:]
+        var untracked: Set<String> = []
         for p in capture {
-            if let data = FileManager.default.contents(atPath: path + "/" + p) { files[p] = Array(data) }
+            guard let data = FileManager.default.contents(atPath: path + "/" + p) else { continue }
+            if let tracked = tree.trackedPaths, !tracked.contains(PathSyntax.canonicalizeRelative(p)) {
+                untracked.insert(p)
+            } else {
+                files[p] = Array(data)
+            }
         }
         let locked = try Input.fromAttrs(attrs, profile: profile)
         var source = FetchedSource(
             locked: locked, narHash: tree.narHash, files: files, localPath: path,
             storePath: StorePath.fixedOutputSource(narHash: tree.narHash, storeDirectory: settings.storeDirectory))
+        source.untrackedFiles = untracked
         if profile.dirtyGitTreeFingerprint, let head = status.headCommit, case .git(let spec) = input.spec,
             !FileManager.default.fileExists(atPath: path + "/.gitmodules"),
             let changes = try await git.workTreeChanges(at: path)

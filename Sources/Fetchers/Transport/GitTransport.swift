@@ -81,9 +81,13 @@ public struct GitTreeOptions: Sendable {
 public struct GitTreeHashResult: Sendable, Hashable {
     public var narHash: NixHash
     public var narSize: UInt64
-    public init(narHash: NixHash, narSize: UInt64) {
+    /// For a work tree: the paths its index lists (tracked or added with `git add -N`), the
+    /// only files Nix sees in it; nil when unknown.
+    public var trackedPaths: Set<String>?
+    public init(narHash: NixHash, narSize: UInt64, trackedPaths: Set<String>? = nil) {
         self.narHash = narHash
         self.narSize = narSize
+        self.trackedPaths = trackedPaths
     }
 }
 

@@ -134,7 +134,9 @@ enum GitWorkTree {
             return .directory(c)
         }
         let h = try NAR.hash(node(root))
-        return GitTreeHashResult(narHash: h.hash, narSize: h.size)
+        return GitTreeHashResult(
+            narHash: h.hash, narSize: h.size,
+            trackedPaths: Set(paths.map { String(decoding: $0.path, as: UTF8.self) }))
     }
 }
 
